@@ -1,0 +1,92 @@
+// Argument sets shared by the commands. `as const satisfies` keeps their types literal,
+// so `args.source` is typed in every command that spreads them.
+import type { ArgsDef } from "citty";
+import type { ConnectionFlags } from "../config.ts";
+import { LOG_LEVELS } from "../log.ts";
+
+/** Accepted by the root and by every command, so they work before or after the command name. */
+export const globalArgs = {
+  verbose: {
+    type: "string",
+    alias: "v",
+    description: `Log level: ${LOG_LEVELS.join(", ")} (default WARNING). DEBUG adds SQL and stack traces`,
+    valueHint: "LEVEL",
+  },
+  config: {
+    type: "string",
+    description: "TOML config file (default /etc/serverdb-etl/config.toml when present; env SERVERDB_ETL_CONFIG)",
+    valueHint: "FILE",
+  },
+} as const satisfies ArgsDef;
+
+/** MySQL option files and TLS: how credentials and encryption are found. */
+export const credentialArgs = {
+  "defaults-file": {
+    type: "string",
+    description: "Read credentials only from this MySQL option file ([client] group), like the mysql client",
+    valueHint: "FILE",
+  },
+  "defaults-group-suffix": {
+    type: "string",
+    description: "Also read the [client<SUFFIX>] group of the option files",
+    valueHint: "SUFFIX",
+  },
+  "ssl-mode": {
+    type: "string",
+    description: "TLS: DISABLED, PREFERRED (default), REQUIRED or VERIFY_IDENTITY",
+    valueHint: "MODE",
+  },
+  "ssl-ca": {
+    type: "string",
+    description: "CA certificate (PEM) to verify the servers with",
+    valueHint: "FILE",
+  },
+} as const satisfies ArgsDef;
+
+export const sourceArgs = {
+  source: {
+    type: "string",
+    description: "ServerDB to read: mysql://user@host:port/serverdb2 (env SERVERDB_ETL_SOURCE; password never here)",
+    valueHint: "DSN",
+  },
+} as const satisfies ArgsDef;
+
+export const targetArgs = {
+  target: {
+    type: "string",
+    description: "Warehouse to write: mysql://user@host:port/serverdb_dw (env SERVERDB_ETL_TARGET)",
+    valueHint: "DSN",
+  },
+  replica: {
+    type: "string",
+    description: "Warehouse replica to wait for after each batch; repeat for several (env SERVERDB_ETL_REPLICAS, comma-separated)",
+    valueHint: "DSN",
+  },
+} as const satisfies ArgsDef;
+
+/** Every value of a repeatable option, in order (citty keeps only the last). */
+export function repeated(rawArgs: readonly string[], name: string): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < rawArgs.length; i++) {
+    const arg = rawArgs[i];
+    if (arg === "--") break;
+    if (arg === `--${name}` && i + 1 < rawArgs.length) out.push(rawArgs[++i]);
+    else if (arg.startsWith(`--${name}=`)) out.push(arg.slice(name.length + 3));
+  }
+  return out;
+}
+
+/** The connection flags of a command's parsed args (plus the raw args, for repeats). */
+export function connectionFlags(args: Record<string, unknown>, rawArgs: readonly string[]): ConnectionFlags {
+  const str = (k: string) => (typeof args[k] === "string" && args[k] !== "" ? (args[k] as string) : undefined);
+  return {
+    config: str("config"),
+    source: str("source"),
+    target: str("target"),
+    replicas: repeated(rawArgs, "replica"),
+    defaultsFile: str("defaults-file"),
+    defaultsGroupSuffix: str("defaults-group-suffix"),
+    sslMode: str("ssl-mode"),
+    sslCa: str("ssl-ca"),
+  };
+}

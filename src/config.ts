@@ -1,0 +1,186 @@
+// Settings, resolved once per process in one order of precedence:
+//   flags > environment > TOML config file > MySQL option files (credentials) > defaults.
+// Passwords come from the environment, $CREDENTIALS_DIRECTORY (systemd LoadCredential=),
+// the config file or option files, never from argv.
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { UsageError } from "./errors.ts";
+import { parseDsn, describeEndpoint, SSL_MODES, type Endpoint, type MysqlEndpoint, type SslMode } from "./dsn.ts";
+import { readClientOptions, type ClientOptions } from "./option-files.ts";
+
+export const DEFAULT_CONFIG_PATH = "/etc/serverdb-etl/config.toml";
+export const DEFAULT_SOURCE_DATABASE = "serverdb2";
+export const DEFAULT_TARGET_DATABASE = "serverdb_dw";
+
+export type Role = "source" | "target" | "replica";
+
+/** The options every command accepts for connections (see commands/_args.ts). */
+export interface ConnectionFlags {
+  config?: string;
+  source?: string;
+  target?: string;
+  /** Every --replica given (repeatable). */
+  replicas?: string[];
+  defaultsFile?: string;
+  defaultsGroupSuffix?: string;
+  sslCa?: string;
+  sslMode?: string;
+}
+
+/** The parsed TOML config file, or {} when there is none. */
+export type ConfigFile = Record<string, unknown>;
+
+export interface Connections {
+  source?: Endpoint;
+  target?: Endpoint;
+  replicas: Endpoint[];
+  /** The config file that was read, if any. */
+  configPath?: string;
+  config: ConfigFile;
+}
+
+type Env = Record<string, string | undefined>;
+
+/** Read --config, else the system-wide file when present; a missing --config file is a usage error. */
+export function loadConfigFile(path: string | undefined, defaultPath = DEFAULT_CONFIG_PATH): { path?: string; config: ConfigFile } {
+  const chosen = path ?? (existsSync(defaultPath) ? defaultPath : undefined);
+  if (!chosen) return { config: {} };
+  let text: string;
+  try {
+    text = readFileSync(chosen, "utf8");
+  } catch (err) {
+    throw new UsageError(`cannot read config file ${chosen} (${(err as NodeJS.ErrnoException).code}); check the path given to --config`);
+  }
+  try {
+    return { path: chosen, config: Bun.TOML.parse(text) as ConfigFile };
+  } catch (err) {
+    throw new UsageError(`config file ${chosen} is not valid TOML: ${(err as Error).message}; fix the file`);
+  }
+}
+
+/** A config table such as [source] or [etl], or {} (a non-table is a usage error). */
+export function configSection(config: ConfigFile, name: string): Record<string, unknown> {
+  const value = config[name];
+  if (value === undefined) return {};
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new UsageError(`config: [${name}] must be a table; see the README's config example`);
+  }
+  return value as Record<string, unknown>;
+}
+
+function configString(section: Record<string, unknown>, key: string, where: string): string | undefined {
+  const v = section[key];
+  if (v === undefined) return undefined;
+  if (typeof v !== "string") throw new UsageError(`config: ${where}.${key} must be a string`);
+  return v;
+}
+
+/** Resolve source, target and replicas with their credentials. */
+export function resolveConnections(flags: ConnectionFlags, env: Env = process.env, home?: string): Connections {
+  const { path: configPath, config } = loadConfigFile(flags.config ?? env.SERVERDB_ETL_CONFIG);
+  const optionFiles = readClientOptions({
+    defaultsFile: flags.defaultsFile ?? configString(configSection(config, "client"), "defaults_file", "client"),
+    groupSuffix: flags.defaultsGroupSuffix ?? configString(configSection(config, "client"), "defaults_group_suffix", "client"),
+    home,
+  });
+  const sslMode = pickSslMode(flags.sslMode ?? env.SERVERDB_ETL_SSL_MODE ?? configString(configSection(config, "ssl"), "mode", "ssl"));
+  const sslCa = flags.sslCa ?? env.SERVERDB_ETL_SSL_CA ?? configString(configSection(config, "ssl"), "ca", "ssl");
+  const ctx = { env, config, optionFiles, sslMode, sslCa };
+
+  const source = resolveOne("source", flags.source, ctx);
+  const target = resolveOne("target", flags.target, ctx);
+  const replicaTexts = flags.replicas?.length
+    ? flags.replicas.map((text) => ({ text, where: "--replica", fromArgv: true }))
+    : env.SERVERDB_ETL_REPLICAS
+      ? splitList(env.SERVERDB_ETL_REPLICAS).map((text) => ({ text, where: "SERVERDB_ETL_REPLICAS", fromArgv: false }))
+      : configReplicas(config).map((text) => ({ text, where: "config replicas", fromArgv: false }));
+  const replicas = replicaTexts.map(({ text, where, fromArgv }) =>
+    finish("replica", parseDsn(text, where, ""), where, fromArgv, ctx),
+  );
+  return { source, target, replicas, configPath, config };
+}
+
+interface ResolveContext {
+  env: Env;
+  config: ConfigFile;
+  optionFiles: ClientOptions;
+  sslMode?: SslMode;
+  sslCa?: string;
+}
+
+function resolveOne(role: "source" | "target", flag: string | undefined, ctx: ResolveContext): Endpoint | undefined {
+  const envName = `SERVERDB_ETL_${role.toUpperCase()}`;
+  const section = configSection(ctx.config, role);
+  const fromConfig = configString(section, "dsn", role);
+  const text = flag ?? ctx.env[envName] ?? fromConfig;
+  if (text === undefined) return undefined;
+  const where = flag !== undefined ? `--${role}` : ctx.env[envName] !== undefined ? envName : `config [${role}].dsn`;
+  const defaultDb = role === "source" ? DEFAULT_SOURCE_DATABASE : DEFAULT_TARGET_DATABASE;
+  return finish(role, parseDsn(text, where, defaultDb), where, flag !== undefined, ctx);
+}
+
+/** Fill credentials and TLS into a parsed endpoint. */
+function finish(role: Role, ep: Endpoint, where: string, fromArgv: boolean, ctx: ResolveContext): Endpoint {
+  if (ep.kind !== "mysql") return ep;
+  if (fromArgv && ep.password !== undefined) {
+    throw new UsageError(
+      `${where}: a password on the command line is visible to every user in ps; remove it from the DSN and put it in ~/.my.cnf, --defaults-file or SERVERDB_ETL_${role.toUpperCase()}_PASSWORD`,
+    );
+  }
+  const section = role === "replica" ? configSection(ctx.config, "replica") : configSection(ctx.config, role);
+  const out: MysqlEndpoint = { ...ep };
+  out.user ??= configString(section, "user", role) ?? ctx.optionFiles.user ?? ctx.env.USER ?? "root";
+  out.password ??=
+    ctx.env[`SERVERDB_ETL_${role.toUpperCase()}_PASSWORD`] ??
+    readCredential(ctx.env, `${role}-password`) ??
+    configString(section, "password", role) ??
+    ctx.optionFiles.password;
+  if (ctx.sslMode) out.sslMode = ctx.sslMode;
+  out.sslCa ??= ctx.sslCa ?? ctx.optionFiles.sslCa;
+  if (out.sslMode === "VERIFY_IDENTITY" && !out.sslCa) {
+    throw new UsageError(`${where} (${describeEndpoint(out)}): --ssl-mode VERIFY_IDENTITY needs --ssl-ca FILE to verify the server against`);
+  }
+  return out;
+}
+
+/** A systemd credential ($CREDENTIALS_DIRECTORY/NAME), trailing newline removed. */
+function readCredential(env: Env, name: string): string | undefined {
+  const dir = env.CREDENTIALS_DIRECTORY;
+  if (!dir) return undefined;
+  const file = join(dir, name);
+  if (!existsSync(file)) return undefined;
+  return readFileSync(file, "utf8").replace(/\r?\n$/, "");
+}
+
+function pickSslMode(text: string | undefined): SslMode | undefined {
+  if (text === undefined) return undefined;
+  const mode = text.toUpperCase();
+  if (!(SSL_MODES as readonly string[]).includes(mode)) {
+    throw new UsageError(`unknown --ssl-mode ${text}; use one of ${SSL_MODES.join(", ")}`);
+  }
+  return mode as SslMode;
+}
+
+function configReplicas(config: ConfigFile): string[] {
+  const list = configSection(config, "replica").dsns ?? config.replicas;
+  if (list === undefined) return [];
+  if (!Array.isArray(list) || list.some((x) => typeof x !== "string")) {
+    throw new UsageError("config: replicas must be a list of DSN strings, e.g. replicas = [\"mysql://etl@dw2/serverdb_dw\"]");
+  }
+  return list as string[];
+}
+
+function splitList(text: string): string[] {
+  return text.split(/[\s,]+/).filter(Boolean);
+}
+
+/** The endpoint for a role, or a usage error naming the flag to add. */
+export function requireEndpoint(conns: Connections, role: "source" | "target"): Endpoint {
+  const ep = conns[role];
+  if (!ep) {
+    throw new UsageError(
+      `no ${role} configured; pass --${role} mysql://user@host:port/database, set SERVERDB_ETL_${role.toUpperCase()}, or add [${role}] dsn = "..." to the config file`,
+    );
+  }
+  return ep;
+}

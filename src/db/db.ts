@@ -1,0 +1,34 @@
+// The small database interface every pipeline stage talks to. One implementation per
+// engine (mysql.ts, sqlite.ts); differences are capability flags, so pipeline code never
+// asks which engine it has.
+
+export type Row = Record<string, unknown>;
+export type Params = readonly unknown[];
+
+export interface ExecResult {
+  affectedRows: number;
+  /** MariaDB: the GTID of the transaction this statement committed (tracked session variable). */
+  gtid?: string;
+}
+
+/** What an engine can do; pipeline code branches on these, never on the engine's name. */
+export interface DbCapabilities {
+  /** Writes produce GTIDs that replicas can wait for. */
+  gtid: "mariadb" | "mysql" | "none";
+  /** Server-side advisory locks (GET_LOCK). */
+  advisoryLocks: boolean;
+}
+
+export interface Db {
+  readonly engine: "mysql" | "sqlite";
+  /** The endpoint as shown to people (never with a password). */
+  readonly label: string;
+  readonly caps: DbCapabilities;
+  /** Run a statement and return all its rows (small results only). */
+  query<T extends Row = Row>(sql: string, params?: Params): Promise<T[]>;
+  /** Run a statement that returns no rows. */
+  execute(sql: string, params?: Params): Promise<ExecResult>;
+  /** Stream a large result row by row; a slow consumer pauses the server. */
+  stream<T extends Row = Row>(sql: string, params?: Params): AsyncIterable<T>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,141 @@
+// Db over mysql2 (MariaDB and MySQL). mysql2 is imported lazily so `--help` stays fast.
+// Connections read DATETIME as wall-clock strings (dateStrings) and BIGINT as strings
+// above 2^53, so nothing is shifted by the host's time zone or rounded.
+import type { Db, DbCapabilities, ExecResult, Params, Row } from "./db.ts";
+import type { MysqlEndpoint } from "../dsn.ts";
+import { describeEndpoint } from "../dsn.ts";
+import { readFileSync } from "node:fs";
+import { translateMysqlError } from "./mysql-errors.ts";
+
+/** The part of mysql2's callback Connection we use, typed narrowly. */
+interface RawConnection {
+  query(sql: string, values: Params | undefined, cb: (err: MysqlDriverError | null, result: any) => void): void;
+  query(sql: string, values?: Params): { stream(opts: { objectMode: true; highWaterMark?: number }): AsyncIterable<any> & { destroy(): void } };
+  end(cb: (err?: unknown) => void): void;
+  destroy(): void;
+  on(event: "error", cb: (err: MysqlDriverError) => void): void;
+}
+
+export interface MysqlDriverError extends Error {
+  code?: string;
+  errno?: number;
+  sqlState?: string;
+  fatal?: boolean;
+}
+
+export interface MysqlConnectOptions {
+  /** Allow several statements in one query (only for loading schema.sql). */
+  multipleStatements?: boolean;
+  /** Seconds before a connection attempt gives up. */
+  connectTimeoutS?: number;
+}
+
+export class MysqlDb implements Db {
+  readonly engine = "mysql" as const;
+  readonly label: string;
+  caps: DbCapabilities = { gtid: "none", advisoryLocks: true };
+  /** Server version string, e.g. "10.11.19-MariaDB-log". */
+  version = "";
+
+  private constructor(
+    private conn: RawConnection,
+    readonly endpoint: MysqlEndpoint,
+  ) {
+    this.label = describeEndpoint(endpoint);
+  }
+
+  static async connect(ep: MysqlEndpoint, opts: MysqlConnectOptions = {}): Promise<MysqlDb> {
+    const mysql = (await import("mysql2")).default;
+    const label = describeEndpoint(ep);
+    const conn = mysql.createConnection({
+      host: ep.socket ? undefined : ep.host,
+      port: ep.socket ? undefined : ep.port,
+      socketPath: ep.socket,
+      user: ep.user,
+      password: ep.password,
+      database: ep.database || undefined,
+      charset: "utf8mb4_general_ci",
+      dateStrings: true,
+      supportBigNumbers: true,
+      bigNumberStrings: false,
+      decimalNumbers: false,
+      timezone: "Z",
+      connectTimeout: (opts.connectTimeoutS ?? 10) * 1000,
+      multipleStatements: opts.multipleStatements ?? false,
+      ssl: sslOptions(ep),
+    }) as unknown as RawConnection;
+    const db = new MysqlDb(conn, ep);
+    // A fatal error on an idle connection must not crash the process; the next query reports it.
+    conn.on("error", () => {});
+    try {
+      const [row] = await db.query<{ v: string }>("SELECT VERSION() AS v");
+      db.version = row.v;
+    } catch (err) {
+      conn.destroy();
+      throw translateMysqlError(err, label);
+    }
+    if (/mariadb/i.test(db.version)) {
+      db.caps = { ...db.caps, gtid: "mariadb" };
+      // Return @@last_gtid with every write result: no extra round trip per batch.
+      await db.execute("SET SESSION session_track_system_variables = 'last_gtid'");
+    } else if (Number.parseInt(db.version) >= 8) {
+      db.caps = { ...db.caps, gtid: "mysql" };
+    }
+    return db;
+  }
+
+  get isMariadb(): boolean {
+    return /mariadb/i.test(this.version);
+  }
+
+  query<T extends Row = Row>(sql: string, params?: Params): Promise<T[]> {
+    return new Promise((resolve, reject) => {
+      this.conn.query(sql, params, (err, rows) => (err ? reject(translateMysqlError(err, this.label)) : resolve(rows as T[])));
+    });
+  }
+
+  execute(sql: string, params?: Params): Promise<ExecResult> {
+    return new Promise((resolve, reject) => {
+      this.conn.query(sql, params, (err, result) => {
+        if (err) return reject(translateMysqlError(err, this.label));
+        const last = Array.isArray(result) ? result[result.length - 1] : result;
+        resolve({
+          affectedRows: last?.affectedRows ?? 0,
+          gtid: last?.stateChanges?.systemVariables?.last_gtid || undefined,
+        });
+      });
+    });
+  }
+
+  async *stream<T extends Row = Row>(sql: string, params?: Params): AsyncIterable<T> {
+    const rows = this.conn.query(sql, params).stream({ objectMode: true, highWaterMark: 256 });
+    try {
+      for await (const row of rows) yield row as T;
+    } catch (err) {
+      throw translateMysqlError(err, this.label);
+    } finally {
+      rows.destroy();
+    }
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => {
+      this.conn.end(() => {
+        this.conn.destroy();
+        resolve();
+      });
+    });
+  }
+}
+
+function sslOptions(ep: MysqlEndpoint): object | undefined {
+  switch (ep.sslMode) {
+    case "DISABLED":
+    case "PREFERRED": // mysql2 cannot fall back to plain text; PREFERRED means "as the server offers", i.e. off
+      return ep.sslCa ? { ca: readFileSync(ep.sslCa, "utf8"), rejectUnauthorized: false } : undefined;
+    case "REQUIRED":
+      return { ca: ep.sslCa ? readFileSync(ep.sslCa, "utf8") : undefined, rejectUnauthorized: false };
+    case "VERIFY_IDENTITY":
+      return { ca: readFileSync(ep.sslCa!, "utf8"), rejectUnauthorized: true };
+  }
+}

@@ -1,0 +1,72 @@
+// Error classes and their exit codes: the one table of what the process exits with.
+// A user error's message names the problem and the fix in one line; main() prints only
+// that line (the stack only at --verbose DEBUG).
+//
+// | code | class             | meaning                                                     |
+// |------|-------------------|-------------------------------------------------------------|
+// | 0    | —                 | success                                                     |
+// | 1    | (anything else)   | unexpected failure: a bug or an unclassified database error |
+// | 1    | EtlError          | an expected failure of a run (source down, replica behind…) |
+// | 2    | UsageError        | bad option, bad config, bad DSN, bad date, bad identifier   |
+// | 3    | SchemaDriftError  | a warehouse table differs from what this version expects    |
+// | 4    | DoctorFailed      | `doctor` found at least one failing check                   |
+// | 75   | LockHeldError     | another run holds the warehouse lock (EX_TEMPFAIL)          |
+// | 130  | InterruptedError  | stopped by SIGINT/SIGTERM                                   |
+
+/** Base class: an error we expect and can explain in one line. */
+export class EtlError extends Error {
+  readonly exitCode: number = 1;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** Bad flags, config, DSN, date or identifier: fix the invocation. */
+export class UsageError extends EtlError {
+  override readonly exitCode = 2;
+}
+
+/** The warehouse schema differs from this version's; `init --check` lists the ALTERs. */
+export class SchemaDriftError extends EtlError {
+  override readonly exitCode = 3;
+}
+
+/** `doctor` printed its table and at least one check failed. */
+export class DoctorFailed extends EtlError {
+  override readonly exitCode = 4;
+}
+
+/** Another run holds the warehouse lock. */
+export class LockHeldError extends EtlError {
+  override readonly exitCode = 75;
+}
+
+/** SIGINT/SIGTERM: the run stopped cleanly. */
+export class InterruptedError extends EtlError {
+  override readonly exitCode = 130;
+}
+
+/**
+ * A database error worth retrying (deadlock, lock-wait timeout, lost connection).
+ * The batch loop decides on the class, never on message text.
+ */
+export class TransientDbError extends EtlError {
+  constructor(
+    message: string,
+    readonly code: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** The exit code for any thrown value. */
+export function exitCodeOf(err: unknown): number {
+  return err instanceof EtlError ? err.exitCode : 1;
+}
+
+/** True for errors whose one-line message is the whole story (no stack needed). */
+export function isUserFacing(err: unknown): err is EtlError {
+  return err instanceof EtlError;
+}
