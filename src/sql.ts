@@ -1,10 +1,18 @@
 // The only module that imports sql/ as text; `bun build --compile` embeds every file here.
 // A unit test checks that every file under sql/ is listed.
 import serverdbSchema from "../sql/serverdb/schema.sql" with { type: "text" };
+import factSelect from "../sql/serverdb/fact_select.sql" with { type: "text" };
+import factCount from "../sql/serverdb/fact_count.sql" with { type: "text" };
 
 export const SQL = {
   serverdbSchema,
+  factSelect,
+  factCount,
 } as const;
 
 /** The sql/ files imported above, relative to sql/ (for the "every file is used" test). */
-export const SQL_FILES = ["serverdb/schema.sql"] as const;
+export const SQL_FILES = [
+  "serverdb/schema.sql",
+  "serverdb/fact_select.sql",
+  "serverdb/fact_count.sql",
+] as const;

@@ -7,6 +7,8 @@ export type Params = readonly unknown[];
 
 export interface ExecResult {
   affectedRows: number;
+  /** AUTO_INCREMENT id of an INSERT (0 when none). */
+  insertId: number;
   /** MariaDB: the GTID of the transaction this statement committed (tracked session variable). */
   gtid?: string;
 }

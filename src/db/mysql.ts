@@ -101,6 +101,7 @@ export class MysqlDb implements Db {
         const last = Array.isArray(result) ? result[result.length - 1] : result;
         resolve({
           affectedRows: last?.affectedRows ?? 0,
+          insertId: Number(last?.insertId ?? 0),
           gtid: last?.stateChanges?.systemVariables?.last_gtid || undefined,
         });
       });
