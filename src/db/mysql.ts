@@ -80,6 +80,8 @@ export class MysqlDb implements Db {
       await db.execute("SET SESSION session_track_system_variables = 'last_gtid'");
     } else if (Number.parseInt(db.version) >= 8) {
       db.caps = { ...db.caps, gtid: "mysql" };
+      // MySQL's counterpart: the committed transaction's GTID comes back in the OK packet.
+      await db.execute("SET SESSION session_track_gtids = OWN_GTID");
     }
     return db;
   }
@@ -102,7 +104,7 @@ export class MysqlDb implements Db {
         resolve({
           affectedRows: last?.affectedRows ?? 0,
           insertId: Number(last?.insertId ?? 0),
-          gtid: last?.stateChanges?.systemVariables?.last_gtid || undefined,
+          gtid: last?.stateChanges?.systemVariables?.last_gtid || last?.stateChanges?.gtids?.join(",") || undefined,
         });
       });
     });
