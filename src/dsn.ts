@@ -7,6 +7,9 @@ import { validateIdent } from "./db/ident.ts";
 export const SSL_MODES = ["DISABLED", "PREFERRED", "REQUIRED", "VERIFY_IDENTITY"] as const;
 export type SslMode = (typeof SSL_MODES)[number];
 
+/** The query parameters a mysql:// DSN may carry. */
+const DSN_PARAMS = ["socket", "ssl-mode", "ssl-ca"];
+
 export interface MysqlEndpoint {
   kind: "mysql";
   host: string;
@@ -47,9 +50,22 @@ export function parseDsn(text: string, where: string, defaultDatabase = ""): End
   } catch {
     throw new UsageError(`${where}: malformed DSN ${JSON.stringify(maskDsnText(trimmed))}; write mysql://user@host:port/database`);
   }
-  const database = decodeURIComponent(url.pathname.replace(/^\//, "")) || defaultDatabase;
+  // A typo such as ?sslmode=REQUIRED must not silently leave the connection unencrypted.
+  const unknown = [...url.searchParams.keys()].filter((k) => !DSN_PARAMS.includes(k));
+  if (unknown.length) {
+    throw new UsageError(`${where}: unknown DSN parameter ${unknown.join(", ")}; use ${DSN_PARAMS.join(", ")}`);
+  }
+  const decode = (part: string, what: string): string => {
+    try {
+      return decodeURIComponent(part);
+    } catch {
+      throw new UsageError(`${where}: bad %-escape in the DSN's ${what}; write %40 for @, %3A for :, %2F for /`);
+    }
+  };
+  const database = decode(url.pathname.replace(/^\//, ""), "database") || defaultDatabase;
   if (database) validateIdent(database, `database name in ${where}`);
   const port = url.port ? Number(url.port) : 3306;
+  if (port < 1) throw new UsageError(`${where}: port ${port} is not a TCP port; use 1-65535`);
   const sslMode = (url.searchParams.get("ssl-mode") ?? "PREFERRED").toUpperCase();
   if (!(SSL_MODES as readonly string[]).includes(sslMode)) {
     throw new UsageError(`${where}: unknown ssl-mode ${sslMode}; use one of ${SSL_MODES.join(", ")}`);
@@ -59,8 +75,8 @@ export function parseDsn(text: string, where: string, defaultDatabase = ""): End
     host: url.hostname.replace(/^\[|\]$/g, "") || "127.0.0.1",
     port,
     socket: url.searchParams.get("socket") ?? undefined,
-    user: url.username ? decodeURIComponent(url.username) : undefined,
-    password: url.password ? decodeURIComponent(url.password) : undefined,
+    user: url.username ? decode(url.username, "user") : undefined,
+    password: url.password ? decode(url.password, "password") : undefined,
     database,
     sslMode: sslMode as SslMode,
     sslCa: url.searchParams.get("ssl-ca") ?? undefined,
@@ -71,11 +87,13 @@ export function parseDsn(text: string, where: string, defaultDatabase = ""): End
 export function describeEndpoint(ep: Endpoint): string {
   if (ep.kind === "sqlite") return `sqlite:${ep.path}`;
   const user = ep.user ? `${ep.user}@` : "";
-  const where = ep.socket ? `localhost?socket=${ep.socket}` : `${ep.host.includes(":") ? `[${ep.host}]` : ep.host}:${ep.port}`;
-  return `mysql://${user}${where}/${ep.database}`;
+  if (ep.socket) return `mysql://${user}localhost/${ep.database}?socket=${ep.socket}`;
+  const host = ep.host.includes(":") ? `[${ep.host}]` : ep.host;
+  return `mysql://${user}${host}:${ep.port}/${ep.database}`;
 }
 
 /** Mask the password of a DSN we could not parse (for error messages). */
 export function maskDsnText(text: string): string {
-  return text.replace(/(\/\/[^:/@]*):[^@]*@/, "$1:***@");
+  // Up to the last "@": an unescaped "@" inside the password must not leave its tail visible.
+  return text.replace(/(\/\/[^:/@]*):.*@/, "$1:***@");
 }
