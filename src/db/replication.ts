@@ -23,7 +23,10 @@ export interface ReplicaWaitOptions {
   maxLagS: number;
   /** Log the replica and its position every this many seconds while waiting. Default 10. */
   logEveryS: number;
-  /** Poll lag even where a GTID wait is possible (replicas whose GTID position cannot be trusted). Default false. */
+  /**
+   * Poll lag even where a GTID wait is possible (replicas whose GTID position cannot be trusted). Default false.
+   * Weaker: a replica whose IO thread has not yet fetched the write also reports lag 0.
+   */
   lagOnly?: boolean;
 }
 
