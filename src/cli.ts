@@ -6,6 +6,8 @@ import { EtlError, UsageError, exitCodeOf, isUserFacing } from "./errors.ts";
 import { LOG_LEVELS, isDebug, log, maskSecrets, setLogLevel, type LogLevelName } from "./log.ts";
 import { globalArgs } from "./commands/_args.ts";
 import { VERSION } from "./version.ts";
+import { runCleanups } from "./cleanup.ts";
+import { splitSteps, unknownArguments } from "./chain.ts";
 
 type AnyCommand = CommandDef<any>;
 
@@ -13,6 +15,7 @@ type AnyCommand = CommandDef<any>;
 export const subCommands: Record<string, () => Promise<AnyCommand>> = {
   generate: () => import("./commands/generate.ts").then((m) => m.default),
   doctor: () => import("./commands/doctor.ts").then((m) => m.default),
+  etl: () => import("./commands/etl.ts").then((m) => m.default),
 };
 
 export const root = defineCommand({
@@ -26,22 +29,6 @@ export const root = defineCommand({
   args: globalArgs,
   subCommands,
 });
-
-/** Cleanups registered by commands (pools, locks); run even when a command throws. */
-const cleanups: Array<() => Promise<void> | void> = [];
-export function onCleanup(fn: () => Promise<void> | void): void {
-  cleanups.push(fn);
-}
-
-async function runCleanups(): Promise<void> {
-  for (const fn of cleanups.splice(0).reverse()) {
-    try {
-      await fn();
-    } catch (err) {
-      log.debug("cleanup failed:", err);
-    }
-  }
-}
 
 /** Write to stdout; citty's colours only where a person is looking. */
 function print(text: string): void {
@@ -61,24 +48,6 @@ function commandIndex(argv: readonly string[]): number {
     return i;
   }
   return -1;
-}
-
-/** Options given to a command that it does not declare (citty would silently ignore them). */
-function unknownOptions(rawArgs: readonly string[], args: ArgsDef): string[] {
-  const known = new Set<string>(["help", "h"]);
-  for (const [name, def] of Object.entries(args)) {
-    known.add(name);
-    if (def.type === "boolean") known.add(`no-${name}`);
-    for (const a of [(def as { alias?: string | string[] }).alias ?? []].flat()) known.add(a);
-  }
-  const bad: string[] = [];
-  for (const a of rawArgs) {
-    if (a === "--") break;
-    if (!a.startsWith("-") || /^-\d/.test(a)) continue;
-    const name = a.replace(/^-{1,2}/, "").split("=")[0];
-    if (!known.has(name)) bad.push(a.split("=")[0]);
-  }
-  return bad;
 }
 
 function applyVerbose(rawArgs: readonly string[]): void {
@@ -103,21 +72,35 @@ export async function main(argv: string[]): Promise<number> {
       print(await renderUsage(root));
       return argv.some((a) => a === "--help" || a === "-h") ? 0 : 2;
     }
-    const name = argv[at];
-    const load = subCommands[name];
-    if (!load) throw new UsageError(`unknown command ${JSON.stringify(name)}; run serverdb-etl --help for the list`);
-    // Root options before the command name apply to the command: move them after it.
-    const rawArgs = [...argv.slice(at + 1), ...argv.slice(0, at)];
-    applyVerbose(rawArgs);
-    const cmd = await load();
-    const args = ((typeof cmd.args === "function" ? await cmd.args() : cmd.args) ?? {}) as ArgsDef;
-    if (rawArgs.includes("--help") || rawArgs.includes("-h")) {
-      print(await renderUsage(cmd, root));
+    const argsOf = async (name: string) => {
+      const cmd = await subCommands[name]();
+      return ((typeof cmd.args === "function" ? await cmd.args() : cmd.args) ?? {}) as ArgsDef;
+    };
+    const steps = await splitSteps(argv, at, (n) => Object.hasOwn(subCommands, n), argsOf);
+    for (const step of steps) applyVerbose(step.rawArgs);
+    const help = steps.find((s) => s.rawArgs.includes("--help") || s.rawArgs.includes("-h"));
+    if (help) {
+      print(await renderUsage(await subCommands[help.name](), root));
       return 0;
     }
-    const bad = unknownOptions(rawArgs, args);
-    if (bad.length) throw new UsageError(`unknown option ${bad.join(", ")} for ${name}; run serverdb-etl ${name} --help`);
-    await runCommand(cmd, { rawArgs });
+    for (const step of steps) {
+      const bad = unknownArguments(step.rawArgs, await argsOf(step.name));
+      if (bad.length) {
+        throw new UsageError(`unknown argument ${bad.join(", ")} for ${step.name}; run serverdb-etl ${step.name} --help`);
+      }
+    }
+    // Steps run in order and stop at the first failure, naming the step. Each step's
+    // connections and lock are released before the next step takes its own.
+    for (const step of steps) {
+      try {
+        await runCommand(await subCommands[step.name](), { rawArgs: step.rawArgs });
+      } catch (err) {
+        if (steps.length > 1 && err instanceof Error) err.message = `step ${step.name}: ${err.message}`;
+        throw err;
+      } finally {
+        await runCleanups();
+      }
+    }
     return 0;
   } catch (err) {
     return reportError(err);

@@ -3,11 +3,19 @@
 import serverdbSchema from "../sql/serverdb/schema.sql" with { type: "text" };
 import factSelect from "../sql/serverdb/fact_select.sql" with { type: "text" };
 import factCount from "../sql/serverdb/fact_count.sql" with { type: "text" };
+import etlRunsStart from "../sql/etl_runs_start.sql" with { type: "text" };
+import etlRunsFinish from "../sql/etl_runs_finish.sql" with { type: "text" };
+import staleIds from "../sql/stale_ids.sql" with { type: "text" };
+import staleDelete from "../sql/stale_delete.sql" with { type: "text" };
 
 export const SQL = {
   serverdbSchema,
   factSelect,
   factCount,
+  etlRunsStart,
+  etlRunsFinish,
+  staleIds,
+  staleDelete,
 } as const;
 
 /** The sql/ files imported above, relative to sql/ (for the "every file is used" test). */
@@ -15,4 +23,8 @@ export const SQL_FILES = [
   "serverdb/schema.sql",
   "serverdb/fact_select.sql",
   "serverdb/fact_count.sql",
+  "etl_runs_start.sql",
+  "etl_runs_finish.sql",
+  "stale_ids.sql",
+  "stale_delete.sql",
 ] as const;

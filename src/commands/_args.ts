@@ -90,3 +90,36 @@ export function connectionFlags(args: Record<string, unknown>, rawArgs: readonly
     sslCa: str("ssl-ca"),
   };
 }
+
+/** The report date and its time zone (etl, run, aggregate). */
+export const dateArgs = {
+  "report-date": {
+    type: "string",
+    description: "Day the snapshot describes, YYYY-MM-DD (default: today in --timezone; a warning when not today)",
+    valueHint: "DATE",
+  },
+  timezone: {
+    type: "string",
+    description: "IANA time zone that defines \"today\" (default: the host's; config [etl] timezone)",
+    valueHint: "TZ",
+  },
+} as const satisfies ArgsDef;
+
+/** Batching and replica waits (every command that writes to the warehouse). */
+export const writeArgs = {
+  "batch-size": {
+    type: "string",
+    description: "Servers per batch: one REPLACE transaction and one replica wait (default 1000; config [etl] batch_size)",
+    valueHint: "N",
+  },
+  "replica-timeout": {
+    type: "string",
+    description: "Seconds to keep waiting for a replica before failing and naming it (default 300)",
+    valueHint: "S",
+  },
+  "max-lag": {
+    type: "string",
+    description: "Replicas without GTIDs: wait until their lag is at most this many seconds (default 1)",
+    valueHint: "S",
+  },
+} as const satisfies ArgsDef;

@@ -19,6 +19,12 @@ export interface DbCapabilities {
   gtid: "mariadb" | "mysql" | "none";
   /** Server-side advisory locks (GET_LOCK). */
   advisoryLocks: boolean;
+  /** START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY and session variables (MySQL/MariaDB). */
+  snapshotTransactions: boolean;
+  /** Largest statement the server accepts, in bytes (MySQL: @@max_allowed_packet). */
+  maxStatementBytes: number;
+  /** Most `?` placeholders in one statement. */
+  maxPlaceholders: number;
 }
 
 export interface Db {
@@ -27,10 +33,10 @@ export interface Db {
   readonly label: string;
   readonly caps: DbCapabilities;
   /** Run a statement and return all its rows (small results only). */
-  query<T extends Row = Row>(sql: string, params?: Params): Promise<T[]>;
+  query<T = Row>(sql: string, params?: Params): Promise<T[]>;
   /** Run a statement that returns no rows. */
   execute(sql: string, params?: Params): Promise<ExecResult>;
   /** Stream a large result row by row; a slow consumer pauses the server. */
-  stream<T extends Row = Row>(sql: string, params?: Params): AsyncIterable<T>;
+  stream<T = Row>(sql: string, params?: Params): AsyncIterable<T>;
   close(): Promise<void>;
 }

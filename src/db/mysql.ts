@@ -33,7 +33,13 @@ export interface MysqlConnectOptions {
 export class MysqlDb implements Db {
   readonly engine = "mysql" as const;
   readonly label: string;
-  caps: DbCapabilities = { gtid: "none", advisoryLocks: true };
+  caps: DbCapabilities = {
+    gtid: "none",
+    advisoryLocks: true,
+    snapshotTransactions: true,
+    maxStatementBytes: 4 * 2 ** 20,
+    maxPlaceholders: 65_535,
+  };
   /** Server version string, e.g. "10.11.19-MariaDB-log". */
   version = "";
 
@@ -68,8 +74,11 @@ export class MysqlDb implements Db {
     // A fatal error on an idle connection must not crash the process; the next query reports it.
     conn.on("error", () => {});
     try {
-      const [row] = await db.query<{ v: string }>("SELECT VERSION() AS v");
+      const [row] = await db.query<{ v: string; packet: number | string }>(
+        "SELECT VERSION() AS v, @@max_allowed_packet AS packet",
+      );
       db.version = row.v;
+      db.caps.maxStatementBytes = Number(row.packet);
     } catch (err) {
       conn.destroy();
       throw translateMysqlError(err, label);
@@ -90,7 +99,7 @@ export class MysqlDb implements Db {
     return /mariadb/i.test(this.version);
   }
 
-  query<T extends Row = Row>(sql: string, params?: Params): Promise<T[]> {
+  query<T = Row>(sql: string, params?: Params): Promise<T[]> {
     return new Promise((resolve, reject) => {
       this.conn.query(sql, params, (err, rows) => (err ? reject(translateMysqlError(err, this.label)) : resolve(rows as T[])));
     });
@@ -110,7 +119,7 @@ export class MysqlDb implements Db {
     });
   }
 
-  async *stream<T extends Row = Row>(sql: string, params?: Params): AsyncIterable<T> {
+  async *stream<T = Row>(sql: string, params?: Params): AsyncIterable<T> {
     const rows = this.conn.query(sql, params).stream({ objectMode: true, highWaterMark: 256 });
     try {
       for await (const row of rows) yield row as T;

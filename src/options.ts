@@ -1,0 +1,68 @@
+// Run settings from flags > config file ([etl] table) > defaults, validated in one place.
+// Every default the pipeline uses is here.
+import { UsageError } from "./errors.ts";
+import { configSection, type ConfigFile } from "./config.ts";
+import { DEFAULT_CPU_DROP_WORDS } from "./transform/index.ts";
+import type { TransformOptions } from "./transform/types.ts";
+import { DEFAULT_REPLICA_WAIT, type ReplicaWaitOptions } from "./db/replication.ts";
+import { dateIn, hostTimeZone, parseIsoDate, validateTimeZone } from "./pipeline/report-date.ts";
+import { logger } from "./log.ts";
+
+export const DEFAULT_BATCH_SIZE = 1000;
+
+type Args = Record<string, unknown>;
+
+function flag(args: Args, name: string): string | undefined {
+  const v = args[name];
+  return typeof v === "string" && v !== "" ? v : undefined;
+}
+
+/** A positive number from a flag or config value, else `fallback`. */
+export function positiveNumber(value: unknown, what: string, fallback: number, integer = true): number {
+  if (value === undefined) return fallback;
+  const n = typeof value === "number" ? value : Number(value);
+  if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) {
+    throw new UsageError(`${what} must be a positive ${integer ? "whole " : ""}number, got ${JSON.stringify(value)}`);
+  }
+  return n;
+}
+
+export interface ReportDateChoice {
+  reportDate: string;
+  timezone: string;
+}
+
+/** The report date, computed once per run. Logs a warning when it is not today. */
+export function reportDateFrom(args: Args, config: ConfigFile, now: Date = new Date()): ReportDateChoice {
+  const etl = configSection(config, "etl");
+  const timezone = validateTimeZone(flag(args, "timezone") ?? (etl.timezone as string | undefined) ?? hostTimeZone());
+  const today = dateIn(timezone, now);
+  const explicit = flag(args, "report-date");
+  if (!explicit) return { reportDate: today, timezone };
+  const reportDate = parseIsoDate(explicit, "--report-date");
+  if (reportDate !== today) logger("etl").warn(`--report-date ${reportDate} is not today (${today} in ${timezone})`);
+  return { reportDate, timezone };
+}
+
+export function batchSizeFrom(args: Args, config: ConfigFile): number {
+  const etl = configSection(config, "etl");
+  return positiveNumber(flag(args, "batch-size") ?? etl.batch_size, "--batch-size", DEFAULT_BATCH_SIZE);
+}
+
+export function replicaWaitFrom(args: Args, config: ConfigFile): ReplicaWaitOptions {
+  const etl = configSection(config, "etl");
+  return {
+    ...DEFAULT_REPLICA_WAIT,
+    timeoutS: positiveNumber(flag(args, "replica-timeout") ?? etl.replica_timeout, "--replica-timeout", DEFAULT_REPLICA_WAIT.timeoutS, false),
+    maxLagS: positiveNumber(flag(args, "max-lag") ?? etl.max_lag, "--max-lag", DEFAULT_REPLICA_WAIT.maxLagS, false),
+  };
+}
+
+export function transformFrom(config: ConfigFile): TransformOptions {
+  const words = configSection(config, "etl").cpu_drop_words;
+  if (words === undefined) return { cpuDropWords: DEFAULT_CPU_DROP_WORDS };
+  if (!Array.isArray(words) || words.some((w) => typeof w !== "string")) {
+    throw new UsageError('config: [etl] cpu_drop_words must be a list of strings, e.g. ["intel(r)", "cpu"]');
+  }
+  return { cpuDropWords: words.map((w: string) => w.toLowerCase()) };
+}

@@ -1,0 +1,102 @@
+// Writes batches to the warehouse: one transaction per batch, retried on transient errors
+// (reconnecting after a lost connection; REPLACE and range DELETEs make a retry safe), and
+// followed by a replica wait that is pipelined: batch n+1 is written while batch n
+// replicates, so replicas are never more than two batches behind.
+import type { Db } from "../db/db.ts";
+import { TransientDbError } from "../errors.ts";
+import { positionAfterWrite, type ReplicaSet } from "../db/replication.ts";
+import type { Progress } from "../progress/progress.ts";
+import { logger } from "../log.ts";
+import type { Statement } from "./statements.ts";
+
+const log = logger("load");
+
+/** The warehouse connection, replaceable after a lost connection. */
+export interface TargetHandle {
+  db: Db;
+  reconnect(): Promise<Db>;
+}
+
+export interface BatchWriterOptions {
+  /** Attempts per batch before giving up on transient errors. */
+  maxAttempts: number;
+  /** First retry delay in ms; doubles per attempt. */
+  backoffMs: number;
+}
+
+export const DEFAULT_BATCH_WRITER: BatchWriterOptions = { maxAttempts: 5, backoffMs: 500 };
+
+/** Codes after which the connection itself is gone and must be replaced. */
+const CONNECTION_LOST = new Set(["PROTOCOL_CONNECTION_LOST", "ECONNRESET", "EPIPE", "ER_SERVER_SHUTDOWN"]);
+
+export class BatchWriter {
+  private pending: Promise<unknown> | undefined;
+  /** Total time spent blocked on replicas (not overlapped with writing). */
+  replicaWaitMs = 0;
+  batches = 0;
+  retries = 0;
+
+  constructor(
+    private readonly target: TargetHandle,
+    private readonly replicas: ReplicaSet | undefined,
+    private readonly progress: Progress,
+    private readonly options: BatchWriterOptions = DEFAULT_BATCH_WRITER,
+  ) {}
+
+  /** Commit `statements` as one transaction, then queue the replica wait for it. */
+  async write(statements: readonly Statement[]): Promise<void> {
+    if (statements.length === 0) return;
+    const position = await this.commitWithRetry(statements);
+    this.batches++;
+    if (!this.replicas || this.replicas.size === 0) return;
+    // Batch n-1 must be on the replicas before batch n's wait starts.
+    await this.awaitPending();
+    const wait = this.replicas.waitFor(position, (e) => this.progress.replicaWait(e));
+    wait.catch(() => {}); // surfaced by awaitPending; avoids an unhandled rejection meanwhile
+    this.pending = wait;
+  }
+
+  /** Wait for the last batch to reach every replica. */
+  async drain(): Promise<void> {
+    await this.awaitPending();
+  }
+
+  private async awaitPending(): Promise<void> {
+    if (!this.pending) return;
+    const started = performance.now();
+    try {
+      await this.pending;
+    } finally {
+      this.pending = undefined;
+      this.replicaWaitMs += performance.now() - started;
+    }
+  }
+
+  private async commitWithRetry(statements: readonly Statement[]) {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.commit(statements);
+      } catch (err) {
+        if (!(err instanceof TransientDbError) || attempt >= this.options.maxAttempts) throw err;
+        this.retries++;
+        const delay = this.options.backoffMs * 2 ** (attempt - 1);
+        log.warn(`batch failed (${err.code}), retry ${attempt}/${this.options.maxAttempts - 1} in ${delay} ms: ${err.message}`);
+        await Bun.sleep(delay);
+        if (CONNECTION_LOST.has(err.code)) this.target.db = await this.target.reconnect();
+      }
+    }
+  }
+
+  private async commit(statements: readonly Statement[]) {
+    const db = this.target.db;
+    await db.execute("BEGIN");
+    try {
+      for (const s of statements) await db.execute(s.sql, s.params);
+      const result = await db.execute("COMMIT");
+      return this.replicas?.size ? await positionAfterWrite(db, result) : {};
+    } catch (err) {
+      await db.execute("ROLLBACK").catch(() => {});
+      throw err;
+    }
+  }
+}

@@ -1,0 +1,108 @@
+// The etl stage: extract (streamed, one snapshot) → transform (pure, per row) → load
+// (batched REPLACE, pipelined replica waits) → sweep of the day's stale rows, all recorded
+// in one etl_runs row. Memory is bounded by the batch size, whatever the fleet size.
+import { EtlError } from "../errors.ts";
+import { transformServer } from "../transform/index.ts";
+import type { RawServerRow, TransformOptions, TransformedServer, Warnings } from "../transform/types.ts";
+import type { Progress } from "../progress/progress.ts";
+import { BatchWriter, DEFAULT_BATCH_WRITER } from "./batch-writer.ts";
+import { extractServers } from "./extract.ts";
+import { loadServers } from "./load.ts";
+import { finishRun, startRun, type RunKind } from "./runs.ts";
+import { sweepStaleRows } from "./sweep.ts";
+import type { WarehouseContext } from "./context.ts";
+
+export interface EtlOptions {
+  /** The day the snapshot describes ('YYYY-MM-DD'). */
+  reportDate: string;
+  /** Servers per batch (one transaction, one replica wait). */
+  batchSize: number;
+  /** CPU cleanup and other transform settings. */
+  transform: TransformOptions;
+  /** Recorded in etl_runs.kind. */
+  kind?: RunKind;
+}
+
+export interface EtlSummary {
+  runId: number;
+  reportDate: string;
+  extracted: number;
+  loaded: number;
+  roleRows: number;
+  removed: number;
+  duplicates: number;
+  warnings: Warnings;
+  /** Seconds per phase. */
+  seconds: { load: number; sweep: number; total: number };
+  replicaWaitS: number;
+  retries: number;
+}
+
+async function* transformAll(rows: AsyncIterable<RawServerRow>, options: TransformOptions): AsyncIterable<TransformedServer> {
+  for await (const raw of rows) yield transformServer(raw, options);
+}
+
+export async function runEtl(ctx: WarehouseContext, options: EtlOptions, progress: Progress): Promise<EtlSummary> {
+  if (!ctx.source || !ctx.sourceSchema) throw new EtlError("etl needs a source; pass --source");
+  const started = performance.now();
+  const writer = new BatchWriter(ctx.target, ctx.replicas, progress, DEFAULT_BATCH_WRITER);
+  const runId = await startRun(ctx.target.db, options.kind ?? "etl", options.reportDate);
+  const counts = { extracted: 0, loaded: 0, removed: 0, warnings: {} as Warnings };
+  try {
+    const extract = await extractServers(ctx.source, { schema: ctx.sourceSchema });
+    progress.phaseStart("load", extract.total);
+    let loadResult;
+    try {
+      const counted = (async function* () {
+        for await (const row of extract.rows) {
+          counts.extracted++;
+          yield row;
+        }
+      })();
+      loadResult = await loadServers(
+        transformAll(counted, options.transform),
+        writer,
+        ctx.target.db.caps,
+        { reportDate: options.reportDate, runId, batchSize: options.batchSize },
+        progress,
+      );
+    } finally {
+      await extract.finish().catch(() => {});
+    }
+    await writer.drain();
+    counts.loaded = loadResult.loaded;
+    counts.warnings = loadResult.warnings;
+    const loadS = (performance.now() - started) / 1000;
+    progress.phaseEnd("load", `${loadResult.loaded} servers, ${loadResult.roleRows} role rows in ${loadS.toFixed(1)} s`);
+
+    progress.phaseStart("sweep");
+    const sweepStart = performance.now();
+    const removed = await sweepStaleRows(() => ctx.target.db, writer, {
+      reportDate: options.reportDate,
+      runId,
+      batchSize: options.batchSize,
+    });
+    await writer.drain();
+    counts.removed = removed.facts;
+    const sweepS = (performance.now() - sweepStart) / 1000;
+    progress.phaseEnd("sweep", `${removed.facts} stale servers, ${removed.roles} stale role rows removed`);
+
+    await finishRun(ctx.target.db, runId, "success", counts);
+    return {
+      runId,
+      reportDate: options.reportDate,
+      extracted: counts.extracted,
+      loaded: counts.loaded,
+      roleRows: loadResult.roleRows,
+      removed: counts.removed,
+      duplicates: extract.duplicates,
+      warnings: counts.warnings,
+      seconds: { load: loadS, sweep: sweepS, total: (performance.now() - started) / 1000 },
+      replicaWaitS: writer.replicaWaitMs / 1000,
+      retries: writer.retries,
+    };
+  } catch (err) {
+    await finishRun(ctx.target.db, runId, "failed", counts, err instanceof Error ? err.message : String(err)).catch(() => {});
+    throw err;
+  }
+}

@@ -1,0 +1,70 @@
+// Extract: every Server of ServerDB as one streamed row, inside one consistent read-only
+// snapshot so the night's picture is a single point in time. Rows arrive in id order;
+// a repeated id (should the source ever produce one) is dropped here, in O(1) memory.
+import type { Db } from "../db/db.ts";
+import { quoteIdent } from "../db/ident.ts";
+import { SQL } from "../sql.ts";
+import type { RawServerRow } from "../transform/types.ts";
+
+export interface ExtractOptions {
+  /** The ServerDB database (schema) name; validated and quoted into the SQL. */
+  schema: string;
+}
+
+export interface Extract {
+  /** Servers in the snapshot (the same snapshot the rows come from). */
+  total: number;
+  /** The rows, streamed; iterate once. */
+  rows: AsyncIterable<RawServerRow>;
+  /** Rows dropped because their id repeated the previous one. */
+  readonly duplicates: number;
+  /** End the snapshot transaction (idempotent). */
+  finish(): Promise<void>;
+}
+
+/** Render a source SQL file for `schema`. */
+export function sourceSql(text: string, schema: string): string {
+  return text.replaceAll("{schema}", quoteIdent(schema, "source database name"));
+}
+
+/** Open the snapshot, count, and return the row stream. The caller must `finish()`. */
+export async function extractServers(source: Db, options: ExtractOptions): Promise<Extract> {
+  const select = sourceSql(SQL.factSelect, options.schema);
+  const count = sourceSql(SQL.factCount, options.schema);
+  if (source.caps.snapshotTransactions) {
+    // MySQL 8 caps group_concat at 1 KiB by default; a server's roles need more.
+    await source.execute("SET SESSION group_concat_max_len = 1048576");
+    await source.execute("SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ");
+    await source.execute("START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY");
+  } else {
+    await source.execute("BEGIN");
+  }
+  let open = true;
+  const finish = async () => {
+    if (!open) return;
+    open = false;
+    await source.execute("COMMIT");
+  };
+  const [{ servers }] = await source.query<{ servers: number | string }>(count);
+  const state = { duplicates: 0 };
+  async function* rows(): AsyncIterable<RawServerRow> {
+    let previous: string | undefined;
+    for await (const row of source.stream<RawServerRow>(select)) {
+      const id = String(row.id);
+      if (id === previous) {
+        state.duplicates++;
+        continue;
+      }
+      previous = id;
+      yield row;
+    }
+  }
+  return {
+    total: Number(servers),
+    rows: rows(),
+    get duplicates() {
+      return state.duplicates;
+    },
+    finish,
+  };
+}

@@ -1,0 +1,85 @@
+// Load: transformed servers → batches of REPLACE into server_facts and server_fact_roles.
+// A batch is capped by rows (--batch-size) and by bytes (well under max_allowed_packet);
+// memory is bounded by one batch plus the writer's in-flight one.
+import type { DbCapabilities } from "../db/db.ts";
+import { FACT_COLUMNS, ROLE_COLUMNS } from "../warehouse/columns.ts";
+import type { TransformedServer, Warnings } from "../transform/types.ts";
+import type { Progress } from "../progress/progress.ts";
+import type { BatchWriter } from "./batch-writer.ts";
+import { replaceStatements, rowBytes, type SplitLimits } from "./statements.ts";
+
+export interface LoadOptions {
+  /** The day the rows describe. */
+  reportDate: string;
+  /** etl_runs.id of this run, stamped on every row. */
+  runId: number;
+  /** Servers per batch (one transaction). */
+  batchSize: number;
+}
+
+export interface LoadResult {
+  loaded: number;
+  roleRows: number;
+  warnings: Warnings;
+}
+
+const FACT_NAMES = FACT_COLUMNS.map((c) => c.name);
+const ROLE_NAMES = ROLE_COLUMNS.map((c) => c.name);
+
+/** Statement limits for an engine: its placeholder cap, and a quarter of its packet size up to 4 MiB. */
+export function splitLimits(caps: DbCapabilities): SplitLimits {
+  return {
+    maxPlaceholders: caps.maxPlaceholders,
+    maxBytes: Math.min(4 * 2 ** 20, Math.floor(caps.maxStatementBytes / 4)),
+  };
+}
+
+export async function loadServers(
+  servers: AsyncIterable<TransformedServer>,
+  writer: BatchWriter,
+  caps: DbCapabilities,
+  options: LoadOptions,
+  progress: Progress,
+): Promise<LoadResult> {
+  const limits = splitLimits(caps);
+  const result: LoadResult = { loaded: 0, roleRows: 0, warnings: {} };
+  let facts: unknown[][] = [];
+  let roles: unknown[][] = [];
+  let bytes = 0;
+
+  const flush = async () => {
+    if (facts.length === 0) return;
+    const statements = [
+      ...replaceStatements("server_facts", FACT_NAMES, facts, limits),
+      ...replaceStatements("server_fact_roles", ROLE_NAMES, roles, limits),
+    ];
+    const n = facts.length;
+    result.roleRows += roles.length;
+    facts = [];
+    roles = [];
+    bytes = 0;
+    await writer.write(statements);
+    result.loaded += n;
+    progress.phaseProgress("load", result.loaded);
+  };
+
+  for await (const server of servers) {
+    const f = server.fact;
+    const factRow = FACT_NAMES.map((name) =>
+      name === "report_date" ? options.reportDate : name === "etl_run_id" ? options.runId : f[name as keyof typeof f],
+    );
+    facts.push(factRow);
+    bytes += rowBytes(factRow);
+    for (const r of server.roles) {
+      const roleRow = [options.reportDate, r.id, r.role_id, r.role_name, r.puppet_service, r.wou_id, r.wou_name, options.runId];
+      roles.push(roleRow);
+      bytes += rowBytes(roleRow);
+    }
+    for (const [column, n] of Object.entries(server.warnings)) {
+      result.warnings[column] = (result.warnings[column] ?? 0) + n;
+    }
+    if (facts.length >= options.batchSize || bytes >= limits.maxBytes) await flush();
+  }
+  await flush();
+  return result;
+}

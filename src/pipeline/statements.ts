@@ -1,0 +1,57 @@
+// Multi-row statement building: rows → `REPLACE INTO t (cols) VALUES (?,…),(?,…)` texts
+// with their values, split so no statement exceeds the engine's placeholder or byte cap.
+import { quoteIdent } from "../db/ident.ts";
+
+export interface Statement {
+  sql: string;
+  params: unknown[];
+}
+
+/** A rough upper bound of a value's size on the wire (UTF-16 units × 3 covers UTF-8). */
+export function valueBytes(v: unknown): number {
+  return typeof v === "string" ? v.length * 3 + 3 : 24;
+}
+
+export function rowBytes(row: readonly unknown[]): number {
+  let n = 4;
+  for (const v of row) n += valueBytes(v);
+  return n;
+}
+
+export interface SplitLimits {
+  maxPlaceholders: number;
+  maxBytes: number;
+}
+
+/** `REPLACE INTO table (cols) VALUES …` statements covering `rows` (each row in column order). */
+export function replaceStatements(
+  table: string,
+  columns: readonly string[],
+  rows: readonly (readonly unknown[])[],
+  limits: SplitLimits,
+): Statement[] {
+  if (rows.length === 0) return [];
+  const head = `REPLACE INTO ${quoteIdent(table)} (${columns.map((c) => quoteIdent(c)).join(", ")}) VALUES `;
+  const tuple = `(${columns.map(() => "?").join(",")})`;
+  const maxRows = Math.max(1, Math.floor(limits.maxPlaceholders / columns.length));
+  const out: Statement[] = [];
+  let params: unknown[] = [];
+  let count = 0;
+  let bytes = head.length;
+  const flush = () => {
+    if (count === 0) return;
+    out.push({ sql: head + Array(count).fill(tuple).join(","), params });
+    params = [];
+    count = 0;
+    bytes = head.length;
+  };
+  for (const row of rows) {
+    const size = rowBytes(row) + tuple.length;
+    if (count > 0 && (count >= maxRows || bytes + size > limits.maxBytes)) flush();
+    for (const v of row) params.push(v);
+    count++;
+    bytes += size;
+  }
+  flush();
+  return out;
+}
