@@ -37,7 +37,8 @@ export function parseOptionFile(text: string, path = "option file", depth = 0): 
       if (depth < 5) mergeGroups(groups, readIncludes(line, path, depth));
       continue;
     }
-    const header = /^\[([^\]]+)\]$/.exec(line);
+    // Like mysys: whatever follows the closing bracket (e.g. a comment) is ignored.
+    const header = /^\[([^\]]+)\]/.exec(line);
     if (header) {
       const name = header[1].trim().toLowerCase();
       group = groups.get(name) ?? new Map();
@@ -45,9 +46,10 @@ export function parseOptionFile(text: string, path = "option file", depth = 0): 
       continue;
     }
     if (!group) continue;
-    const eq = line.indexOf("=");
-    const key = (eq < 0 ? line : line.slice(0, eq)).trim().toLowerCase().replace(/_/g, "-");
-    const value = eq < 0 ? "" : unquote(line.slice(eq + 1).trim());
+    const option = stripComment(line);
+    const eq = option.indexOf("=");
+    const key = (eq < 0 ? option : option.slice(0, eq)).trim().toLowerCase().replace(/_/g, "-");
+    const value = eq < 0 ? "" : optionValue(option.slice(eq + 1));
     group.set(key, value);
   }
   return groups;
@@ -80,14 +82,34 @@ function mergeGroups(into: Map<string, Map<string, string>>, from: Map<string, M
   }
 }
 
-/** Strip one level of quotes and the escapes the mysql client understands. */
-function unquote(value: string): string {
-  const q = value[0];
-  if ((q === '"' || q === "'") && value.endsWith(q) && value.length >= 2) {
-    return value.slice(1, -1).replace(/\\(.)/g, (_, c: string) => ({ n: "\n", t: "\t", "\\": "\\" })[c] ?? c);
+/**
+ * Cut an end-of-line comment the way mysys' remove_end_comment() does: a "#" outside quotes
+ * starts it, even without a space before it (so `password = a#b` means "a", as in mysql).
+ */
+function stripComment(line: string): string {
+  let quote = "";
+  let escaped = false;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i];
+    if ((c === '"' || c === "'") && !escaped) {
+      if (!quote) quote = c;
+      else if (quote === c) quote = "";
+    }
+    if (!quote && c === "#") return line.slice(0, i);
+    escaped = quote !== "" && c === "\\" && !escaped;
   }
-  // An unquoted value ends at an inline comment.
-  return value.replace(/\s+#.*$/, "");
+  return line;
+}
+
+/** The escapes mysys understands; any other backslash pair is kept as written. */
+const ESCAPES: Record<string, string> = { n: "\n", t: "\t", r: "\r", b: "\b", s: " ", '"': '"', "'": "'", "\\": "\\" };
+
+/** Trim, strip one level of matching quotes, then resolve escapes (quoted or not, as mysys does). */
+function optionValue(raw: string): string {
+  let value = raw.trim();
+  const q = value[0];
+  if ((q === '"' || q === "'") && value.length >= 2 && value.endsWith(q)) value = value.slice(1, -1);
+  return value.replace(/\\([\s\S])/g, (pair, c: string) => ESCAPES[c] ?? pair);
 }
 
 export interface OptionFileChoice {
