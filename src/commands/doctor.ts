@@ -1,3 +1,76 @@
+// `serverdb-etl doctor`: check every configured endpoint and print one table (or JSON).
+// Glue only: resolve connections, run the checks (src/doctor/), print, set the exit code.
 import { defineCommand } from "citty";
-import { globalArgs } from "./_args.ts";
-export default defineCommand({ meta: { name: "doctor", description: "placeholder" }, args: { ...globalArgs }, run() {} });
+import { credentialArgs, connectionFlags, globalArgs, sourceArgs, targetArgs } from "./_args.ts";
+import { resolveConnections } from "../config.ts";
+import { DoctorFailed, UsageError } from "../errors.ts";
+import { DOCTOR_DEFAULTS, runDoctor } from "../doctor/run-doctor.ts";
+import { renderJson, renderTable, summarize } from "../doctor/render.ts";
+
+export default defineCommand({
+  meta: {
+    name: "doctor",
+    description: [
+      "Check that every configured source, target and replica is ready for the nightly run; print one row per check",
+      "(role, endpoint, check, result, detail), where anything not ok names its fix, e.g. the exact GRANT to run.",
+      "",
+      "Reads only (SELECT VERSION(), SHOW GRANTS, SHOW GLOBAL VARIABLES, SELECT … LIMIT 0 on the ServerDB tables,",
+      "SHOW REPLICA STATUS) and writes nothing: safe to run at any time, also during a load. All endpoints are",
+      "checked at once. Exit 0 when nothing failed (warnings allowed), 4 when a check failed, 2 for bad options.",
+      "",
+      "Checks:",
+      "  connect             reachable, login accepted, database exists (the driver's reason when not)",
+      "  version             MariaDB or MySQL and its version (warns below MariaDB 10.6 or MySQL 8.0)",
+      "  privileges          source: SELECT on every ServerDB table the extract reads (tried, not guessed);",
+      "                      target: SELECT, INSERT, UPDATE, DELETE, CREATE on its database (from SHOW GRANTS);",
+      "                      replica: SLAVE MONITOR (MariaDB) or REPLICATION CLIENT (MySQL) to read its status",
+      "  tables              source: the ServerDB tables exist (servers_historicalserver only warns: backfill needs it)",
+      "  read_only           the target must be writable; replicas should be read-only",
+      "  binlog              ROW format recommended; the target needs a binary log when replicas are configured",
+      "  gtid                MariaDB: GTID positions; MySQL: gtid_mode ON, otherwise replica waits poll lag",
+      "  replication         replica: IO and SQL threads running, seconds behind (warns above 300 s)",
+      "  upstream            replica: it replicates from the target's server_id (warns otherwise)",
+      "  max_allowed_packet  target: at least 16 MiB, or multi-row load batches may not fit",
+      "  time_zone           informative: DATETIMEs are copied as wall-clock text, so no zone shifts them",
+      "",
+    ].join("\n"),
+  },
+  args: {
+    ...globalArgs,
+    ...credentialArgs,
+    ...sourceArgs,
+    ...targetArgs,
+    json: {
+      type: "boolean",
+      description: "Print the checks as JSON ({ ok, summary, checks: [{ role, endpoint, check, result, detail, fix }] }) instead of a table",
+    },
+    "connect-timeout": {
+      type: "string",
+      description: `Seconds to wait for each server to accept a connection (default ${DOCTOR_DEFAULTS.connectTimeoutS}); all endpoints are checked at once`,
+      valueHint: "SECONDS",
+    },
+  },
+  async run({ args, rawArgs }) {
+    const conns = resolveConnections(connectionFlags(args, rawArgs));
+    if (!conns.source && !conns.target && conns.replicas.length === 0) {
+      throw new UsageError(
+        "nothing to check: pass --source, --target and/or --replica DSNs, set SERVERDB_ETL_SOURCE / SERVERDB_ETL_TARGET / SERVERDB_ETL_REPLICAS, or give --config with [source], [target] and replicas",
+      );
+    }
+    const rows = await runDoctor(conns, { connectTimeoutS: parseTimeout(args["connect-timeout"]) });
+    process.stdout.write(args.json ? renderJson(rows) : renderTable(rows));
+    const { fail } = summarize(rows);
+    if (fail > 0) {
+      throw new DoctorFailed(`${fail} ${fail === 1 ? "check" : "checks"} failed; apply the fixes shown in the table and rerun doctor`);
+    }
+  },
+});
+
+function parseTimeout(text: string | undefined): number {
+  if (text === undefined || text === "") return DOCTOR_DEFAULTS.connectTimeoutS;
+  const n = Number(text);
+  if (!Number.isFinite(n) || n <= 0 || n > 600) {
+    throw new UsageError(`--connect-timeout ${JSON.stringify(text)}: give a number of seconds between 0 and 600, e.g. 5`);
+  }
+  return n;
+}

@@ -1,0 +1,34 @@
+// doctor's report as an aligned text table (people) or JSON (scripts). Pure: rows in, text out.
+import type { CheckResult, ReportRow } from "./types.ts";
+
+const SHOWN: Record<CheckResult, string> = { ok: "ok", warn: "WARN", fail: "FAIL" };
+
+export interface Summary {
+  ok: number;
+  warn: number;
+  fail: number;
+}
+
+export function summarize(rows: readonly ReportRow[]): Summary {
+  const s: Summary = { ok: 0, warn: 0, fail: 0 };
+  for (const r of rows) s[r.result]++;
+  return s;
+}
+
+/** One line per check; the last column holds the detail and, for anything not ok, the fix. */
+export function renderTable(rows: readonly ReportRow[]): string {
+  const header = ["ROLE", "ENDPOINT", "CHECK", "RESULT", "DETAIL"];
+  const cells = rows.map((r) => [r.role, r.endpoint, r.check, SHOWN[r.result], r.fix ? `${r.detail}; fix: ${r.fix}` : r.detail]);
+  const widths = header.slice(0, -1).map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
+  const line = (c: string[]) => c.map((text, i) => (i < widths.length ? text.padEnd(widths[i]) : text)).join("  ").trimEnd();
+  const s = summarize(rows);
+  const summary = `${rows.length} checks: ${s.ok} ok, ${s.warn} ${s.warn === 1 ? "warning" : "warnings"}, ${s.fail} failed`;
+  return [line(header), ...cells.map(line), "", summary].join("\n") + "\n";
+}
+
+/** The same rows for scripts: { ok, summary, checks: [{ role, endpoint, check, result, detail, fix? }] }. */
+export function renderJson(rows: readonly ReportRow[]): string {
+  const summary = summarize(rows);
+  const checks = rows.map(({ role, endpoint, check, result, detail, fix }) => ({ role, endpoint, check, result, detail, ...(fix ? { fix } : {}) }));
+  return JSON.stringify({ ok: summary.fail === 0, summary, checks }, null, 2) + "\n";
+}

@@ -1,0 +1,87 @@
+// The shapes doctor passes around: facts read from one server (inspect.ts measures them)
+// and the checks judged from them (judge.ts decides). Plain data, no behaviour.
+import type { Role } from "../config.ts";
+import type { Grant } from "./grants.ts";
+
+export type { Role };
+
+/** Everything doctor reads from one server. Optional fields were not read for that role. */
+export interface ServerFacts {
+  /** VERSION(), e.g. "10.11.19-MariaDB-0+deb12u1" or "8.0.36". */
+  version: string;
+  flavor: "mariadb" | "mysql";
+  /** CURRENT_USER() split into the account the server matched us as. */
+  account: { user: string; host: string };
+  /** The database of the DSN ("" for a replica given without one). */
+  database: string;
+  /** Parsed SHOW GRANTS lines (MariaDB includes the active role's and PUBLIC's grants). */
+  grants: Grant[];
+  /** MySQL lists granted roles without expanding their privileges, so grants may be incomplete. */
+  rolesUnexpanded: boolean;
+  /** Why SHOW GRANTS could not be read, if it could not. */
+  grantsError?: string;
+  vars: ServerVariables;
+  /** Source only: per ServerDB table, whether a SELECT on it works. */
+  tables?: Record<string, TableAccess>;
+  /** Replica only: SHOW REPLICA/SLAVE STATUS. */
+  replication?: ReplicationFacts;
+}
+
+export type TableAccess = "ok" | "missing" | "denied";
+
+/** The server variables doctor reports (SHOW GLOBAL VARIABLES). */
+export interface ServerVariables {
+  serverId: number;
+  logBin: boolean;
+  binlogFormat: string;
+  readOnly: boolean;
+  maxAllowedPacket: number;
+  timeZone: string;
+  systemTimeZone: string;
+  /** MariaDB: GTIDs this server wrote to its binlog / applied as a replica. */
+  gtidBinlogPos?: string;
+  gtidSlavePos?: string;
+  gtidStrictMode?: boolean;
+  /** MySQL: OFF | OFF_PERMISSIVE | ON_PERMISSIVE | ON. */
+  gtidMode?: string;
+  gtidExecuted?: string;
+}
+
+export type ReplicationFacts =
+  | { state: "denied"; error: string }
+  | { state: "none" }
+  | { state: "read"; status: ReplicaStatus };
+
+/** SHOW REPLICA STATUS / SHOW SLAVE STATUS, with MySQL's and MariaDB's column names unified. */
+export interface ReplicaStatus {
+  ioRunning: string;
+  sqlRunning: string;
+  /** null while replication is stopped or broken. */
+  secondsBehind: number | null;
+  sourceHost: string;
+  sourcePort: number;
+  sourceServerId: number;
+  /** MariaDB Using_Gtid (No, Slave_Pos, Current_Pos); MySQL: "Auto_Position" or "No". */
+  usingGtid: string;
+  lastIoError: string;
+  lastSqlError: string;
+}
+
+export type CheckResult = "ok" | "warn" | "fail";
+
+/** One judged line of the report. */
+export interface Check {
+  /** Stable name for scripts: connect, version, privileges, tables, read_only, binlog, gtid, … */
+  check: string;
+  result: CheckResult;
+  /** What was found, one line. */
+  detail: string;
+  /** What to do about it, one line (only when result is not ok). */
+  fix?: string;
+}
+
+/** A check with the endpoint it belongs to: one row of the table. */
+export interface ReportRow extends Check {
+  role: Role;
+  endpoint: string;
+}
