@@ -49,13 +49,31 @@ export function loadConfigFile(path: string | undefined, defaultPath = DEFAULT_C
   try {
     text = readFileSync(chosen, "utf8");
   } catch (err) {
-    throw new UsageError(`cannot read config file ${chosen} (${(err as NodeJS.ErrnoException).code}); check the path given to --config`);
+    throw new UsageError(
+      `cannot read config file ${chosen} (${(err as NodeJS.ErrnoException).code}); check the path given to --config or SERVERDB_ETL_CONFIG`,
+    );
   }
   try {
     return { path: chosen, config: Bun.TOML.parse(text) as ConfigFile };
   } catch (err) {
-    throw new UsageError(`config file ${chosen} is not valid TOML: ${(err as Error).message}; fix the file`);
+    // The parser quotes the offending token, which may be a password: show the line number instead.
+    const reason = (err as Error).message.replace(/^TOML Parse error:\s*/i, "").replace(/"[^"]*"|'[^']*'/g, "…");
+    const line = tomlErrorLine(text, (err as Error).message);
+    throw new UsageError(`config file ${chosen} is not valid TOML${line ? ` near line ${line}` : ""} (${reason}); fix the file`);
   }
+}
+
+/** The first line whose prefix of the file fails with the same message (0 when none does). */
+function tomlErrorLine(text: string, message: string): number {
+  const lines = text.split("\n");
+  for (let n = 1; n <= lines.length; n++) {
+    try {
+      Bun.TOML.parse(lines.slice(0, n).join("\n"));
+    } catch (err) {
+      if ((err as Error).message === message) return n;
+    }
+  }
+  return 0;
 }
 
 /** A config table such as [source] or [etl], or {} (a non-table is a usage error). */
@@ -77,25 +95,30 @@ function configString(section: Record<string, unknown>, key: string, where: stri
 
 /** Resolve source, target and replicas with their credentials. */
 export function resolveConnections(flags: ConnectionFlags, env: Env = process.env, home?: string): Connections {
-  const { path: configPath, config } = loadConfigFile(flags.config ?? env.SERVERDB_ETL_CONFIG);
+  const { path: configPath, config } = loadConfigFile(flags.config ?? envValue(env, "SERVERDB_ETL_CONFIG"));
   const optionFiles = readClientOptions({
     defaultsFile: flags.defaultsFile ?? configString(configSection(config, "client"), "defaults_file", "client"),
     groupSuffix: flags.defaultsGroupSuffix ?? configString(configSection(config, "client"), "defaults_group_suffix", "client"),
     home,
   });
-  const sslMode = pickSslMode(flags.sslMode ?? env.SERVERDB_ETL_SSL_MODE ?? configString(configSection(config, "ssl"), "mode", "ssl"));
-  const sslCa = flags.sslCa ?? env.SERVERDB_ETL_SSL_CA ?? configString(configSection(config, "ssl"), "ca", "ssl");
+  const sslMode =
+    flags.sslMode !== undefined
+      ? pickSslMode(flags.sslMode, "--ssl-mode")
+      : envValue(env, "SERVERDB_ETL_SSL_MODE") !== undefined
+        ? pickSslMode(envValue(env, "SERVERDB_ETL_SSL_MODE")!, "SERVERDB_ETL_SSL_MODE")
+        : pickSslMode(configString(configSection(config, "ssl"), "mode", "ssl"), "config [ssl].mode");
+  const sslCa = flags.sslCa ?? envValue(env, "SERVERDB_ETL_SSL_CA") ?? configString(configSection(config, "ssl"), "ca", "ssl");
   const ctx = { env, config, optionFiles, sslMode, sslCa };
 
   const source = resolveOne("source", flags.source, ctx);
   const target = resolveOne("target", flags.target, ctx);
   const replicaTexts = flags.replicas?.length
     ? flags.replicas.map((text) => ({ text, where: "--replica", fromArgv: true }))
-    : env.SERVERDB_ETL_REPLICAS
-      ? splitList(env.SERVERDB_ETL_REPLICAS).map((text) => ({ text, where: "SERVERDB_ETL_REPLICAS", fromArgv: false }))
+    : envValue(env, "SERVERDB_ETL_REPLICAS")
+      ? splitList(env.SERVERDB_ETL_REPLICAS!).map((text) => ({ text, where: "SERVERDB_ETL_REPLICAS", fromArgv: false }))
       : configReplicas(config).map((text) => ({ text, where: "config replicas", fromArgv: false }));
   const replicas = replicaTexts.map(({ text, where, fromArgv }) =>
-    finish("replica", parseDsn(text, where, ""), where, fromArgv, ctx),
+    finish("replica", parseDsn(text, where, ""), text, where, fromArgv, ctx),
   );
   return { source, target, replicas, configPath, config };
 }
@@ -112,15 +135,22 @@ function resolveOne(role: "source" | "target", flag: string | undefined, ctx: Re
   const envName = `SERVERDB_ETL_${role.toUpperCase()}`;
   const section = configSection(ctx.config, role);
   const fromConfig = configString(section, "dsn", role);
-  const text = flag ?? ctx.env[envName] ?? fromConfig;
+  const fromEnv = envValue(ctx.env, envName);
+  const text = flag ?? fromEnv ?? fromConfig;
   if (text === undefined) return undefined;
-  const where = flag !== undefined ? `--${role}` : ctx.env[envName] !== undefined ? envName : `config [${role}].dsn`;
+  const where = flag !== undefined ? `--${role}` : fromEnv !== undefined ? envName : `config [${role}].dsn`;
   const defaultDb = role === "source" ? DEFAULT_SOURCE_DATABASE : DEFAULT_TARGET_DATABASE;
-  return finish(role, parseDsn(text, where, defaultDb), where, flag !== undefined, ctx);
+  return finish(role, parseDsn(text, where, defaultDb), text, where, flag !== undefined, ctx);
 }
 
-/** Fill credentials and TLS into a parsed endpoint. */
-function finish(role: Role, ep: Endpoint, where: string, fromArgv: boolean, ctx: ResolveContext): Endpoint {
+/** An environment variable, with an empty value meaning unset (as systemd and shells often leave them). */
+function envValue(env: Env, name: string): string | undefined {
+  const v = env[name];
+  return v === undefined || v === "" ? undefined : v;
+}
+
+/** Fill credentials and TLS into a parsed endpoint (`text` is the DSN it was parsed from). */
+function finish(role: Role, ep: Endpoint, text: string, where: string, fromArgv: boolean, ctx: ResolveContext): Endpoint {
   if (ep.kind !== "mysql") return ep;
   if (fromArgv && ep.password !== undefined) {
     throw new UsageError(
@@ -135,7 +165,9 @@ function finish(role: Role, ep: Endpoint, where: string, fromArgv: boolean, ctx:
     readCredential(ctx.env, `${role}-password`) ??
     configString(section, "password", role) ??
     ctx.optionFiles.password;
-  if (ctx.sslMode) out.sslMode = ctx.sslMode;
+  // An ssl-mode written into this endpoint's DSN is the most specific setting: the global one
+  // (--ssl-mode, env, [ssl]) must not downgrade a DSN that says ?ssl-mode=VERIFY_IDENTITY.
+  if (ctx.sslMode && !/[?&]ssl-mode=/.test(text)) out.sslMode = ctx.sslMode;
   out.sslCa ??= ctx.sslCa ?? ctx.optionFiles.sslCa;
   if (out.sslMode === "VERIFY_IDENTITY" && !out.sslCa) {
     throw new UsageError(`${where} (${describeEndpoint(out)}): --ssl-mode VERIFY_IDENTITY needs --ssl-ca FILE to verify the server against`);
@@ -152,11 +184,11 @@ function readCredential(env: Env, name: string): string | undefined {
   return readFileSync(file, "utf8").replace(/\r?\n$/, "");
 }
 
-function pickSslMode(text: string | undefined): SslMode | undefined {
+function pickSslMode(text: string | undefined, where: string): SslMode | undefined {
   if (text === undefined) return undefined;
   const mode = text.toUpperCase();
   if (!(SSL_MODES as readonly string[]).includes(mode)) {
-    throw new UsageError(`unknown --ssl-mode ${text}; use one of ${SSL_MODES.join(", ")}`);
+    throw new UsageError(`${where}: unknown ssl-mode ${text}; use one of ${SSL_MODES.join(", ")}`);
   }
   return mode as SslMode;
 }
