@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { connectionFlags } from "../../src/commands/_args.ts";
 import { loadConfigFile, requireEndpoint, resolveConnections, type ConnectionFlags } from "../../src/config.ts";
-import type { MysqlEndpoint } from "../../src/dsn.ts";
+import { describeEndpoint, type MysqlEndpoint } from "../../src/dsn.ts";
 import { UsageError } from "../../src/errors.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "config-test-"));
@@ -318,3 +318,26 @@ describe("config file problems are usage errors", () => {
     expect(loadConfigFile(undefined, path)).toEqual({ path, config: { etl: { batch_size: 500 } } });
   });
 });
+
+describe("README", () => {
+  test("the config example in README.md resolves to the endpoints it describes", () => {
+    const readme = require("node:fs").readFileSync(join(import.meta.dir, "../../README.md"), "utf8") as string;
+    const example = /```toml\n([\s\S]*?)```/.exec(readme)?.[1];
+    expect(example).toBeDefined();
+    const conns = resolve({ config: file(example!) });
+    expect(describeAll(conns)).toEqual({
+      source: "mysql://etl_reader@serverdb-db1.example.net:3306/serverdb2",
+      target: "mysql://etl_writer@dw-db1.example.net:3306/serverdb_dw",
+      replicas: ["mysql://etl_monitor@dw-db2.example.net:3306/serverdb_dw", "mysql://etl_monitor@dw-db3.example.net:3306/serverdb_dw"],
+    });
+    for (const ep of [conns.source, conns.target, ...conns.replicas]) expect(mysqlOf(ep).sslMode).toBe("VERIFY_IDENTITY");
+  });
+});
+
+function describeAll(conns: ReturnType<typeof resolveConnections>) {
+  return {
+    source: conns.source && describeEndpoint(conns.source),
+    target: conns.target && describeEndpoint(conns.target),
+    replicas: conns.replicas.map(describeEndpoint),
+  };
+}

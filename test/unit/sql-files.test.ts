@@ -17,7 +17,7 @@ function walk(dir: string): string[] {
 const onDisk = walk(SQL_DIR)
   .map((f) => relative(SQL_DIR, f))
   .sort();
-const listed = [...SQL_FILES].sort();
+const listed: string[] = [...SQL_FILES].sort();
 const sqlTs = readFileSync(join(ROOT, "src/sql.ts"), "utf8");
 const imported = [...sqlTs.matchAll(/from\s+"\.\.\/sql\/([^"]+)"\s+with\s*\{\s*type:\s*"text"\s*\}/g)].map((m) => m[1]).sort();
 
