@@ -7,6 +7,9 @@ import etlRunsStart from "../sql/etl_runs_start.sql" with { type: "text" };
 import etlRunsFinish from "../sql/etl_runs_finish.sql" with { type: "text" };
 import staleIds from "../sql/stale_ids.sql" with { type: "text" };
 import staleDelete from "../sql/stale_delete.sql" with { type: "text" };
+import mysqlCreateServerFacts from "../sql/mysql/create_server_facts.sql" with { type: "text" };
+import mysqlCreateServerFactRoles from "../sql/mysql/create_server_fact_roles.sql" with { type: "text" };
+import mysqlCreateEtlRuns from "../sql/mysql/create_etl_runs.sql" with { type: "text" };
 
 export const SQL = {
   serverdbSchema,
@@ -16,6 +19,9 @@ export const SQL = {
   etlRunsFinish,
   staleIds,
   staleDelete,
+  mysqlCreateServerFacts,
+  mysqlCreateServerFactRoles,
+  mysqlCreateEtlRuns,
 } as const;
 
 /** The sql/ files imported above, relative to sql/ (for the "every file is used" test). */
@@ -27,4 +33,7 @@ export const SQL_FILES = [
   "etl_runs_finish.sql",
   "stale_ids.sql",
   "stale_delete.sql",
+  "mysql/create_server_facts.sql",
+  "mysql/create_server_fact_roles.sql",
+  "mysql/create_etl_runs.sql",
 ] as const;

@@ -1,0 +1,56 @@
+-- server_facts: one row per Server per report day, the snapshot the nightly ETL loads.
+-- Columns follow FACTS.md and src/warehouse/columns.ts (same order). Unknown values are
+-- sentinels, not NULL ('' or '<unknown>' for text, -1 for counts), so GROUP BY and joins
+-- need no NULL handling; only delivery_date, ip_address and mac_address may be NULL.
+-- Text defaults are those sentinels: they document what "unknown" looks like.
+--
+-- utf8mb4_bin on purpose: FACTS.md defines "distinct" and "sorted" by exact value and
+-- code point, and the SQLite warehouse compares binary, so GROUP BY must form the same
+-- groups on both engines ('Web', 'web' and 'web ' are three values here, one in the
+-- source's utf8mb4_general_ci).
+--
+-- `serverdb-etl init` runs this only when the table is missing; it never alters it.
+-- It compares the live table with this file and prints ALTERs for differences.
+CREATE TABLE IF NOT EXISTS server_facts (
+  id              bigint unsigned NOT NULL,            -- servers_asset.id (Django BigAutoField)
+  report_date     date NOT NULL,                       -- the day the snapshot describes
+  name            varchar(128) NOT NULL DEFAULT '',
+  asset_type      varchar(32) NOT NULL DEFAULT '<unknown>',
+  serialnumber    varchar(64) NOT NULL DEFAULT '',
+  delivery_date   date NULL,
+  ip_address      varchar(45) NULL,                    -- IPv6 fits
+  mac_address     varchar(17) NULL,                    -- normalized aa:bb:cc:dd:ee:ff, NULL when unparsable
+  status          varchar(16) NOT NULL DEFAULT '<unknown>',
+  site            varchar(8) NOT NULL DEFAULT '',
+  region          varchar(25) NOT NULL DEFAULT '<unknown>',
+  role_ids        varchar(255) NOT NULL DEFAULT '',    -- ascending, comma-joined
+  puppet_services varchar(255) NOT NULL DEFAULT '',    -- sorted, comma-joined
+  role_names      varchar(255) NOT NULL DEFAULT '',    -- sorted, comma-joined
+  rack            varchar(128) NOT NULL DEFAULT '',
+  cpu_version     varchar(64) NOT NULL DEFAULT '<unknown>',
+  cpu_count       int NOT NULL,                        -- sockets; -1 unknown
+  cpu_cores       int NOT NULL,                        -- cores per socket; -1 unknown
+  cpu_threads     int NOT NULL,                        -- threads per socket; -1 unknown
+  memory          decimal(8,3) NOT NULL,               -- GiB; 0.000 unknown
+  network_speed   int NOT NULL,                        -- Mbit/s; -1 unknown
+  manufacturer    varchar(64) NOT NULL DEFAULT '<unknown>',
+  model           varchar(64) NOT NULL DEFAULT '<unknown>',
+  owner           varchar(20) NOT NULL DEFAULT '<unknown>',
+  wou_id          int NOT NULL,                        -- team org unit; -1 unknown
+  wou_name        varchar(80) NOT NULL DEFAULT '<unknown>',
+  created_at      datetime NOT NULL,                   -- source wall clock (UTC), whole seconds
+  last_edit       datetime NOT NULL,
+  etl_run_id      bigint unsigned NOT NULL,            -- etl_runs.id of the run that wrote the row
+
+  -- One row per server and day; a rerun of the day REPLACEs rows in place. Leading with id
+  -- keeps a server's history together for per-server lookups.
+  PRIMARY KEY (id, report_date),
+  -- "Where is server X?": history by host name.
+  KEY name (name),
+  -- Fleet filters by lifecycle state and by site.
+  KEY status (status),
+  KEY site (site),
+  -- Per-day work: aggregation, retention deletes, and finding a day's rows a run did not
+  -- write (InnoDB appends the primary key, so this is (report_date, id) in effect).
+  KEY report_date (report_date)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
