@@ -15,6 +15,7 @@ type AnyCommand = CommandDef<any>;
 export const subCommands: Record<string, () => Promise<AnyCommand>> = {
   generate: () => import("./commands/generate.ts").then((m) => m.default),
   doctor: () => import("./commands/doctor.ts").then((m) => m.default),
+  init: () => import("./commands/init.ts").then((m) => m.default),
   etl: () => import("./commands/etl.ts").then((m) => m.default),
 };
 

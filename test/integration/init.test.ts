@@ -1,0 +1,350 @@
+// `init` on the test bed's MariaDB primary + replica: creates exactly what the DDL files say,
+// re-runs write nothing (not even a GTID), data survives, and each kind of drift a DBA can
+// cause is reported with exit 3 and ALTER statements that, applied as printed, make
+// `init --check` pass again — on the primary and on the replica.
+import { describe, expect, test } from "bun:test";
+import type { MysqlDb } from "../../src/db/mysql.ts";
+import { checkWarehouseSchema, initWarehouse } from "../../src/pipeline/init.ts";
+import { readLiveTables } from "../../src/warehouse/schema-live.ts";
+import { warehouseTableNames, warehouseTables } from "../../src/warehouse/schema.ts";
+import { FACT_COLUMNS } from "../../src/warehouse/columns.ts";
+import type { TableSchema } from "../../src/warehouse/schema-model.ts";
+import { connect, dsn, freshDatabase, runCli, servers, waitForReplica, type CliResult } from "../support/servers.ts";
+
+const TABLES = warehouseTableNames();
+
+async function withDb<T>(database: string, fn: (db: MysqlDb) => Promise<T>, server = servers().primary): Promise<T> {
+  const db = await connect(server, database);
+  try {
+    return await fn(db);
+  } finally {
+    await db.close();
+  }
+}
+
+const init = (database: string, ...extra: string[]) => runCli(["init", "--target", dsn(servers().primary, database), ...extra]);
+
+/** The CLI's result, shown in full when an expectation about it fails. */
+function show(r: CliResult): string {
+  return `exit ${r.exitCode}\n--- stdout\n${r.stdout}--- stderr\n${r.stderr}`;
+}
+
+function expectExit(r: CliResult, code: number): void {
+  if (r.exitCode !== code) throw new Error(`expected exit ${code}, got ${show(r)}`);
+}
+
+async function showCreate(db: MysqlDb): Promise<string[]> {
+  const out: string[] = [];
+  for (const t of TABLES) {
+    const [row] = await db.query<Record<string, string>>(`SHOW CREATE TABLE ${t}`);
+    out.push(row["Create Table"]);
+  }
+  return out;
+}
+
+async function gtidPos(): Promise<string> {
+  return withDb("", async (db) => (await db.query<{ pos: string }>("SELECT @@GLOBAL.gtid_binlog_pos AS pos"))[0].pos);
+}
+
+async function tableNames(db: MysqlDb): Promise<string[]> {
+  const rows = await db.query<{ t: string }>("SELECT TABLE_NAME AS t FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE()");
+  return rows.map((r) => r.t).sort();
+}
+
+/** One row in each table, so ALTERs run on non-empty tables and we can see data survive. */
+async function seedRows(db: MysqlDb): Promise<void> {
+  await db.execute(
+    "INSERT INTO etl_runs (kind, report_date, started_at, status, host, version) VALUES ('etl', '2026-11-20', '2026-11-20 01:00:00', 'success', 'h', 'v')",
+  );
+  const cols = FACT_COLUMNS.map((c) => c.name);
+  const values: Record<string, unknown> = {
+    id: 7, report_date: "2026-11-20", name: "web-7", asset_type: "server", serialnumber: "SN7", delivery_date: null,
+    ip_address: "10.0.0.7", mac_address: "aa:bb:cc:dd:ee:07", status: "in use", site: "ams1", region: "eu-west",
+    role_ids: "1", puppet_services: "web", role_names: "Web", rack: "r1", cpu_version: "epyc 7742 64-core",
+    cpu_count: 2, cpu_cores: 64, cpu_threads: 128, memory: "512.000", network_speed: 10000, manufacturer: "Dell",
+    model: "R7525", owner: "ops", wou_id: 42, wou_name: "Web Team", created_at: "2020-01-02 03:04:05",
+    last_edit: "2026-11-19 10:00:00", etl_run_id: 1,
+  };
+  await db.execute(`INSERT INTO server_facts (${cols.join(", ")}) VALUES (${cols.map(() => "?").join(", ")})`, cols.map((c) => values[c]));
+  await db.execute(
+    "INSERT INTO server_fact_roles (report_date, id, role_id, role_name, puppet_service, wou_id, wou_name, etl_run_id) VALUES ('2026-11-20', 7, 1, 'Web', 'web', 42, 'Web Team', 1)",
+  );
+}
+
+async function rowCounts(db: MysqlDb): Promise<number[]> {
+  const out: number[] = [];
+  for (const t of TABLES) out.push(Number((await db.query<{ n: number }>(`SELECT COUNT(*) AS n FROM ${t}`))[0].n));
+  return out;
+}
+
+/** A database where `init` already ran and every table holds one row. */
+async function initialized(): Promise<string> {
+  const database = await freshDatabase("init");
+  expectExit(await init(database), 0);
+  await withDb(database, seedRows);
+  return database;
+}
+
+describe("init on an empty database", () => {
+  test("creates the three tables, whose information_schema is exactly the DDL; they replicate", async () => {
+    const database = await freshDatabase("init");
+    const r = await init(database);
+    expectExit(r, 0);
+    expect(r.stdout).toBe(TABLES.map((t) => `-- serverdb-etl: created table ${t} in mysql://root@127.0.0.1:${servers().primary.port}/${database}\n`).join(""));
+    expect(r.stderr).toBe("");
+    await withDb(database, async (db) => {
+      expect(await tableNames(db)).toEqual([...TABLES].sort());
+      const live = await readLiveTables(db, TABLES);
+      // Key order means nothing to the server (information_schema lists keys by name).
+      const byKeyName = (t: TableSchema) => ({ ...t, indexes: [...t.indexes].sort((a, b) => a.name.localeCompare(b.name)) });
+      for (const { schema } of warehouseTables()) expect(byKeyName(live.get(schema.name)!.schema)).toEqual(byKeyName(schema));
+      expect(await checkWarehouseSchema(db)).toEqual([]);
+    });
+    await waitForReplica();
+    await withDb(
+      database,
+      async (db) => {
+        expect(await tableNames(db)).toEqual([...TABLES].sort());
+        expect(await checkWarehouseSchema(db)).toEqual([]);
+      },
+      servers().replica,
+    );
+  }, 30_000);
+
+  test("init --check writes nothing, reports every table missing (exit 3) and prints its CREATE TABLE", async () => {
+    const database = await freshDatabase("init");
+    const before = await gtidPos();
+    const r = await init(database, "--check");
+    expectExit(r, 3);
+    for (const t of TABLES) {
+      expect(r.stdout).toContain(`-- ${t}: table is missing; run serverdb-etl init to create it\n`);
+      expect(r.stdout).toContain(`\nCREATE TABLE IF NOT EXISTS ${t} (\n`);
+    }
+    expect(r.stdout).not.toContain("ALTER TABLE");
+    expect(r.stderr.trim().split("\n")).toHaveLength(1);
+    expect(r.stderr).toContain("run serverdb-etl init to create the missing tables");
+    expect(await withDb(database, tableNames)).toEqual([]);
+    expect(await gtidPos()).toBe(before);
+    // A DBA who creates tables by hand (the ETL user may lack CREATE) applies the script.
+    await withDb(database, (db) => db.execute(r.stdout));
+    const again = await init(database, "--check");
+    expectExit(again, 0);
+    expect(again.stdout).toBe("");
+  }, 30_000);
+
+  test("a database that does not exist is a one-line error; init does not create it", async () => {
+    const r = await init("init_no_such_database");
+    expectExit(r, 1);
+    expect(r.stderr.trim().split("\n")).toHaveLength(1);
+    expect(r.stderr).toContain("the database does not exist");
+    const [{ n }] = await withDb("", (db) => db.query<{ n: number }>("SELECT COUNT(*) AS n FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = 'init_no_such_database'"));
+    expect(Number(n)).toBe(0);
+  }, 30_000);
+});
+
+describe("init on an initialized warehouse", () => {
+  test("a second init changes nothing: same tables, same rows, no binlog event", async () => {
+    const database = await initialized();
+    const [createBefore, countsBefore] = await withDb(database, async (db) => [await showCreate(db), await rowCounts(db)] as const);
+    expect(countsBefore).toEqual([1, 1, 1]);
+    const gtidBefore = await gtidPos();
+    for (const args of [[], ["--check"]]) {
+      const r = await init(database, ...args);
+      expectExit(r, 0);
+      expect(r.stdout).toBe("");
+      expect(r.stderr).toBe("");
+    }
+    expect(await gtidPos()).toBe(gtidBefore);
+    await withDb(database, async (db) => {
+      expect(await showCreate(db)).toEqual(createBefore);
+      expect(await rowCounts(db)).toEqual(countsBefore);
+      const [fact] = await db.query("SELECT name, memory, created_at FROM server_facts WHERE id = 7");
+      expect(fact).toEqual({ name: "web-7", memory: "512.000", created_at: "2020-01-02 03:04:05" });
+    });
+  }, 30_000);
+
+  test("init --check works for a user with SELECT only", async () => {
+    const database = await initialized();
+    await waitForReplica(); // the ro user and the tables are on both servers
+    for (const server of [servers().primary, servers().replica]) {
+      const r = await runCli(["init", "--check", "--target", dsn(server, database, "ro")]);
+      expectExit(r, 0);
+    }
+  }, 30_000);
+
+  test("init creates only the missing table and leaves a drifted one alone (exit 3)", async () => {
+    const database = await initialized();
+    await withDb(database, (db) => db.execute("DROP TABLE etl_runs; ALTER TABLE server_facts DROP COLUMN cpu_threads"));
+    const r = await init(database);
+    expectExit(r, 3);
+    expect(r.stdout).toStartWith("-- serverdb-etl: created table etl_runs in ");
+    expect(r.stdout).not.toContain("-- etl_runs:");
+    expect(r.stdout).toContain("-- server_facts: column `cpu_threads` is missing (expected int NOT NULL)\n");
+    expect(r.stderr).toContain("no table was altered");
+    await withDb(database, async (db) => {
+      expect(await tableNames(db)).toContain("etl_runs");
+      const live = await readLiveTables(db, ["server_facts"]);
+      expect(live.get("server_facts")!.schema.columns.map((c) => c.name)).not.toContain("cpu_threads");
+      expect((await rowCounts(db))[1]).toBe(1);
+    });
+  }, 30_000);
+
+  test("a view in place of a table is reported, not replaced", async () => {
+    const database = await initialized();
+    await withDb(database, (db) => db.execute("DROP TABLE etl_runs; CREATE VIEW etl_runs AS SELECT 1 AS id"));
+    for (const args of [[], ["--check"]]) {
+      const r = await init(database, ...args);
+      expectExit(r, 3);
+      expect(r.stdout).toContain("-- etl_runs: is a VIEW, not a table;");
+    }
+    expect(await withDb(database, (db) => db.query("SELECT TABLE_TYPE AS t FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'etl_runs'"))).toEqual([
+      { t: "VIEW" },
+    ]);
+  }, 30_000);
+});
+
+interface DriftCase {
+  name: string;
+  /** What a DBA (or an older version) did to the table. */
+  change: string;
+  /** Lines `init --check` must print, each a whole line. */
+  lines: string[];
+  /** Exit code of `init --check` before the fix: 3, or 0 for cosmetic-only drift. */
+  exit?: number;
+  /** The script must drop data under a warning. */
+  drops?: boolean;
+}
+
+const cases: DriftCase[] = [
+  {
+    name: "a dropped column",
+    change: "ALTER TABLE server_facts DROP COLUMN cpu_threads",
+    lines: ["-- server_facts: column `cpu_threads` is missing (expected int NOT NULL)"],
+  },
+  {
+    name: "an extra column",
+    change: "ALTER TABLE server_facts ADD COLUMN legacy_flag tinyint NULL AFTER name",
+    lines: ["-- server_facts: column `legacy_flag` is not in this version's schema (found tinyint NULL DEFAULT NULL)"],
+    drops: true,
+  },
+  {
+    name: "a changed type",
+    change: "ALTER TABLE server_facts MODIFY memory decimal(10,2) NOT NULL",
+    lines: ["-- server_facts: column `memory` is decimal(10,2), expected decimal(8,3)"],
+  },
+  {
+    name: "a dropped secondary key",
+    change: "ALTER TABLE server_facts DROP INDEX site",
+    lines: ["-- server_facts: key `site` is missing, expected KEY `site` (`site`)"],
+  },
+  {
+    name: "a changed primary key",
+    change: "ALTER TABLE server_facts DROP PRIMARY KEY, ADD PRIMARY KEY (report_date, id)",
+    lines: ["-- server_facts: primary key is (`report_date`, `id`), expected (`id`, `report_date`)"],
+  },
+  {
+    name: "collation, NULL and default of one column",
+    change: "ALTER TABLE server_facts MODIFY status varchar(16) CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci NULL",
+    lines: [
+      "-- server_facts: column `status` is NULL, expected NOT NULL",
+      "-- server_facts: column `status` has DEFAULT NULL, expected DEFAULT '<unknown>'",
+      "-- server_facts: column `status` has collation utf8mb4_general_ci, expected utf8mb4_bin",
+    ],
+  },
+  {
+    name: "a lost AUTO_INCREMENT",
+    change: "ALTER TABLE etl_runs MODIFY id bigint unsigned NOT NULL",
+    lines: ["-- etl_runs: column `id` lacks AUTO_INCREMENT, expected it"],
+  },
+  {
+    name: "an extra key and a key with other columns",
+    change: "ALTER TABLE server_fact_roles ADD INDEX dba_idx (role_name), DROP INDEX puppet_service, ADD INDEX puppet_service (puppet_service)",
+    lines: [
+      "-- server_fact_roles: key KEY `dba_idx` (`role_name`) is not in this version's schema",
+      "-- server_fact_roles: key `puppet_service` is KEY `puppet_service` (`puppet_service`), expected KEY `puppet_service` (`report_date`, `puppet_service`)",
+    ],
+  },
+  {
+    name: "a renamed key",
+    change: "ALTER TABLE etl_runs RENAME INDEX report_date TO runs_by_day",
+    lines: ["-- etl_runs: key `runs_by_day` (`report_date`, `status`) is named differently, expected `report_date`"],
+  },
+  {
+    name: "another engine",
+    change: "ALTER TABLE etl_runs ENGINE=MyISAM",
+    lines: ["-- etl_runs: engine is MyISAM, expected InnoDB"],
+  },
+  {
+    name: "columns moved and one dropped",
+    change:
+      "ALTER TABLE server_facts MODIFY id bigint unsigned NOT NULL AFTER etl_run_id, " +
+      "MODIFY site varchar(8) NOT NULL DEFAULT '' FIRST, MODIFY owner varchar(20) NOT NULL DEFAULT '<unknown>' AFTER name, DROP COLUMN rack",
+    lines: [
+      "-- server_facts: column `id` is out of place, expected first (cosmetic: the load names its columns)",
+      "-- server_facts: column `rack` is missing (expected varchar(128) NOT NULL DEFAULT '' COLLATE utf8mb4_bin)",
+    ],
+  },
+  {
+    name: "column order only (cosmetic: exit 0)",
+    change: "ALTER TABLE server_fact_roles MODIFY etl_run_id bigint unsigned NOT NULL FIRST, MODIFY report_date date NOT NULL AFTER wou_name",
+    lines: ["-- server_fact_roles: column `etl_run_id` is out of place, expected after `wou_name` (cosmetic: the load names its columns)"],
+    exit: 0,
+  },
+  {
+    name: "the table's default collation (cosmetic: exit 0)",
+    change: "ALTER TABLE etl_runs DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci",
+    lines: ["-- etl_runs: default collation is utf8mb4_general_ci, expected utf8mb4_bin (cosmetic: applies only to columns added later)"],
+    exit: 0,
+  },
+];
+
+describe("drift: init --check lists it, and its ALTERs applied as printed fix it", () => {
+  test.each(cases.map((c) => [c.name, c] as const))("%s", async (_name, c) => {
+    const database = await initialized();
+    await withDb(database, (db) => db.execute(c.change));
+    const gtidBefore = await gtidPos();
+
+    const r = await init(database, "--check");
+    expectExit(r, c.exit ?? 3);
+    const lines = r.stdout.split("\n");
+    for (const line of c.lines) if (!lines.includes(line)) throw new Error(`missing line ${JSON.stringify(line)} in\n${show(r)}`);
+    expect(r.stdout).toContain("ALTER TABLE `");
+    expect(r.stdout.includes("-- WARNING: DROP COLUMN")).toBe(Boolean(c.drops));
+    if ((c.exit ?? 3) === 3) {
+      expect(r.stderr.trim().split("\n")).toHaveLength(1);
+      expect(r.stderr).toContain("review the ALTER TABLE statements printed on stdout");
+    }
+    expect(await gtidPos()).toBe(gtidBefore); // --check wrote nothing
+
+    // What a DBA would do: apply the printed script unchanged.
+    await withDb(database, (db) => db.execute(r.stdout));
+    const again = await init(database, "--check");
+    expectExit(again, 0);
+    expect(again.stdout).toBe("");
+    await withDb(database, async (db) => {
+      expect(await checkWarehouseSchema(db)).toEqual([]);
+      const live = await readLiveTables(db, ["server_facts"]);
+      expect(live.get("server_facts")!.schema.columns.map((col) => col.name)).toEqual(FACT_COLUMNS.map((col) => col.name));
+      // Rows survive; a re-added column takes its default.
+      expect(await rowCounts(db)).toEqual([1, 1, 1]);
+    });
+    await waitForReplica();
+    expect(await withDb(database, checkWarehouseSchema, servers().replica)).toEqual([]);
+  }, 60_000);
+});
+
+describe("initWarehouse", () => {
+  test("checkOnly creates nothing; the default creates and reports the tables it created", async () => {
+    const database = await freshDatabase("init");
+    await withDb(database, async (db) => {
+      const check = await initWarehouse(db, { checkOnly: true });
+      expect(check.created).toEqual([]);
+      expect(check.drifts.map((d) => [d.table, d.kind])).toEqual(TABLES.map((t) => [t, "missing-table"]));
+      await db.execute("CREATE TABLE IF NOT EXISTS etl_runs (id int NOT NULL PRIMARY KEY) ENGINE=InnoDB");
+      const done = await initWarehouse(db);
+      expect(done.created).toEqual(TABLES.filter((t) => t !== "etl_runs"));
+      expect(done.drifts.every((d) => d.table === "etl_runs")).toBe(true);
+      expect(done.drifts.length).toBeGreaterThan(10);
+    });
+  }, 30_000);
+});
