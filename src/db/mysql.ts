@@ -120,7 +120,7 @@ export class MysqlDb implements Db {
   }
 
   async *stream<T = Row>(sql: string, params?: Params): AsyncIterable<T> {
-    const rows = this.conn.query(sql, params).stream({ objectMode: true, highWaterMark: 256 });
+    const rows = this.conn.query(sql, params).stream({ objectMode: true, highWaterMark: 1000 });
     try {
       for await (const row of rows) yield row as T;
     } catch (err) {

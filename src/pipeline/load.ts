@@ -46,6 +46,9 @@ export async function loadServers(
   let facts: unknown[][] = [];
   let roles: unknown[][] = [];
   let bytes = 0;
+  // Double buffering: batch n is written while batch n+1 is extracted and transformed,
+  // so the source and the target work at the same time. At most two batches in memory.
+  let writing: Promise<void> | undefined;
 
   const flush = async () => {
     if (facts.length === 0) return;
@@ -58,9 +61,12 @@ export async function loadServers(
     facts = [];
     roles = [];
     bytes = 0;
-    await writer.write(statements);
-    result.loaded += n;
-    progress.phaseProgress("load", result.loaded);
+    await writing;
+    writing = writer.write(statements).then(() => {
+      result.loaded += n;
+      progress.phaseProgress("load", result.loaded);
+    });
+    writing.catch(() => {}); // surfaced by the next await; avoids an unhandled rejection meanwhile
   };
 
   for await (const server of servers) {
@@ -81,5 +87,6 @@ export async function loadServers(
     if (facts.length >= options.batchSize || bytes >= limits.maxBytes) await flush();
   }
   await flush();
+  await writing;
   return result;
 }
