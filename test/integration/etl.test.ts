@@ -36,7 +36,7 @@ async function freshWarehouse(): Promise<string> {
   return dw;
 }
 
-function etl(source: string, dw: string, reportDate: string, extra: string[] = []): Promise<CliResult> {
+function etl(source: string, dw: string, reportDate: string, extra: string[] = [], env?: Record<string, string>): Promise<CliResult> {
   const { primary, replica } = servers();
   return runCli([
     "etl",
@@ -45,7 +45,7 @@ function etl(source: string, dw: string, reportDate: string, extra: string[] = [
     "--replica", dsn(replica, dw, "ro"),
     "--report-date", reportDate,
     ...extra,
-  ]);
+  ], { env });
 }
 
 async function withDb<T>(database: string, fn: (db: MysqlDb) => Promise<T>, server = servers().primary): Promise<T> {
@@ -176,7 +176,30 @@ async function addEdgeCases(db: MysqlDb): Promise<void> {
     [5, 1], [5, 10],
   ];
   for (const [server, role] of links) await run("INSERT INTO servers_server_role (server_id, serverrole_id) VALUES (?, ?)", B + server, B + role);
+
+  // Ids above 2^53 (Django's BigAutoField allows them; a double cannot hold them exactly), and
+  // names that JSON must escape: quotes, backslashes, a tab, a 4-byte character.
+  await run("INSERT INTO servers_team (id, name, org_unit_id) VALUES (?, ?, 77)", B + 3, 'Équipe "Ops" \\ Nord 😀');
+  await run(
+    "INSERT INTO servers_serverrole (id, name, puppet_service, managed_by) VALUES (?, ?, ?, ?)",
+    BIG_ROLE, 'quote"back\\slash\ttab 😀', 'svc::"q"\\', B + 3,
+  );
+  await run(
+    "INSERT INTO servers_asset (id, name, serialnumber, status, owner, created_at, last_edit, site_id) VALUES (?, 'big-id', 'SN-BIG', 'active', 'ops', '2025-02-03 04:05:06.123456', '2025-02-03 04:05:06.999999', ?)",
+    BIG_ID, B + 2,
+  );
+  await run("INSERT INTO servers_rackedasset (asset_ptr_id, position, rack_id) VALUES (?, 1, ?)", BIG_ID, B + 1);
+  await run(
+    "INSERT INTO servers_server (rackedasset_ptr_id, cpu_count, memory, network_speed, ip_address, mac_address, cpu_id, model_id) VALUES (?, 2, '64.000', 1000, '10.9.9.9', 'aabb.ccdd.EEFF', ?, ?)",
+    BIG_ID, B + 6, B + 2,
+  );
+  for (const [server, role] of [[BIG_ID, BIG_ROLE], [BIG_ID, String(B + 1)], [String(B + 4), BIG_ROLE]]) {
+    await run("INSERT INTO servers_server_role (server_id, serverrole_id) VALUES (?, ?)", server, role);
+  }
 }
+/** 2^53 + 1 and 2^53 + 3, as text: exact only that way. */
+const BIG_ID = "9007199254740993";
+const BIG_ROLE = "9007199254740995";
 const LONG_NAME = "é".repeat(100) + "😀".repeat(100);
 const LONG_OWNER = "o".repeat(35) + "wner!"; // 40 characters, the source's width; the warehouse keeps 20
 
@@ -247,6 +270,18 @@ describe("etl of a generated fleet", () => {
     // Every warning the oracle expects is counted, exactly, under its column.
     for (const [column, n] of Object.entries(expected.warnings)) expect({ column, n: byColumn[column] }).toEqual({ column, n });
     expect(Number(run.warnings)).toBeGreaterThanOrEqual(Object.values(expected.warnings).reduce((a, b) => a + b, 0));
+  });
+
+  test("ids above 2^53 and names JSON must escape arrive exactly", () => {
+    const big = first.facts.find((f) => f.id === BIG_ID);
+    expect(big?.role_ids).toBe(`${B + 1},${BIG_ROLE}`);
+    expect(big?.wou_id).toBe("77"); // role B+1 has no team, so the higher BIG_ROLE's team decides
+    expect(big?.wou_name).toBe('Équipe "Ops" \\ Nord 😀');
+    const bridge = first.roles.filter((r) => r.role_id === BIG_ROLE).map((r) => [r.id, r.role_name, r.puppet_service, r.wou_id]);
+    expect(bridge).toEqual([
+      [String(B + 4), 'quote"back\\slash\ttab 😀', 'svc::"q"\\', "77"],
+      [BIG_ID, 'quote"back\\slash\ttab 😀', 'svc::"q"\\', "77"],
+    ]);
   });
 
   test("when etl returns, the replica already holds exactly the primary's rows", async () => {
@@ -358,6 +393,23 @@ describe("etl under the source server's ONLY_FULL_GROUP_BY", () => {
     } finally {
       await withDb("", (db) => db.execute("SET GLOBAL sql_mode = ?", [saved]));
       saved = undefined;
+    }
+  }, 60_000);
+});
+
+describe("etl whatever the time zones", () => {
+  test("created_at and last_edit keep the source's wall clock under a far-off host and session zone", async () => {
+    const [{ zone }] = await withDb("", (db) => db.query<{ zone: string }>("SELECT @@GLOBAL.time_zone AS zone"));
+    await withDb("", (db) => db.execute("SET GLOBAL time_zone = '+09:00'"));
+    try {
+      const dw = await freshWarehouse();
+      // UTC+14 on the host: any Date round trip would move values by hours, some across midnight.
+      ok("etl", await etl(source, dw, D2, [], { TZ: "Pacific/Kiritimati" }));
+      const loaded = await day(dw, D2);
+      expectMatches(loaded, expected);
+      expect(loaded.facts.find((f) => f.id === String(B + 1))?.created_at).toBe("2024-01-02 23:59:59");
+    } finally {
+      await withDb("", (db) => db.execute("SET GLOBAL time_zone = ?", [zone]));
     }
   }, 60_000);
 });
