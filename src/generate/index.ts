@@ -1,0 +1,57 @@
+// `generate` as a function: prepare the target database, stream the synthetic fleet into it,
+// and report what was written. The engine-specific preparation is chosen here, once.
+import type { Endpoint } from "../dsn.ts";
+import { UsageError } from "../errors.ts";
+import { logger } from "../log.ts";
+import { emptySummary, generateFleet, planFleet, type FleetSummary } from "./fleet.ts";
+import { prepareMysqlTarget, type PreparedTarget } from "./mysql-target.ts";
+import type { GenerateOptions } from "./options.ts";
+import { writeBatches } from "./writer.ts";
+
+// Created per use: a child made at import time keeps the level it was born with (before --verbose).
+const log = () => logger("generate");
+
+export interface GenerateResult extends FleetSummary {
+  database: string;
+  /** Rows written per table. */
+  tables: Map<string, number>;
+  seconds: number;
+}
+
+export async function generateServerDb(ep: Endpoint, opts: GenerateOptions): Promise<GenerateResult> {
+  const started = performance.now();
+  const target = await prepareTarget(ep, opts.force);
+  try {
+    const plan = planFleet(opts);
+    const summary = emptySummary();
+    let lastLog = started;
+    const tables = await writeBatches(target.db, generateFleet(plan, summary), {
+      rowsPerStatement: opts.batchSize,
+      maxStatementBytes: target.maxStatementBytes,
+      onStatement(table, rows) {
+        const now = performance.now();
+        if (now - lastLog < 2000) return;
+        lastLog = now;
+        log().info(`${table}: ${rows} rows written (${((now - started) / 1000).toFixed(1)} s)`);
+      },
+    });
+    const database = ep.kind === "mysql" ? ep.database : ep.path;
+    return { ...summary, database, tables, seconds: (performance.now() - started) / 1000 };
+  } finally {
+    await target.db.close();
+  }
+}
+
+async function prepareTarget(ep: Endpoint, force: boolean): Promise<PreparedTarget> {
+  if (ep.kind === "mysql") return prepareMysqlTarget(ep, { force });
+  throw new UsageError(`sqlite:${ep.path}: generate cannot write a SQLite ServerDB yet; use a mysql:// DSN`);
+}
+
+/** The one summary line printed on success. */
+export function formatSummary(r: GenerateResult): string {
+  const deleted = r.deletedServers ? ` (${r.deletedServers} more created and deleted)` : "";
+  return (
+    `generated ${r.database}: ${r.servers} servers${deleted}, ${r.switches} switches, ${r.filers} filers, ` +
+    `${r.otherAssets} other assets, ${r.historyRows} history rows in ${r.seconds.toFixed(1)} s`
+  );
+}
