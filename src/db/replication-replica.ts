@@ -160,7 +160,7 @@ export class Replica {
   private async timeoutError(m: Measurement, d: WaitDecision, target: string | undefined, timeoutS: number): Promise<EtlError> {
     const fix =
       `check its SQL thread with SHOW SLAVE STATUS (Slave_SQL_Running, Last_SQL_Error; SHOW REPLICA STATUS on MySQL), ` +
-      `fix the error and START SLAVE SQL_THREAD, or raise the replica wait timeout`;
+      `fix the error and START SLAVE SQL_THREAD, or raise --replica-timeout`;
     if (m.kind === "error") {
       return new EtlError(
         `replica ${this.label} could not be read for ${timeoutS}s (${m.message}); check that it is up and reachable with these credentials`,

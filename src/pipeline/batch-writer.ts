@@ -43,17 +43,18 @@ export class BatchWriter {
     private readonly options: BatchWriterOptions = DEFAULT_BATCH_WRITER,
   ) {}
 
-  /** Commit `statements` as one transaction, then queue the replica wait for it. */
-  async write(statements: readonly Statement[]): Promise<void> {
-    if (statements.length === 0) return;
-    const position = await this.commitWithRetry(statements);
+  /** Commit `statements` as one transaction, then queue the replica wait for it. Returns the rows affected. */
+  async write(statements: readonly Statement[]): Promise<number> {
+    if (statements.length === 0) return 0;
+    const { position, affected } = await this.commitWithRetry(statements);
     this.batches++;
-    if (!this.replicas || this.replicas.size === 0) return;
+    if (!this.replicas || this.replicas.size === 0) return affected;
     // Batch n-1 must be on the replicas before batch n's wait starts.
     await this.awaitPending();
     const wait = this.replicas.waitFor(position, (e) => this.progress.replicaWait(e));
     wait.catch(() => {}); // surfaced by awaitPending; avoids an unhandled rejection meanwhile
     this.pending = wait;
+    return affected;
   }
 
   /** Wait for the last batch to reach every replica. */
@@ -91,9 +92,10 @@ export class BatchWriter {
     const db = this.target.db;
     await db.execute("BEGIN");
     try {
-      for (const s of statements) await db.execute(s.sql, s.params);
+      let affected = 0;
+      for (const s of statements) affected += (await db.execute(s.sql, s.params)).affectedRows;
       const result = await db.execute("COMMIT");
-      return this.replicas?.size ? await positionAfterWrite(db, result) : {};
+      return { affected, position: this.replicas?.size ? await positionAfterWrite(db, result) : {} };
     } catch (err) {
       await db.execute("ROLLBACK").catch(() => {});
       throw err;

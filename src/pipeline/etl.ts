@@ -8,7 +8,7 @@ import type { Progress } from "../progress/progress.ts";
 import { BatchWriter, DEFAULT_BATCH_WRITER } from "./batch-writer.ts";
 import { extractServers } from "./extract.ts";
 import { loadServers } from "./load.ts";
-import { finishRun, startRun, type RunKind } from "./runs.ts";
+import { finishRunStatement, startRun, type RunKind } from "./runs.ts";
 import { sweepStaleRows } from "./sweep.ts";
 import type { WarehouseContext } from "./context.ts";
 
@@ -87,7 +87,8 @@ export async function runEtl(ctx: WarehouseContext, options: EtlOptions, progres
     const sweepS = (performance.now() - sweepStart) / 1000;
     progress.phaseEnd("sweep", `${removed.facts} stale servers, ${removed.roles} stale role rows removed`);
 
-    await finishRun(ctx.target.db, runId, "success", counts);
+    await writer.write([finishRunStatement(runId, "success", counts)]);
+    await writer.drain();
     return {
       runId,
       reportDate: options.reportDate,
@@ -102,7 +103,9 @@ export async function runEtl(ctx: WarehouseContext, options: EtlOptions, progres
       retries: writer.retries,
     };
   } catch (err) {
-    await finishRun(ctx.target.db, runId, "failed", counts, err instanceof Error ? err.message : String(err)).catch(() => {});
+    // Best effort and without replica waits: the target or a replica may be what failed.
+    const failed = finishRunStatement(runId, "failed", counts, err instanceof Error ? err.message : String(err));
+    await ctx.target.db.execute(failed.sql, failed.params).catch(() => {});
     throw err;
   }
 }

@@ -6,6 +6,7 @@ import type { Db } from "../db/db.ts";
 import { SQL } from "../sql.ts";
 import { VERSION } from "../version.ts";
 import type { Warnings } from "../transform/types.ts";
+import type { Statement } from "./statements.ts";
 
 export type RunKind = "etl" | "backfill";
 
@@ -26,16 +27,16 @@ export async function startRun(db: Db, kind: RunKind, reportDate: string): Promi
   return result.insertId;
 }
 
-export async function finishRun(
-  db: Db,
+/** The UPDATE that closes a run; written through the BatchWriter so replicas see it too. */
+export function finishRunStatement(
   runId: number,
   status: "success" | "failed",
   counts: RunCounts,
   error?: string,
-): Promise<void> {
+): Statement {
   const total = Object.values(counts.warnings).reduce((a, b) => a + b, 0);
   const byColumn = JSON.stringify(counts.warnings).slice(0, 1024);
-  await db.execute(SQL.etlRunsFinish, [
+  return { sql: SQL.etlRunsFinish, params: [
     utcNow(),
     status,
     counts.extracted,
@@ -45,5 +46,5 @@ export async function finishRun(
     byColumn,
     error?.slice(0, 1024) ?? null,
     runId,
-  ]);
+  ] };
 }

@@ -31,8 +31,9 @@ async function sweepTable(db: () => Db, writer: BatchWriter, table: string, o: S
     if (ids.length === 0) return removed;
     const first = ids[0].id;
     const last = ids[ids.length - 1].id;
-    await writer.write([{ sql: del, params: [o.reportDate, o.runId, first, last] }]);
-    removed += ids.length;
+    // Count what the DELETE removed: the LIMIT may cut one server's bridge rows apart,
+    // and the id range takes all of them.
+    removed += await writer.write([{ sql: del, params: [o.reportDate, o.runId, first, last] }]);
     after = last;
   }
 }
