@@ -17,6 +17,8 @@ export const subCommands: Record<string, () => Promise<AnyCommand>> = {
   doctor: () => import("./commands/doctor.ts").then((m) => m.default),
   init: () => import("./commands/init.ts").then((m) => m.default),
   etl: () => import("./commands/etl.ts").then((m) => m.default),
+  expire: () => import("./commands/expire.ts").then((m) => m.default),
+  aggregate: () => import("./commands/aggregate.ts").then((m) => m.default),
 };
 
 export const root = defineCommand({
@@ -64,11 +66,13 @@ function applyVerbose(rawArgs: readonly string[]): void {
 /** Run the CLI with `argv` (without the executable); returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
   try {
-    if (argv.includes("--version") || argv.includes("-V")) {
+    const at = commandIndex(argv);
+    // --version belongs to the root: `etl --version` is an unknown option of etl.
+    const rootArgs = at < 0 ? argv : argv.slice(0, at);
+    if (rootArgs.includes("--version") || rootArgs.includes("-V")) {
       print(VERSION);
       return 0;
     }
-    const at = commandIndex(argv);
     if (at < 0) {
       print(await renderUsage(root));
       return argv.some((a) => a === "--help" || a === "-h") ? 0 : 2;

@@ -40,5 +40,6 @@ export function logger(tag: string): ConsolaInstance {
 
 /** Remove any password from a DSN-looking string: `mysql://u:secret@h` → `mysql://u:***@h`. */
 export function maskSecrets(text: string): string {
-  return text.replace(/([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*):[^@\s]*@/gi, "$1:***@");
+  // Greedy to the last '@' of the token: a password may itself contain '@'.
+  return text.replace(/([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*):\S*@/gi, "$1:***@");
 }
