@@ -5,49 +5,23 @@
 // datadirs on /dev/shm (install-db ~0.9 s of it); 3.5-4.4 s on disk (TESTBED_TMPDIR=/tmp), where
 // InnoDB's fsyncs dominate. Stopping both takes ~0.1 s.
 import { afterAll } from "bun:test";
-import { mkdirSync, mkdtempSync, renameSync, rmSync } from "node:fs";
-import { join } from "node:path";
-import { connect, publishTestbed, servers, waitForReplica, type TestServer } from "./servers.ts";
-import {
-  TESTBED_DIR_PREFIX,
-  cleanStaleTestbeds,
-  findMariadb,
-  freePorts,
-  installDataDir,
-  startServer,
-  stopServer,
-  testbedParentDir,
-  waitUntilReady,
-  writeOwner,
-  type RunningServer,
-  type ServerSpec,
-} from "./mariadb.ts";
+import { publishTestbed, servers, waitForReplica } from "./servers.ts";
+import { testbedParentDir } from "./mariadb.ts";
+import { startPair, type Pair } from "./pair.ts";
 
 const started = performance.now();
-const running: RunningServer[] = [];
-let baseDir: string | undefined;
+let pair: Pair | undefined;
 
 /** Last resort on exit or a signal: no async work possible, so SIGKILL our own children by pid. */
 function killNow(): void {
-  for (const s of running.splice(0)) {
-    if (s.proc.exitCode === null && s.proc.signalCode === null) {
-      try {
-        process.kill(s.proc.pid, "SIGKILL");
-      } catch {
-        // already gone
-      }
-    }
-  }
-  if (baseDir) rmSync(baseDir, { recursive: true, force: true });
-  baseDir = undefined;
+  pair?.kill();
+  pair = undefined;
 }
 
 async function stopAll(): Promise<void> {
   publishTestbed(undefined);
-  await Promise.all(running.map((s) => stopServer(s)));
-  running.length = 0;
-  if (baseDir) rmSync(baseDir, { recursive: true, force: true });
-  baseDir = undefined;
+  await pair?.stop();
+  pair = undefined;
 }
 
 process.on("exit", killNow);
@@ -58,71 +32,11 @@ for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143], ["SIGHUP", 129]
   });
 }
 
-function spec(name: "primary" | "replica", serverId: number, port: number, extra: string[]): ServerSpec {
-  return {
-    name,
-    serverId,
-    port,
-    dataDir: join(baseDir!, `${name}-data`),
-    socket: join(baseDir!, `${name}.sock`),
-    pidFile: join(baseDir!, `${name}.pid`),
-    errorLog: join(baseDir!, `${name}.err`),
-    extra,
-  };
-}
-
-function testServer(s: ServerSpec): TestServer {
-  return { name: s.name, port: s.port, socket: s.socket, dataDir: s.dataDir, serverId: s.serverId };
-}
-
-async function bringUp(): Promise<void> {
-  const bin = findMariadb();
-  const parent = testbedParentDir();
-  cleanStaleTestbeds(parent);
-  baseDir = mkdtempSync(join(parent, TESTBED_DIR_PREFIX));
-  writeOwner(baseDir);
-  mkdirSync(join(baseDir, "home")); // the empty HOME of runCli
-
-  // install-db is most of the cost: once, then a copy for the replica and a rename for the primary.
-  const pristine = join(baseDir, "pristine");
-  const [[primaryPort, replicaPort]] = await Promise.all([freePorts(2), installDataDir(bin, pristine)]);
-  const primarySpec = spec("primary", 1, primaryPort, ["--log-bin=mysql-bin", "--binlog-format=ROW", "--sync-binlog=0"]);
-  const replicaSpec = spec("replica", 2, replicaPort, ["--read-only=1", "--relay-log=relay-bin"]);
-  const cp = Bun.spawn(["cp", "-a", pristine, replicaSpec.dataDir], { stderr: "pipe" });
-  if ((await cp.exited) !== 0) throw new Error(`test bed: cp -a failed: ${await new Response(cp.stderr).text()}`);
-  renameSync(pristine, primarySpec.dataDir);
-
-  const primary = startServer(bin, primarySpec);
-  running.push(primary);
-  const replica = startServer(bin, replicaSpec);
-  running.push(replica);
-  await Promise.all([waitUntilReady(primary), waitUntilReady(replica)]);
-
-  const p = await connect(testServer(primarySpec));
-  try {
-    // Written on the primary so it replicates: a read-only user for replica-monitoring tests.
-    await p.execute("CREATE USER 'ro'@'%'");
-    await p.execute("GRANT SELECT, BINLOG MONITOR, SLAVE MONITOR ON *.* TO 'ro'@'%'");
-  } finally {
-    await p.close();
-  }
-  const r = await connect(testServer(replicaSpec));
-  try {
-    await r.execute(
-      "CHANGE MASTER TO MASTER_HOST='127.0.0.1', MASTER_PORT=?, MASTER_USER='root', MASTER_PASSWORD='', MASTER_USE_GTID=slave_pos, MASTER_CONNECT_RETRY=1",
-      [primaryPort],
-    );
-    await r.execute("START SLAVE");
-  } finally {
-    await r.close();
-  }
-  publishTestbed({ primary: testServer(primarySpec), replica: testServer(replicaSpec), baseDir });
+pair = await startPair(testbedParentDir());
+publishTestbed({ primary: pair.primary, replica: pair.replica, baseDir: pair.baseDir });
+try {
   // Proves replication works before any test relies on it (the ro user must arrive).
   await waitForReplica();
-}
-
-try {
-  await bringUp();
 } catch (err) {
   await stopAll().catch(() => killNow());
   throw err;
