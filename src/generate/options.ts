@@ -1,6 +1,7 @@
 // `generate`'s options: their defaults in one place, and the checks that turn bad flag values
 // into one-line usage errors.
 import { UsageError } from "../errors.ts";
+import { parseIsoDate } from "../pipeline/report-date.ts";
 import type { FleetOptions } from "./fleet.ts";
 
 export interface GenerateOptions extends FleetOptions {
@@ -34,7 +35,7 @@ export function parseGenerateOptions(flags: GenerateFlags, today: Date = new Dat
     servers: integer("servers", flags.servers, GENERATE_DEFAULTS.servers),
     seed: integer("seed", flags.seed, GENERATE_DEFAULTS.seed),
     historyDays: integer("history-days", flags.historyDays, GENERATE_DEFAULTS.historyDays),
-    endDate: flags.endDate === undefined ? today.toISOString().slice(0, 10) : date("end-date", flags.endDate),
+    endDate: flags.endDate === undefined ? today.toISOString().slice(0, 10) : parseIsoDate(flags.endDate.trim(), "--end-date"),
     force: flags.force === true,
     batchSize: integer("batch-size", flags.batchSize, GENERATE_DEFAULTS.batchSize),
   };
@@ -48,14 +49,4 @@ function integer(flag: keyof typeof LIMITS, text: string | undefined, fallback: 
     throw new UsageError(`--${flag} ${JSON.stringify(text)}: use a whole number from ${lo} to ${hi}`);
   }
   return value;
-}
-
-function date(flag: string, text: string): string {
-  const t = text.trim();
-  const ms = /^\d{4}-\d{2}-\d{2}$/.test(t) ? Date.parse(`${t}T00:00:00Z`) : NaN;
-  // Date.parse rolls 2024-02-30 over to March; a real date prints back as itself.
-  if (Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 10) !== t) {
-    throw new UsageError(`--${flag} ${JSON.stringify(text)}: use a date as YYYY-MM-DD, e.g. 2024-06-30`);
-  }
-  return t;
 }

@@ -161,7 +161,7 @@ describe("generate: usage errors", () => {
   test.each([
     [["--servers", "many"], /--servers "many": use a whole number from 1 to 10000000/],
     [["--servers", "0"], /--servers "0": use a whole number/],
-    [["--end-date", "2026-02-30"], /--end-date "2026-02-30": use a date as YYYY-MM-DD/],
+    [["--end-date", "2026-02-30"], /invalid --end-date "2026-02-30": write a calendar date as YYYY-MM-DD/],
     [["--history-days", "-3"], /--history-days "-3": use a whole number/],
   ])("%p exits 2 with one line", async (args, message) => {
     const r = await runCli(["generate", "--source", dsn(servers().primary, unusedName("gen_never")), ...args]);
