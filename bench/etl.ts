@@ -1,0 +1,117 @@
+// Benchmark of `serverdb-etl etl` against its yardstick (issue 3): the same join written by the
+// server itself (bench/reference.sql, INSERT … SELECT, no client) plus the time until the
+// replica has applied it. Both run on a throwaway MariaDB primary + GTID replica (the test
+// bed's startPair, datadirs on disk by default), source database on the primary.
+// Usage: bun run bench/etl.ts [--servers 100000,400000] [--runs 2] [--datadir-parent DIR] [--batch-size N]
+// Each etl run uses a new report date, so every REPLACE writes (an identical REPLACE writes nothing).
+// Prints a markdown table (the one in BENCHMARKS.md).
+import { readFileSync, existsSync } from "node:fs";
+import { resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { quoteIdent } from "../src/db/ident.ts";
+import { addDays } from "../src/pipeline/report-date.ts";
+import { startPair, type Pair } from "../test/support/pair.ts";
+import { connect, dsn } from "../test/support/servers.ts";
+
+const { values: opts } = parseArgs({
+  options: {
+    servers: { type: "string", default: "100000" },
+    runs: { type: "string", default: "2" },
+    "datadir-parent": { type: "string", default: "/var/tmp" },
+    "batch-size": { type: "string" },
+    seed: { type: "string", default: "7" },
+  },
+});
+const REPO = resolve(import.meta.dir, "..");
+const BINARY = resolve(REPO, "dist/serverdb-etl");
+
+interface Timed {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+  seconds: number;
+  maxRssMb: number;
+}
+
+/** Run the CLI (the built binary when present: what ships) under /usr/bin/time for peak RSS. */
+async function cli(args: string[]): Promise<Timed> {
+  const cmd = existsSync(BINARY) ? [BINARY] : [process.execPath, "run", resolve(REPO, "src/cli.ts")];
+  const started = performance.now();
+  const proc = Bun.spawn(["/usr/bin/time", "-f", "__RSS_KB=%M", ...cmd, ...args], {
+    cwd: REPO,
+    stdout: "pipe",
+    stderr: "pipe",
+    env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: "/nonexistent" },
+  });
+  const [stdout, stderr, exitCode] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
+  const seconds = (performance.now() - started) / 1000;
+  const rss = Number(/__RSS_KB=(\d+)/.exec(stderr)?.[1] ?? 0);
+  if (exitCode !== 0) throw new Error(`serverdb-etl ${args.join(" ")} exited ${exitCode}:\n${stderr}`);
+  return { exitCode, stdout, stderr, seconds, maxRssMb: rss / 1024 };
+}
+
+/** The server-side reference: INSERT … SELECT on the primary, then MASTER_GTID_WAIT on the replica. */
+async function reference(pair: Pair, schema: string, dw: string, reportDate: string): Promise<{ primaryS: number; totalS: number }> {
+  const sql = readFileSync(resolve(import.meta.dir, "reference.sql"), "utf8")
+    .replaceAll("{schema}", quoteIdent(schema))
+    .replaceAll("{dw}", quoteIdent(dw));
+  const [facts, roles] = sql.split(/;\s*\n/).map((s) => s.replace(/^\s*--.*$/gm, "").trim()).filter(Boolean);
+  const p = await connect(pair.primary);
+  const r = await connect(pair.replica);
+  try {
+    const started = performance.now();
+    await p.execute("BEGIN");
+    await p.execute(facts, [reportDate, 0]);
+    await p.execute(roles, [reportDate, 0]);
+    await p.execute("COMMIT");
+    const primaryS = (performance.now() - started) / 1000;
+    const [{ pos }] = await p.query<{ pos: string }>("SELECT @@gtid_binlog_pos AS pos");
+    const [{ w }] = await r.query<{ w: number }>("SELECT MASTER_GTID_WAIT(?, 600) AS w", [pos]);
+    if (Number(w) !== 0) throw new Error("replica did not catch up with the reference within 600 s");
+    return { primaryS, totalS: (performance.now() - started) / 1000 };
+  } finally {
+    await p.close();
+    await r.close();
+  }
+}
+
+/** Seconds per phase from the etl summary line ("load 4.1 s, sweep 0.2 s, replica wait 0.3 s"). */
+function phases(summary: string): { load: number; sweep: number; wait: number } {
+  const num = (re: RegExp) => Number(re.exec(summary)?.[1] ?? NaN);
+  return { load: num(/load ([\d.]+) s/), sweep: num(/sweep ([\d.]+) s/), wait: num(/replica wait ([\d.]+) s/) };
+}
+
+const rows: string[] = [];
+for (const servers of opts.servers!.split(",").map(Number)) {
+  const pair = await startPair(opts["datadir-parent"]!);
+  try {
+    const source = dsn(pair.primary, "serverdb2");
+    const gen = await cli(["generate", "--source", source, "--servers", String(servers), "--seed", opts.seed!]);
+    process.stderr.write(`${servers}: ${gen.stdout.trim()}\n`);
+    for (const db of ["serverdb_dw", "serverdb_ref"]) {
+      const p = await connect(pair.primary);
+      await p.execute(`CREATE DATABASE ${quoteIdent(db)}`);
+      await p.close();
+      await cli(["init", "--target", dsn(pair.primary, db)]);
+    }
+    const ref = await reference(pair, "serverdb2", "serverdb_ref", "2026-01-01");
+    process.stderr.write(`${servers}: reference ${ref.primaryS.toFixed(2)} s on the primary, ${ref.totalS.toFixed(2)} s until the replica has it\n`);
+    for (let run = 1; run <= Number(opts.runs); run++) {
+      const reportDate = addDays("2026-01-01", run);
+      const args = ["etl", "--source", source, "--target", dsn(pair.primary, "serverdb_dw"), "--replica", dsn(pair.replica, "serverdb_dw", "ro"), "--report-date", reportDate];
+      if (opts["batch-size"]) args.push("--batch-size", opts["batch-size"]);
+      const etl = await cli(args);
+      const ph = phases(etl.stdout);
+      const ratio = etl.seconds / ref.totalS;
+      process.stderr.write(`${servers}: etl run ${run}: ${etl.stdout.trim()} (wall ${etl.seconds.toFixed(2)} s, ${etl.maxRssMb.toFixed(0)} MB)\n`);
+      rows.push(
+        `| ${servers.toLocaleString("en")} | ${run} | ${ref.totalS.toFixed(2)} (${ref.primaryS.toFixed(2)}) | ${etl.seconds.toFixed(2)} | ${ph.load.toFixed(2)} | ${ph.sweep.toFixed(2)} | ${ph.wait.toFixed(2)} | ${Math.round(servers / etl.seconds).toLocaleString("en")} | ${etl.maxRssMb.toFixed(0)} | ${ratio.toFixed(2)}× |`,
+      );
+    }
+  } finally {
+    await pair.stop();
+  }
+}
+console.log("| servers | run | reference s (primary only) | etl wall s | load s | sweep s | replica wait s | servers/s | peak RSS MB | etl / reference |");
+console.log("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+for (const row of rows) console.log(row);
