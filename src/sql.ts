@@ -7,6 +7,8 @@ import etlRunsStart from "../sql/etl_runs_start.sql" with { type: "text" };
 import etlRunsFinish from "../sql/etl_runs_finish.sql" with { type: "text" };
 import staleIds from "../sql/stale_ids.sql" with { type: "text" };
 import staleDelete from "../sql/stale_delete.sql" with { type: "text" };
+import rangeIds from "../sql/range_ids.sql" with { type: "text" };
+import rangeDelete from "../sql/range_delete.sql" with { type: "text" };
 import mysqlCreateServerFacts from "../sql/mysql/create_server_facts.sql" with { type: "text" };
 import mysqlCreateServerFactRoles from "../sql/mysql/create_server_fact_roles.sql" with { type: "text" };
 import mysqlCreateEtlRuns from "../sql/mysql/create_etl_runs.sql" with { type: "text" };
@@ -19,6 +21,8 @@ export const SQL = {
   etlRunsFinish,
   staleIds,
   staleDelete,
+  rangeIds,
+  rangeDelete,
   mysqlCreateServerFacts,
   mysqlCreateServerFactRoles,
   mysqlCreateEtlRuns,
@@ -33,6 +37,8 @@ export const SQL_FILES = [
   "etl_runs_finish.sql",
   "stale_ids.sql",
   "stale_delete.sql",
+  "range_ids.sql",
+  "range_delete.sql",
   "mysql/create_server_facts.sql",
   "mysql/create_server_fact_roles.sql",
   "mysql/create_etl_runs.sql",
