@@ -6,6 +6,7 @@ import { DEFAULT_CPU_DROP_WORDS } from "./transform/index.ts";
 import type { TransformOptions } from "./transform/types.ts";
 import { DEFAULT_REPLICA_WAIT, type ReplicaWaitOptions } from "./db/replication.ts";
 import { dateIn, hostTimeZone, parseIsoDate, validateTimeZone } from "./pipeline/report-date.ts";
+import { DEFAULT_RETENTION, parseWeekday, type RetentionPolicy } from "./pipeline/retention.ts";
 import { logger } from "./log.ts";
 
 export const DEFAULT_BATCH_SIZE = 1000;
@@ -65,4 +66,24 @@ export function transformFrom(config: ConfigFile): TransformOptions {
     throw new UsageError('config: [etl] cpu_drop_words must be a list of strings, e.g. ["intel(r)", "cpu"]');
   }
   return { cpuDropWords: words.map((w: string) => w.toLowerCase()) };
+}
+
+/** Retention (expire, run): --keep-daily/--keep-weekday > config [expire] keep_daily/keep_weekday > defaults. */
+export function retentionFrom(args: Args, config: ConfigFile): RetentionPolicy {
+  const section = configSection(config, "expire");
+  const dailyFlag = flag(args, "keep-daily");
+  const keepDaily = positiveNumber(
+    dailyFlag ?? section.keep_daily,
+    dailyFlag !== undefined ? "--keep-daily" : "config: [expire] keep_daily",
+    DEFAULT_RETENTION.keepDaily,
+  );
+  const weekdayFlag = flag(args, "keep-weekday");
+  const weekday = weekdayFlag ?? section.keep_weekday;
+  if (weekday === undefined) return { keepDaily, keepWeekday: DEFAULT_RETENTION.keepWeekday };
+  const keepWeekday = typeof weekday === "string" ? parseWeekday(weekday) : undefined;
+  if (keepWeekday === undefined) {
+    const where = weekdayFlag !== undefined ? "--keep-weekday" : "config: [expire] keep_weekday";
+    throw new UsageError(`${where} ${JSON.stringify(weekday)}: use a day name, monday … sunday (or mon … sun)`);
+  }
+  return { keepDaily, keepWeekday };
 }

@@ -123,3 +123,18 @@ export const writeArgs = {
     valueHint: "S",
   },
 } as const satisfies ArgsDef;
+
+/** The retention policy of FACTS.md (expire, run). */
+export const retentionArgs = {
+  "keep-daily": {
+    type: "string",
+    description: "Keep every day of the last N days, counted back from the newest report date present (default 90; config [expire] keep_daily)",
+    valueHint: "N",
+  },
+  "keep-weekday": {
+    type: "string",
+    description:
+      "Older weeks keep this day's snapshot, or the week's earliest day present when it is missing: monday … sunday or mon … sun (default monday; config [expire] keep_weekday)",
+    valueHint: "DAY",
+  },
+} as const satisfies ArgsDef;
