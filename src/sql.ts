@@ -9,6 +9,9 @@ import staleIds from "../sql/stale_ids.sql" with { type: "text" };
 import staleDelete from "../sql/stale_delete.sql" with { type: "text" };
 import rangeIds from "../sql/range_ids.sql" with { type: "text" };
 import rangeDelete from "../sql/range_delete.sql" with { type: "text" };
+import expireDays from "../sql/expire_days.sql" with { type: "text" };
+import expireTableProbe from "../sql/expire_table_probe.sql" with { type: "text" };
+import expireAggregateDelete from "../sql/expire_aggregate_delete.sql" with { type: "text" };
 import mysqlCreateServerFacts from "../sql/mysql/create_server_facts.sql" with { type: "text" };
 import mysqlCreateServerFactRoles from "../sql/mysql/create_server_fact_roles.sql" with { type: "text" };
 import mysqlCreateEtlRuns from "../sql/mysql/create_etl_runs.sql" with { type: "text" };
@@ -23,6 +26,9 @@ export const SQL = {
   staleDelete,
   rangeIds,
   rangeDelete,
+  expireDays,
+  expireTableProbe,
+  expireAggregateDelete,
   mysqlCreateServerFacts,
   mysqlCreateServerFactRoles,
   mysqlCreateEtlRuns,
@@ -39,6 +45,9 @@ export const SQL_FILES = [
   "stale_delete.sql",
   "range_ids.sql",
   "range_delete.sql",
+  "expire_days.sql",
+  "expire_table_probe.sql",
+  "expire_aggregate_delete.sql",
   "mysql/create_server_facts.sql",
   "mysql/create_server_fact_roles.sql",
   "mysql/create_etl_runs.sql",
