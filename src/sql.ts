@@ -15,6 +15,7 @@ import expireAggregateDelete from "../sql/expire_aggregate_delete.sql" with { ty
 import mysqlCreateServerFacts from "../sql/mysql/create_server_facts.sql" with { type: "text" };
 import mysqlCreateServerFactRoles from "../sql/mysql/create_server_fact_roles.sql" with { type: "text" };
 import mysqlCreateEtlRuns from "../sql/mysql/create_etl_runs.sql" with { type: "text" };
+import mysqlCreateAggregates from "../sql/mysql/create_aggregates.sql" with { type: "text" };
 
 export const SQL = {
   serverdbSchema,
@@ -32,6 +33,7 @@ export const SQL = {
   mysqlCreateServerFacts,
   mysqlCreateServerFactRoles,
   mysqlCreateEtlRuns,
+  mysqlCreateAggregates,
 } as const;
 
 /** The sql/ files imported above, relative to sql/ (for the "every file is used" test). */
@@ -51,4 +53,5 @@ export const SQL_FILES = [
   "mysql/create_server_facts.sql",
   "mysql/create_server_fact_roles.sql",
   "mysql/create_etl_runs.sql",
+  "mysql/create_aggregates.sql",
 ] as const;

@@ -16,6 +16,7 @@ export const MYSQL_WAREHOUSE_DDL: readonly DdlFile[] = [
   { file: "mysql/create_etl_runs.sql", text: SQL.mysqlCreateEtlRuns },
   { file: "mysql/create_server_facts.sql", text: SQL.mysqlCreateServerFacts },
   { file: "mysql/create_server_fact_roles.sql", text: SQL.mysqlCreateServerFactRoles },
+  { file: "mysql/create_aggregates.sql", text: SQL.mysqlCreateAggregates },
 ];
 
 let parsed: readonly ParsedTable[] | undefined;

@@ -69,6 +69,13 @@ async function seedRows(db: MysqlDb): Promise<void> {
   await db.execute(
     "INSERT INTO server_fact_roles (report_date, id, role_id, role_name, puppet_service, wou_id, wou_name, etl_run_id) VALUES ('2026-11-20', 7, 1, 'Web', 'web', 42, 'Web Team', 1)",
   );
+  // The server_by_* aggregates of that fact.
+  const measures = "servers, cpu_sockets, cpu_cores, memory_gib";
+  await db.execute(`INSERT INTO server_by_site (report_date, site, region, status, ${measures}) VALUES ('2026-11-20', 'ams1', 'eu-west', 'in use', 1, 2, 128, 512)`);
+  await db.execute(`INSERT INTO server_by_puppet_service (report_date, puppet_service, status, ${measures}) VALUES ('2026-11-20', 'web', 'in use', 1, 2, 128, 512)`);
+  await db.execute(`INSERT INTO server_by_vendor_model (report_date, manufacturer, model, asset_type, status, ${measures}) VALUES ('2026-11-20', 'Dell', 'R7525', 'server', 'in use', 1, 2, 128, 512)`);
+  await db.execute(`INSERT INTO server_by_team (report_date, wou_id, wou_name, status, ${measures}) VALUES ('2026-11-20', 42, 'Web Team', 'in use', 1, 2, 128, 512)`);
+  await db.execute(`INSERT INTO server_by_cpu (report_date, cpu_version, status, ${measures}) VALUES ('2026-11-20', 'epyc 7742 64-core', 'in use', 1, 2, 128, 512)`);
 }
 
 async function rowCounts(db: MysqlDb): Promise<number[]> {
@@ -146,7 +153,7 @@ describe("init on an initialized warehouse", () => {
   test("a second init changes nothing: same tables, same rows, no binlog event", async () => {
     const database = await initialized();
     const [createBefore, countsBefore] = await withDb(database, async (db) => [await showCreate(db), await rowCounts(db)] as const);
-    expect(countsBefore).toEqual([1, 1, 1]);
+    expect(countsBefore).toEqual(TABLES.map(() => 1));
     const gtidBefore = await gtidPos();
     for (const args of [[], ["--check"]]) {
       const r = await init(database, ...args);
@@ -326,7 +333,7 @@ describe("drift: init --check lists it, and its ALTERs applied as printed fix it
       const live = await readLiveTables(db, ["server_facts"]);
       expect(live.get("server_facts")!.schema.columns.map((col) => col.name)).toEqual(FACT_COLUMNS.map((col) => col.name));
       // Rows survive; a re-added column takes its default.
-      expect(await rowCounts(db)).toEqual([1, 1, 1]);
+      expect(await rowCounts(db)).toEqual(TABLES.map(() => 1));
     });
     await waitForReplica();
     expect(await withDb(database, checkWarehouseSchema, servers().replica)).toEqual([]);

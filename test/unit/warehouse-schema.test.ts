@@ -40,8 +40,17 @@ describe("warehouse DDL files", () => {
     }
   });
 
-  test("the registry defines exactly the three tables, etl_runs first", () => {
-    expect(warehouseTableNames()).toEqual(["etl_runs", "server_facts", "server_fact_roles"]);
+  test("the registry defines exactly FACTS.md's tables, etl_runs first", () => {
+    expect(warehouseTableNames()).toEqual([
+      "etl_runs",
+      "server_facts",
+      "server_fact_roles",
+      "server_by_site",
+      "server_by_puppet_service",
+      "server_by_vendor_model",
+      "server_by_team",
+      "server_by_cpu",
+    ]);
   });
 
   const widthOf = (type: string) => Number(/^varchar\((\d+)\)$/.exec(type)?.[1] ?? NaN);
