@@ -16,6 +16,16 @@ import mysqlCreateServerFacts from "../sql/mysql/create_server_facts.sql" with {
 import mysqlCreateServerFactRoles from "../sql/mysql/create_server_fact_roles.sql" with { type: "text" };
 import mysqlCreateEtlRuns from "../sql/mysql/create_etl_runs.sql" with { type: "text" };
 import mysqlCreateAggregates from "../sql/mysql/create_aggregates.sql" with { type: "text" };
+import aggregateServerBySite from "../sql/aggregate/server_by_site.sql" with { type: "text" };
+import aggregateServerByPuppetService from "../sql/aggregate/server_by_puppet_service.sql" with { type: "text" };
+import aggregateServerByVendorModel from "../sql/aggregate/server_by_vendor_model.sql" with { type: "text" };
+import aggregateServerByTeam from "../sql/aggregate/server_by_team.sql" with { type: "text" };
+import aggregateServerByCpu from "../sql/aggregate/server_by_cpu.sql" with { type: "text" };
+import aggregateDeleteDay from "../sql/aggregate/delete_day.sql" with { type: "text" };
+import aggregateCountDay from "../sql/aggregate/count_day.sql" with { type: "text" };
+import aggregateFactDays from "../sql/aggregate/fact_days.sql" with { type: "text" };
+import aggregateRunDays from "../sql/aggregate/run_days.sql" with { type: "text" };
+import aggregateLatestDay from "../sql/aggregate/latest_day.sql" with { type: "text" };
 
 export const SQL = {
   serverdbSchema,
@@ -34,6 +44,16 @@ export const SQL = {
   mysqlCreateServerFactRoles,
   mysqlCreateEtlRuns,
   mysqlCreateAggregates,
+  aggregateServerBySite,
+  aggregateServerByPuppetService,
+  aggregateServerByVendorModel,
+  aggregateServerByTeam,
+  aggregateServerByCpu,
+  aggregateDeleteDay,
+  aggregateCountDay,
+  aggregateFactDays,
+  aggregateRunDays,
+  aggregateLatestDay,
 } as const;
 
 /** The sql/ files imported above, relative to sql/ (for the "every file is used" test). */
@@ -54,4 +74,14 @@ export const SQL_FILES = [
   "mysql/create_server_fact_roles.sql",
   "mysql/create_etl_runs.sql",
   "mysql/create_aggregates.sql",
+  "aggregate/server_by_site.sql",
+  "aggregate/server_by_puppet_service.sql",
+  "aggregate/server_by_vendor_model.sql",
+  "aggregate/server_by_team.sql",
+  "aggregate/server_by_cpu.sql",
+  "aggregate/delete_day.sql",
+  "aggregate/count_day.sql",
+  "aggregate/fact_days.sql",
+  "aggregate/run_days.sql",
+  "aggregate/latest_day.sql",
 ] as const;

@@ -1,0 +1,47 @@
+// The registry of aggregate tables: name → the INSERT … SELECT that builds one day of it.
+// Adding a dimension = its CREATE TABLE in sql/mysql/create_aggregates.sql, its statement in
+// sql/aggregate/<table>.sql (imported in src/sql.ts), and one line here.
+import { UsageError } from "../errors.ts";
+import { SQL } from "../sql.ts";
+
+export interface AggregateTable {
+  /** The server_by_* table the statement fills. */
+  table: string;
+  /** INSERT INTO <table> … SELECT … WHERE report_date = ? …: every `?` is the report date. */
+  insert: string;
+}
+
+/** Every aggregate table, in the order `aggregate` builds them. */
+export const AGGREGATE_TABLES: readonly AggregateTable[] = [
+  { table: "server_by_site", insert: SQL.aggregateServerBySite },
+  { table: "server_by_puppet_service", insert: SQL.aggregateServerByPuppetService },
+  { table: "server_by_vendor_model", insert: SQL.aggregateServerByVendorModel },
+  { table: "server_by_team", insert: SQL.aggregateServerByTeam },
+  { table: "server_by_cpu", insert: SQL.aggregateServerByCpu },
+];
+
+export const AGGREGATE_TABLE_NAMES: readonly string[] = AGGREGATE_TABLES.map((t) => t.table);
+
+/**
+ * The registry entries named in `only` (all when undefined), in registry order. An unknown
+ * name is a UsageError listing the valid ones; an empty list is one too (it would do nothing).
+ */
+export function selectAggregateTables(only?: readonly string[]): AggregateTable[] {
+  if (only === undefined) return [...AGGREGATE_TABLES];
+  const names = only.map((n) => n.trim()).filter((n) => n !== "");
+  const unknown = names.filter((n) => !AGGREGATE_TABLE_NAMES.includes(n));
+  if (unknown.length) {
+    throw new UsageError(`--only: unknown aggregate table ${unknown.join(", ")}; valid tables: ${AGGREGATE_TABLE_NAMES.join(", ")}`);
+  }
+  if (names.length === 0) throw new UsageError(`--only needs at least one table: ${AGGREGATE_TABLE_NAMES.join(", ")}`);
+  return AGGREGATE_TABLES.filter((t) => names.includes(t.table));
+}
+
+/**
+ * How many `?` placeholders `sql` has, ignoring `--` and `/* *\/` comments and quoted text,
+ * so a statement's comments may mention `?` freely.
+ */
+export function placeholderCount(sql: string): number {
+  const code = sql.replace(/--[^\n]*|\/\*[\s\S]*?\*\/|'(?:[^']|'')*'|"(?:[^"]|"")*"|`[^`]*`/g, " ");
+  return (code.match(/\?/g) ?? []).length;
+}
