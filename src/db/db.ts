@@ -17,8 +17,15 @@ export interface ExecResult {
 export interface DbCapabilities {
   /** Writes produce GTIDs that replicas can wait for. */
   gtid: "mariadb" | "mysql" | "none";
-  /** Server-side advisory locks (GET_LOCK). */
-  advisoryLocks: boolean;
+  /**
+   * How a run keeps other runs out (db/lock.ts): "advisory" = GET_LOCK held by a server
+   * connection; "lock-file" = a SQLite write lock on a sibling `<file>.lock` database.
+   */
+  runLock: "advisory" | "lock-file";
+  /** Where the live schema is read from (warehouse/catalog.ts): information_schema, or SQLite's PRAGMAs. */
+  catalog: "information_schema" | "sqlite";
+  /** Other servers can replicate this database's writes, so replica waits make sense. */
+  replication: boolean;
   /** START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY and session variables (MySQL/MariaDB). */
   snapshotTransactions: boolean;
   /** Largest statement the server accepts, in bytes (MySQL: @@max_allowed_packet). */

@@ -1,10 +1,15 @@
-// The run lock: one serverdb-etl run per warehouse database, as a server-side GET_LOCK held by
-// a connection kept open for the whole run, so the server releases it when the process dies.
-// A second run fails at once with LockHeldError (exit 75) saying who holds it and since when.
+// The run lock: one serverdb-etl run per warehouse. lockWarehouse() picks the engine's way
+// (caps.runLock): on MariaDB/MySQL a server-side GET_LOCK held by a connection kept open for
+// the whole run, so the server releases it when the process dies; on SQLite the write lock of
+// a sibling lock file (lock-file.ts). Either way a second run fails at once with LockHeldError
+// (exit 75) saying who holds it and since when.
 import { createHash } from "node:crypto";
-import type { Db } from "./db.ts";
+import type { Db, DbCapabilities } from "./db.ts";
+import type { Endpoint } from "../dsn.ts";
 import { EtlError, LockHeldError } from "../errors.ts";
 import { logger } from "../log.ts";
+import { openDb } from "./open.ts";
+import { acquireLockFile } from "./lock-file.ts";
 
 const log = logger("lock");
 
@@ -14,6 +19,35 @@ const LOCK_SESSION_WAIT_TIMEOUT_S = 7 * 24 * 3600;
 export interface RunLock {
   readonly name: string;
   release(): Promise<void>;
+}
+
+/**
+ * Take the run lock of the warehouse at `ep` (whose writer has `caps`); `database` names it in
+ * GET_LOCK. release() frees it and closes whatever holds it.
+ */
+export async function lockWarehouse(ep: Endpoint, caps: DbCapabilities, database: string): Promise<RunLock> {
+  switch (caps.runLock) {
+    case "lock-file":
+      if (ep.kind !== "sqlite") throw new Error(`lock-file run lock on a ${ep.kind} endpoint`);
+      return acquireLockFile(ep.path);
+    case "advisory": {
+      // Its own connection, so a reconnect of the writer never drops the lock.
+      const db = await openDb(ep, { purpose: "target" });
+      try {
+        const lock = await acquireRunLock(db, database);
+        return {
+          name: lock.name,
+          async release() {
+            await lock.release();
+            await db.close().catch(() => {});
+          },
+        };
+      } catch (err) {
+        await db.close().catch(() => {});
+        throw err;
+      }
+    }
+  }
 }
 
 /** `serverdb_etl.<database>`; MySQL caps lock names at 64 characters, so long names end in a hash. */
@@ -30,8 +64,8 @@ export function runLockName(database: string): string {
  * long it has held the lock (shown to the run that is turned away).
  */
 export async function acquireRunLock(db: Db, database: string): Promise<RunLock> {
-  if (!db.caps.advisoryLocks) {
-    throw new EtlError(`${db.label}: this database has no server-side locks, so runs cannot be kept from overlapping; use a MariaDB/MySQL warehouse`);
+  if (db.caps.runLock !== "advisory") {
+    throw new EtlError(`${db.label}: this database has no server-side locks; take the run lock with lockWarehouse()`);
   }
   const name = runLockName(database);
   // Without this an idle lock connection is closed by the server after wait_timeout, releasing the lock mid-run.

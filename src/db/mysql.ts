@@ -35,7 +35,9 @@ export class MysqlDb implements Db {
   readonly label: string;
   caps: DbCapabilities = {
     gtid: "none",
-    advisoryLocks: true,
+    runLock: "advisory",
+    catalog: "information_schema",
+    replication: true,
     snapshotTransactions: true,
     maxStatementBytes: 4 * 2 ** 20,
     maxPlaceholders: 65_535,

@@ -1,10 +1,22 @@
 // Open a Db for an endpoint: the one place that knows which class serves which DSN kind.
+// bun:sqlite is built into Bun, so importing it costs nothing at start-up; mysql2 stays lazy
+// inside MysqlDb.connect.
 import type { Db } from "./db.ts";
 import type { Endpoint } from "../dsn.ts";
-import { UsageError } from "../errors.ts";
 import { MysqlDb, type MysqlConnectOptions } from "./mysql.ts";
+import { SqliteDb } from "./sqlite.ts";
 
-export async function openDb(ep: Endpoint, opts: MysqlConnectOptions = {}): Promise<Db> {
+export interface OpenDbOptions extends MysqlConnectOptions {
+  /**
+   * What the endpoint is opened for, which matters for a SQLite file only: a "target" (the
+   * warehouse) is created when missing; a "source" and an "inspect" (the default: doctor,
+   * init --check, a dry run) must exist, and a "source" is opened read-only.
+   */
+  purpose?: "target" | "source" | "inspect";
+}
+
+export async function openDb(ep: Endpoint, opts: OpenDbOptions = {}): Promise<Db> {
   if (ep.kind === "mysql") return MysqlDb.connect(ep, opts);
-  throw new UsageError(`sqlite:${ep.path}: SQLite endpoints are not supported by this version yet; use a mysql:// DSN`);
+  const purpose = opts.purpose ?? "inspect";
+  return SqliteDb.open(ep.path, { create: purpose === "target", readonly: purpose === "source" });
 }

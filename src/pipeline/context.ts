@@ -1,12 +1,13 @@
-// Opens what a warehouse command needs — target (plus a second connection holding the
-// run lock), replicas, and optionally the source — and closes all of it in one call.
+// Opens what a warehouse command needs — target (plus the run lock, held apart from the
+// writer), replicas, and optionally the source — and closes all of it in one call.
 import type { Db } from "../db/db.ts";
 import { openDb } from "../db/open.ts";
 import { openReplicaSet, type ReplicaSet, type ReplicaWaitOptions } from "../db/replication.ts";
-import { acquireRunLock, type RunLock } from "../db/lock.ts";
+import { lockWarehouse, type RunLock } from "../db/lock.ts";
 import type { Connections } from "../config.ts";
 import { requireEndpoint } from "../config.ts";
-import type { Endpoint } from "../dsn.ts";
+import { describeEndpoint, type Endpoint } from "../dsn.ts";
+import { UsageError } from "../errors.ts";
 import type { TargetHandle } from "./batch-writer.ts";
 import { logger } from "../log.ts";
 
@@ -28,6 +29,8 @@ export interface OpenOptions {
   source: boolean;
   /** Take the run lock on the target (every command that writes). */
   lock: boolean;
+  /** Open the target only if it exists (a read-only command such as a dry run); default: create a missing SQLite file. */
+  mustExist?: boolean;
   /** Connect to the replicas to wait for them (every command that writes). */
   replicas: boolean;
   replicaWait: ReplicaWaitOptions;
@@ -45,24 +48,30 @@ export async function openWarehouse(conns: Connections, options: OpenOptions): P
   try {
     const targetEp = requireEndpoint(conns, "target");
     const sourceEp = options.source ? requireEndpoint(conns, "source") : undefined;
+    const purpose = options.mustExist ? "inspect" : "target";
     const target: TargetHandle = {
-      db: await openDb(targetEp),
+      db: await openDb(targetEp, { purpose }),
       reconnect: async () => {
-        const db = await openDb(targetEp);
+        const db = await openDb(targetEp, { purpose });
         opened.push(db);
         return db;
       },
     };
     opened.push({ close: () => target.db.close() });
     const ctx: WarehouseContext = { target, targetDatabase: databaseOf(targetEp), close };
+    if (conns.replicas.length && !target.db.caps.replication) {
+      throw new UsageError(
+        `${target.db.label} has no replicas to wait for (${conns.replicas.map(describeEndpoint).join(", ")} given); ` +
+          "remove --replica (and SERVERDB_ETL_REPLICAS / config replicas), or use a MariaDB/MySQL warehouse",
+      );
+    }
     if (options.lock) {
-      // The lock lives on its own connection so a reconnect of the writer never drops it.
-      const lockDb = await openDb(targetEp);
-      opened.push(lockDb);
-      ctx.lock = await acquireRunLock(lockDb, ctx.targetDatabase);
+      const lock = await lockWarehouse(targetEp, target.db.caps, ctx.targetDatabase);
+      ctx.lock = lock;
+      opened.push({ close: () => lock.release() });
     }
     if (sourceEp) {
-      ctx.source = await openDb(sourceEp);
+      ctx.source = await openDb(sourceEp, { purpose: "source" });
       ctx.sourceSchema = databaseOf(sourceEp);
       opened.push(ctx.source);
     }
