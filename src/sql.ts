@@ -3,6 +3,7 @@
 import serverdbSchema from "../sql/serverdb/schema.sql" with { type: "text" };
 import factSelect from "../sql/serverdb/fact_select.sql" with { type: "text" };
 import factCount from "../sql/serverdb/fact_count.sql" with { type: "text" };
+import sqliteServerdbSchema from "../sql/sqlite/serverdb_schema.sql" with { type: "text" };
 import etlRunsStart from "../sql/etl_runs_start.sql" with { type: "text" };
 import etlRunsFinish from "../sql/etl_runs_finish.sql" with { type: "text" };
 import staleIds from "../sql/stale_ids.sql" with { type: "text" };
@@ -31,6 +32,7 @@ export const SQL = {
   serverdbSchema,
   factSelect,
   factCount,
+  sqliteServerdbSchema,
   etlRunsStart,
   etlRunsFinish,
   staleIds,
@@ -61,6 +63,7 @@ export const SQL_FILES = [
   "serverdb/schema.sql",
   "serverdb/fact_select.sql",
   "serverdb/fact_count.sql",
+  "sqlite/serverdb_schema.sql",
   "etl_runs_start.sql",
   "etl_runs_finish.sql",
   "stale_ids.sql",

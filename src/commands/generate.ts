@@ -12,7 +12,8 @@ export default defineCommand({
     name: "generate",
     description:
       "Create a synthetic ServerDB for tests and demos, never for production. Creates the database named by --source " +
-      "if missing (utf8mb4), creates the tables of the ServerDB schema that are missing, and fills the servers_* tables " +
+      "if missing (MySQL: utf8mb4; sqlite:PATH: a new file laid out as Django's SQLite backend creates it), creates the " +
+      "tables of the ServerDB schema that are missing, and fills the servers_* tables " +
       "with a fleet of --servers servers plus ~5% switches, ~3% filers and a few other assets, with realistic dirt " +
       "(raw dmidecode CPU strings, NULLs, odd MAC formats, long and non-ASCII names). With --history-days it also " +
       "writes servers_historicalserver as django-simple-history would. Same --seed and --end-date give identical tables. " +
@@ -23,7 +24,8 @@ export default defineCommand({
     ...globalArgs,
     source: {
       ...sourceArgs.source,
-      description: "Database to create and fill: mysql://user@host:port/db (required on the command line; the configured source is never used)",
+      description:
+        "Database to create and fill: mysql://user@host:port/db or sqlite:PATH (required on the command line; the configured source is never used)",
     },
     ...credentialArgs,
     servers: {
@@ -61,7 +63,9 @@ export default defineCommand({
     const flags = connectionFlags(args, rawArgs);
     // A DSN from the environment or the config file is the production ServerDB: never write there.
     if (!flags.source) {
-      throw new UsageError("generate needs the database to fill on the command line: pass --source mysql://user@host:port/database");
+      throw new UsageError(
+        "generate needs the database to fill on the command line: pass --source mysql://user@host:port/database or --source sqlite:PATH",
+      );
     }
     const ep = requireEndpoint(resolveConnections(flags), "source");
     const options = parseGenerateOptions({

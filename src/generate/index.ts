@@ -1,11 +1,12 @@
 // `generate` as a function: prepare the target database, stream the synthetic fleet into it,
 // and report what was written. The engine-specific preparation is chosen here, once.
 import type { Endpoint } from "../dsn.ts";
-import { UsageError } from "../errors.ts";
 import { logger } from "../log.ts";
 import { emptySummary, generateFleet, planFleet, type FleetSummary } from "./fleet.ts";
 import { prepareMysqlTarget, type PreparedTarget } from "./mysql-target.ts";
 import type { GenerateOptions } from "./options.ts";
+import type { TableBatch } from "./rows.ts";
+import { prepareSqliteTarget } from "./sqlite-target.ts";
 import { writeBatches } from "./writer.ts";
 
 // Created per use: a child made at import time keeps the level it was born with (before --verbose).
@@ -25,7 +26,7 @@ export async function generateServerDb(ep: Endpoint, opts: GenerateOptions): Pro
     const plan = planFleet(opts);
     const summary = emptySummary();
     let lastLog = started;
-    const tables = await writeBatches(target.db, generateFleet(plan, summary), {
+    const tables = await writeBatches(target.db, adapted(generateFleet(plan, summary), target.adapt), {
       rowsPerStatement: opts.batchSize,
       maxStatementBytes: target.maxStatementBytes,
       onStatement(table, rows) {
@@ -42,9 +43,13 @@ export async function generateServerDb(ep: Endpoint, opts: GenerateOptions): Pro
   }
 }
 
-async function prepareTarget(ep: Endpoint, force: boolean): Promise<PreparedTarget> {
-  if (ep.kind === "mysql") return prepareMysqlTarget(ep, { force });
-  throw new UsageError(`sqlite:${ep.path}: generate cannot write a SQLite ServerDB yet; use a mysql:// DSN`);
+function prepareTarget(ep: Endpoint, force: boolean): Promise<PreparedTarget> {
+  return ep.kind === "mysql" ? prepareMysqlTarget(ep, { force }) : prepareSqliteTarget(ep, { force });
+}
+
+function* adapted(batches: Iterable<TableBatch>, adapt: PreparedTarget["adapt"]): Iterable<TableBatch> {
+  if (!adapt) return yield* batches;
+  for (const b of batches) yield adapt(b);
 }
 
 /** The one summary line printed on success. */

@@ -7,6 +7,7 @@ import { MysqlDb } from "../db/mysql.ts";
 import { describeEndpoint, type MysqlEndpoint } from "../dsn.ts";
 import { UsageError } from "../errors.ts";
 import { logger } from "../log.ts";
+import type { TableBatch } from "./rows.ts";
 import { isServersTable, schemaTables } from "./schema.ts";
 
 // Created per use: a child made at import time keeps the level it was born with (before --verbose).
@@ -16,6 +17,8 @@ export interface PreparedTarget {
   db: Db;
   /** Bytes of values per INSERT that the server accepts comfortably (half of max_allowed_packet, at most 4 MiB). */
   maxStatementBytes: number;
+  /** Rewrites a batch's values into the engine's stored form before it is written (SQLite: Django's text forms). */
+  adapt?: (batch: TableBatch) => TableBatch;
 }
 
 export async function prepareMysqlTarget(ep: MysqlEndpoint, opts: { force: boolean }): Promise<PreparedTarget> {

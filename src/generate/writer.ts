@@ -1,5 +1,5 @@
 // Write table batches through the Db interface as multi-row INSERTs with `?` placeholders:
-// at most 65,535 placeholders and maxStatementBytes of values per statement, a transaction
+// at most 65,535 placeholders (or the engine's lower limit) and maxStatementBytes of values per statement, a transaction
 // per few statements, and two statements in flight so generating overlaps with inserting.
 // Rows of one table are merged across batches; tables are flushed independently (the target
 // session has foreign-key checks off, so parent-first order is not required).
@@ -42,6 +42,8 @@ export async function writeBatches(
   const sqlCache = new Map<string, string>();
   const inFlight: Promise<ExecResult>[] = [];
   let inTransaction = 0;
+  // MySQL's protocol allows 65,535 placeholders per statement, SQLite 32,766.
+  const maxPlaceholders = Math.min(MAX_PLACEHOLDERS, db.caps.maxPlaceholders);
 
   const send = async (sql: string, params?: unknown[]) => {
     const p = db.execute(sql, params);
@@ -80,7 +82,7 @@ export async function writeBatches(
   for await (const b of batches) {
     let buf = pending.get(b.table);
     if (!buf) {
-      const maxRows = Math.max(1, Math.min(opts.rowsPerStatement, Math.floor(MAX_PLACEHOLDERS / b.columns.length)));
+      const maxRows = Math.max(1, Math.min(opts.rowsPerStatement, Math.floor(maxPlaceholders / b.columns.length)));
       buf = { columns: b.columns, rows: [], bytes: 0, maxRows };
       pending.set(b.table, buf);
     }
