@@ -19,6 +19,8 @@ export const subCommands: Record<string, () => Promise<AnyCommand>> = {
   etl: () => import("./commands/etl.ts").then((m) => m.default),
   expire: () => import("./commands/expire.ts").then((m) => m.default),
   aggregate: () => import("./commands/aggregate.ts").then((m) => m.default),
+  backfill: () => import("./commands/backfill.ts").then((m) => m.default),
+  run: () => import("./commands/run.ts").then((m) => m.default),
 };
 
 export const root = defineCommand({
