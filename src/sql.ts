@@ -17,6 +17,10 @@ import mysqlCreateServerFacts from "../sql/mysql/create_server_facts.sql" with {
 import mysqlCreateServerFactRoles from "../sql/mysql/create_server_fact_roles.sql" with { type: "text" };
 import mysqlCreateEtlRuns from "../sql/mysql/create_etl_runs.sql" with { type: "text" };
 import mysqlCreateAggregates from "../sql/mysql/create_aggregates.sql" with { type: "text" };
+import sqliteCreateServerFacts from "../sql/sqlite/create_server_facts.sql" with { type: "text" };
+import sqliteCreateServerFactRoles from "../sql/sqlite/create_server_fact_roles.sql" with { type: "text" };
+import sqliteCreateEtlRuns from "../sql/sqlite/create_etl_runs.sql" with { type: "text" };
+import sqliteCreateAggregates from "../sql/sqlite/create_aggregates.sql" with { type: "text" };
 import aggregateServerBySite from "../sql/aggregate/server_by_site.sql" with { type: "text" };
 import aggregateServerByPuppetService from "../sql/aggregate/server_by_puppet_service.sql" with { type: "text" };
 import aggregateServerByVendorModel from "../sql/aggregate/server_by_vendor_model.sql" with { type: "text" };
@@ -46,6 +50,10 @@ export const SQL = {
   mysqlCreateServerFactRoles,
   mysqlCreateEtlRuns,
   mysqlCreateAggregates,
+  sqliteCreateServerFacts,
+  sqliteCreateServerFactRoles,
+  sqliteCreateEtlRuns,
+  sqliteCreateAggregates,
   aggregateServerBySite,
   aggregateServerByPuppetService,
   aggregateServerByVendorModel,
@@ -77,6 +85,10 @@ export const SQL_FILES = [
   "mysql/create_server_fact_roles.sql",
   "mysql/create_etl_runs.sql",
   "mysql/create_aggregates.sql",
+  "sqlite/create_server_facts.sql",
+  "sqlite/create_server_fact_roles.sql",
+  "sqlite/create_etl_runs.sql",
+  "sqlite/create_aggregates.sql",
   "aggregate/server_by_site.sql",
   "aggregate/server_by_puppet_service.sql",
   "aggregate/server_by_vendor_model.sql",

@@ -5,18 +5,21 @@ import { connectionFlags, credentialArgs, globalArgs, targetArgs } from "./_args
 import { requireEndpoint, resolveConnections } from "../config.ts";
 import { openDb } from "../db/open.ts";
 import { initWarehouse, schemaDriftError } from "../pipeline/init.ts";
+import { catalogFor } from "../warehouse/catalog.ts";
 import { renderMigration } from "../warehouse/schema-migration.ts";
 
 export default defineCommand({
   meta: {
     name: "init",
     description:
-      "Create the warehouse tables (server_facts, server_fact_roles, etl_runs) that are missing from the " +
-      "--target database with CREATE TABLE IF NOT EXISTS (the database itself must exist), then compare every " +
+      "Create the warehouse tables (server_facts, server_fact_roles, etl_runs, server_by_*) that are missing from the " +
+      "--target database with CREATE TABLE IF NOT EXISTS (a MariaDB/MySQL database must exist; a sqlite:PATH file is " +
+      "created when missing), then compare every " +
       "table with this version's schema. Never alters, drops or rewrites a table and loses no data: safe to run " +
       "every night, and sends no DDL at all when nothing is missing. Differences (columns, types, NULL, defaults, " +
       "collations, primary and secondary keys) go to stdout as a SQL script for a DBA to review: one comment line " +
-      "each, then the ALTER TABLE statements that would migrate the table (DROP COLUMN apart, under a warning). " +
+      "each, then the ALTER TABLE statements that would migrate the table (DROP COLUMN apart, under a warning); " +
+      "on SQLite, which cannot alter columns or keys, a one-transaction rebuild of the table that keeps its rows. " +
       "Column order and a table's default collation are only noted. Needs CREATE on the database; --check needs " +
       "only SELECT. Exit codes: 0 schema matches, 1 failure (e.g. cannot connect), 2 usage, 3 a table differs " +
       "(or, with --check, is missing).",
@@ -32,13 +35,14 @@ export default defineCommand({
   },
   async run({ args, rawArgs }) {
     const conns = resolveConnections(connectionFlags(args, rawArgs));
-    const db = await openDb(requireEndpoint(conns, "target"));
+    const checkOnly = Boolean(args.check);
+    // --check writes nothing, so it does not create a missing SQLite file either.
+    const db = await openDb(requireEndpoint(conns, "target"), { purpose: checkOnly ? "inspect" : "target" });
     try {
-      const checkOnly = Boolean(args.check);
       const { created, drifts } = await initWarehouse(db, { checkOnly });
       // The report is the command's data: stdout, as SQL comments and statements, so a DBA can
       // redirect it to a file and apply it. Silent when there is nothing to say (cron-friendly).
-      const report = created.map((t) => `-- serverdb-etl: created table ${t} in ${db.label}\n`).join("") + renderMigration(drifts, db.label);
+      const report = created.map((t) => `-- serverdb-etl: created table ${t} in ${db.label}\n`).join("") + renderMigration(drifts, db.label, catalogFor(db).applyHint);
       if (report) process.stdout.write(report);
       const err = schemaDriftError(drifts, checkOnly);
       if (err) throw err;

@@ -64,7 +64,7 @@ export class SqliteDb implements Db {
         // batch's COMMIT is one sequential append. NORMAL sync is durable across process
         // crashes; a power loss may lose the last committed batches, which a rerun replaces.
         const mode = (db.query("PRAGMA journal_mode = WAL").get() as { journal_mode?: string } | null)?.journal_mode;
-        if (String(mode).toLowerCase() !== "wal") log.warn(`${label}: journal_mode is ${mode}, not WAL (the file system may not support it); readers will block writers`);
+        if (String(mode).toLowerCase() !== "wal" && path !== ":memory:") log.warn(`${label}: journal_mode is ${mode}, not WAL (the file system may not support it); readers will block writers`);
         db.exec("PRAGMA synchronous = NORMAL");
       }
     } catch (err) {

@@ -2,14 +2,14 @@
 // with this version's DDL. It never alters or drops anything; differences come back as
 // drifts (with the ALTERs that would fix them) for a DBA to review. The nightly `run`
 // calls checkWarehouseSchema before it writes.
+// The engine's DDL and live schema come through warehouse/catalog.ts (MariaDB/MySQL or SQLite).
 import type { Db } from "../db/db.ts";
-import { SchemaDriftError, UsageError } from "../errors.ts";
+import { SchemaDriftError } from "../errors.ts";
 import { logger } from "../log.ts";
-import { diffTable, missingTable, notATable, type Drift } from "../warehouse/schema-diff.ts";
-import { readLiveTables, type LiveTable } from "../warehouse/schema-live.ts";
+import { catalogFor, type ExpectedTable } from "../warehouse/catalog.ts";
+import { missingTable, notATable, type Drift } from "../warehouse/schema-diff.ts";
+import type { LiveTable } from "../warehouse/schema-live.ts";
 import { hasBlockingDrift } from "../warehouse/schema-migration.ts";
-import { warehouseTables } from "../warehouse/schema.ts";
-import type { ParsedTable } from "../warehouse/schema-parse.ts";
 
 const log = logger("init");
 
@@ -27,9 +27,9 @@ export interface InitResult {
 
 /** Compare every warehouse table with this version's DDL; a missing table is a drift too. Read-only. */
 export async function checkWarehouseSchema(db: Db): Promise<Drift[]> {
-  requireMysql(db);
-  const expected = warehouseTables();
-  const live = await readLiveTables(db, expected.map((t) => t.schema.name));
+  const catalog = catalogFor(db);
+  const expected = await catalog.expected();
+  const live = await catalog.readLive(db, expected.map((t) => t.schema.name));
   return compare(expected, live);
 }
 
@@ -40,20 +40,21 @@ export async function checkWarehouseSchema(db: Db): Promise<Drift[]> {
  * (MariaDB 10.11 does not, measured). The statement keeps IF NOT EXISTS for a concurrent init.
  */
 export async function initWarehouse(db: Db, opts: InitOptions = {}): Promise<InitResult> {
-  requireMysql(db);
-  const expected = warehouseTables();
+  const catalog = catalogFor(db);
+  const expected = await catalog.expected();
   const names = expected.map((t) => t.schema.name);
-  let live = await readLiveTables(db, names);
+  let live = await catalog.readLive(db, names);
   const created: string[] = [];
   if (!opts.checkOnly) {
     for (const table of expected) {
       if (live.has(table.schema.name)) continue;
-      await db.execute(table.sql);
+      // A table and its indexes (SQLite: separate CREATE INDEX statements), each IF NOT EXISTS.
+      for (const statement of table.create) await db.execute(statement);
       created.push(table.schema.name);
       log.info(`created table ${table.schema.name}`);
     }
     // Re-read what was created: proves the server made the table this version expects.
-    if (created.length) live = await readLiveTables(db, names);
+    if (created.length) live = await catalog.readLive(db, names);
   }
   const drifts = compare(expected, live);
   if (!drifts.length) log.info(`all ${names.length} warehouse tables match this version's schema`);
@@ -68,7 +69,7 @@ export function schemaDriftError(drifts: readonly Drift[], checkOnly: boolean): 
   const missing = blocking.filter((d) => d.kind === "missing-table").length;
   const fixes = [];
   if (missing) fixes.push("run serverdb-etl init to create the missing tables");
-  if (missing < blocking.length) fixes.push("review the ALTER TABLE statements printed on stdout and apply them");
+  if (missing < blocking.length) fixes.push("review the statements printed on stdout (ALTER TABLE, or a rebuild on SQLite) and apply them");
   const n = blocking.length;
   return new SchemaDriftError(
     `the warehouse schema differs from this version's (${n} difference${n === 1 ? "" : "s"} in ${tables.join(", ")}; ` +
@@ -76,19 +77,13 @@ export function schemaDriftError(drifts: readonly Drift[], checkOnly: boolean): 
   );
 }
 
-function compare(expected: readonly ParsedTable[], live: Map<string, LiveTable>): Drift[] {
+function compare(expected: readonly ExpectedTable[], live: Map<string, LiveTable>): Drift[] {
   const drifts: Drift[] = [];
-  for (const { schema, sql } of expected) {
-    const found = live.get(schema.name);
-    if (!found) drifts.push(missingTable(schema.name, sql));
-    else if (found.tableType !== "BASE TABLE") drifts.push(notATable(schema.name, found.tableType));
-    else drifts.push(...diffTable(schema, found.schema));
+  for (const table of expected) {
+    const found = live.get(table.schema.name);
+    if (!found) drifts.push(missingTable(table.schema.name, table.createSql));
+    else if (found.tableType !== "BASE TABLE") drifts.push(notATable(table.schema.name, found.tableType));
+    else drifts.push(...table.diff(found.schema));
   }
   return drifts;
-}
-
-function requireMysql(db: Db): void {
-  if (db.engine !== "mysql") {
-    throw new UsageError(`${db.label}: init supports MySQL/MariaDB warehouses only in this version; use a mysql:// target`);
-  }
 }

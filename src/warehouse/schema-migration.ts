@@ -10,8 +10,11 @@ export function hasBlockingDrift(drifts: readonly Drift[]): boolean {
   return drifts.some((d) => !d.cosmetic);
 }
 
-/** The script for `drifts` ("" when there are none). `where` names the warehouse in the header. */
-export function renderMigration(drifts: readonly Drift[], where?: string): string {
+/**
+ * The script for `drifts` ("" when there are none). `where` names the warehouse in the header;
+ * `apply` is how to run the script there (warehouse/catalog.ts has each engine's).
+ */
+export function renderMigration(drifts: readonly Drift[], where?: string, apply = "mysql DB < FILE"): string {
   if (!drifts.length) return "";
   const out: string[] = [];
   const n = drifts.length;
@@ -20,7 +23,7 @@ export function renderMigration(drifts: readonly Drift[], where?: string): strin
   out.push(
     `-- serverdb-etl: ${n} difference${n === 1 ? "" : "s"} between ${where ?? "the warehouse"} and this version's schema${note}.`,
     drifts.some((d) => d.fix?.length || d.statement)
-      ? "-- No table was altered. Review the statements below before applying them (mysql DB < FILE)."
+      ? `-- No table was altered. Review the statements below before applying them (${apply}).`
       : "-- No table was altered.",
   );
   if (drifts.some((d) => d.fix?.some((c) => c.startsWith("MODIFY") || c.startsWith("ADD")))) {

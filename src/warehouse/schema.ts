@@ -1,8 +1,10 @@
-// The warehouse's tables: one registry of DDL files, parsed once into the expected schema.
-// `init` creates from it and compares against it; adding a table (e.g. the server_by_*
-// aggregates) means adding its sql/mysql/create_*.sql file to sql.ts and to this list.
+// The warehouse's tables: one registry of DDL files per engine, read once into the expected
+// schema. `init` creates from it and compares against it (through warehouse/catalog.ts);
+// adding a table means adding its sql/mysql/ and sql/sqlite/ create_*.sql files to sql.ts
+// and to both lists (a unit test checks that both engines define the same tables and columns).
 import { SQL } from "../sql.ts";
 import { parseDdl, type ParsedTable } from "./schema-parse.ts";
+import { sqliteTablesOf, type SqliteTable } from "./sqlite-schema.ts";
 
 export interface DdlFile {
   /** Path under sql/, for error messages and tests. */
@@ -19,10 +21,25 @@ export const MYSQL_WAREHOUSE_DDL: readonly DdlFile[] = [
   { file: "mysql/create_aggregates.sql", text: SQL.mysqlCreateAggregates },
 ];
 
+/** SQLite warehouse DDL (the same tables in SQLite's types), in creation order. */
+export const SQLITE_WAREHOUSE_DDL: readonly DdlFile[] = [
+  { file: "sqlite/create_etl_runs.sql", text: SQL.sqliteCreateEtlRuns },
+  { file: "sqlite/create_server_facts.sql", text: SQL.sqliteCreateServerFacts },
+  { file: "sqlite/create_server_fact_roles.sql", text: SQL.sqliteCreateServerFactRoles },
+  { file: "sqlite/create_aggregates.sql", text: SQL.sqliteCreateAggregates },
+];
+
 let parsed: readonly ParsedTable[] | undefined;
+let sqliteParsed: Promise<readonly SqliteTable[]> | undefined;
+
+/** The SQLite warehouse's tables as SQLite itself reads its DDL (executed in memory), in creation order. */
+export function sqliteWarehouseTables(): Promise<readonly SqliteTable[]> {
+  sqliteParsed ??= sqliteTablesOf(SQLITE_WAREHOUSE_DDL);
+  return sqliteParsed;
+}
 
 /**
- * Every warehouse table as this version defines it, in creation order. A DDL file the parser
+ * Every warehouse table as this version defines it for MariaDB/MySQL, in creation order. A DDL file the parser
  * rejects is a bug in this build (the unit tests parse every file), so it throws a plain Error.
  */
 export function warehouseTables(): readonly ParsedTable[] {
@@ -36,6 +53,7 @@ export function warehouseTables(): readonly ParsedTable[] {
   return parsed;
 }
 
+/** The warehouse's table names, the same on every engine. */
 export function warehouseTableNames(): string[] {
   return warehouseTables().map((t) => t.schema.name);
 }

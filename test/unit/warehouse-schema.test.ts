@@ -445,7 +445,7 @@ describe("schemaDriftError", () => {
     expect(err.message).toContain("etl_runs");
     expect(err.message).toContain("run serverdb-etl init to create the missing tables");
     const both = schemaDriftError([missingTable("a"), { table: "b", kind: "extra-key", message: "m", cosmetic: false, fix: ["DROP INDEX `k`"] }], true)!;
-    expect(both.message).toContain("create the missing tables, review the ALTER TABLE statements");
+    expect(both.message).toContain("create the missing tables, review the statements printed on stdout");
     expect(both.message).toEndWith("then rerun serverdb-etl init --check");
   });
 });

@@ -1,0 +1,68 @@
+-- server_facts in a SQLite warehouse: the same columns, order, NOT NULLs, sentinel defaults,
+-- primary key and secondary keys as sql/mysql/create_server_facts.sql, in SQLite's types.
+-- One row per Server per report day (FACTS.md).
+--
+-- Types: INTEGER for ids and counts (64-bit signed: Django's BigAutoField ids fit); TEXT for
+-- text, dates ('YYYY-MM-DD') and datetimes ('YYYY-MM-DD HH:MM:SS'), exactly as MariaDB prints
+-- them. SQLite does not enforce varchar widths: the transform cuts every value to the MySQL
+-- width, so both warehouses hold the same text.
+--
+-- memory is REAL: the 8-byte double nearest the decimal(8,3) value. Every value up to
+-- 99999.999 round-trips (printf('%.3f', memory) gives the loaded text back), and the
+-- aggregates sum it as whole thousandths (sql/aggregate/*.sql: SUM(ROUND(memory * 1000))),
+-- which doubles add exactly, so memory_gib equals MariaDB's decimal sum to the thousandth.
+--
+-- Text compares with SQLite's BINARY collation: memcmp of UTF-8, i.e. code-point order and
+-- exact value ('Web', 'web' and 'web ' are three values), which is what FACTS.md means by
+-- "distinct" and "sorted". (MariaDB's utf8mb4_bin is the same except that it ignores
+-- trailing spaces: PAD SPACE.)
+--
+-- A rowid table, not WITHOUT ROWID: a fact row is a few hundred bytes, and SQLite advises
+-- WITHOUT ROWID only for rows well under a twentieth of a page. The primary key is then a
+-- unique index (the REPLACE target) beside the rowid b-tree.
+--
+-- `serverdb-etl init` runs this only when the table is missing; it never alters it.
+CREATE TABLE IF NOT EXISTS server_facts (
+  id              INTEGER NOT NULL,                    -- servers_asset.id (Django BigAutoField)
+  report_date     TEXT NOT NULL,                       -- the day the snapshot describes
+  name            TEXT NOT NULL DEFAULT '',
+  asset_type      TEXT NOT NULL DEFAULT '<unknown>',
+  serialnumber    TEXT NOT NULL DEFAULT '',
+  delivery_date   TEXT NULL,
+  ip_address      TEXT NULL,                           -- IPv6 fits
+  mac_address     TEXT NULL,                           -- normalized aa:bb:cc:dd:ee:ff, NULL when unparsable
+  status          TEXT NOT NULL DEFAULT '<unknown>',
+  site            TEXT NOT NULL DEFAULT '',
+  region          TEXT NOT NULL DEFAULT '<unknown>',
+  role_ids        TEXT NOT NULL DEFAULT '',            -- ascending, comma-joined
+  puppet_services TEXT NOT NULL DEFAULT '',            -- sorted, comma-joined
+  role_names      TEXT NOT NULL DEFAULT '',            -- sorted, comma-joined
+  rack            TEXT NOT NULL DEFAULT '',
+  cpu_version     TEXT NOT NULL DEFAULT '<unknown>',
+  cpu_count       INTEGER NOT NULL,                    -- sockets; -1 unknown
+  cpu_cores       INTEGER NOT NULL,                    -- cores per socket; -1 unknown
+  cpu_threads     INTEGER NOT NULL,                    -- threads per socket; -1 unknown
+  memory          REAL NOT NULL,                       -- GiB, decimal(8,3) values; 0.0 unknown
+  network_speed   INTEGER NOT NULL,                    -- Mbit/s; -1 unknown
+  manufacturer    TEXT NOT NULL DEFAULT '<unknown>',
+  model           TEXT NOT NULL DEFAULT '<unknown>',
+  owner           TEXT NOT NULL DEFAULT '<unknown>',
+  wou_id          INTEGER NOT NULL,                    -- team org unit; -1 unknown
+  wou_name        TEXT NOT NULL DEFAULT '<unknown>',
+  created_at      TEXT NOT NULL,                       -- source wall clock (UTC), whole seconds
+  last_edit       TEXT NOT NULL,
+  etl_run_id      INTEGER NOT NULL,                    -- etl_runs.id of the run that wrote the row
+
+  -- One row per server and day; a rerun of the day REPLACEs rows in place.
+  PRIMARY KEY (id, report_date)
+);
+
+-- "Where is server X?": history by host name.
+CREATE INDEX IF NOT EXISTS server_facts_name ON server_facts (name);
+-- Fleet filters by lifecycle state and by site.
+CREATE INDEX IF NOT EXISTS server_facts_status ON server_facts (status);
+CREATE INDEX IF NOT EXISTS server_facts_site ON server_facts (site);
+-- Per-day work: aggregation, retention deletes, and walking a day's rows in id order (the
+-- sweep and expire batches). id is spelled out: InnoDB appends the primary key to every
+-- secondary key by itself, SQLite appends the rowid.
+CREATE INDEX IF NOT EXISTS server_facts_report_date ON server_facts (report_date, id);
