@@ -8,13 +8,14 @@
 -- the report date: the second keeps the facts to that day whichever way the optimizer joins
 -- (with stale statistics it may start from server_facts; then it reads the day, not history).
 -- The caller deletes the day's rows first, in the same transaction (delete_day.sql).
--- Sentinels (-1, or any negative count) add 0 to the sums; see server_by_site.sql.
+-- Sentinels (-1, or any negative count) add 0 to the sums; memory is summed
+-- in exact thousandths; see server_by_site.sql.
 INSERT INTO server_by_puppet_service (report_date, puppet_service, status, servers, cpu_sockets, cpu_cores, memory_gib)
 SELECT f.report_date, s.puppet_service, f.status,
        COUNT(*),
        SUM(CASE WHEN f.cpu_count >= 0 THEN f.cpu_count ELSE 0 END),
        SUM(CASE WHEN f.cpu_count >= 0 AND f.cpu_cores >= 0 THEN f.cpu_count * f.cpu_cores ELSE 0 END),
-       SUM(f.memory)
+       SUM(ROUND(f.memory * 1000)) / 1000
   FROM (SELECT DISTINCT report_date, id, puppet_service
           FROM server_fact_roles
          WHERE report_date = ?) AS s

@@ -1,6 +1,6 @@
 -- The server_by_* aggregates in a SQLite warehouse: the same tables, columns, order, defaults
 -- and primary keys as sql/mysql/create_aggregates.sql, in SQLite's types (see
--- create_server_facts.sql for the type mapping and BINARY collation). One row per
+-- create_server_facts.sql for the type mapping and the RTRIM collation). One row per
 -- (report_date, dimension values…, status), built by `serverdb-etl aggregate` from one day of
 -- server_facts with the same statements as on MariaDB (sql/aggregate/server_by_*.sql).
 -- Measures: servers, cpu_sockets, cpu_cores (INTEGER, exact) and memory_gib (REAL: the sum of
@@ -14,9 +14,9 @@
 -- Servers per site (and the site's region-zone) and status.
 CREATE TABLE IF NOT EXISTS server_by_site (
   report_date     TEXT NOT NULL,
-  site            TEXT NOT NULL DEFAULT '',
-  region          TEXT NOT NULL DEFAULT '<unknown>',
-  status          TEXT NOT NULL DEFAULT '<unknown>',
+  site            TEXT COLLATE RTRIM NOT NULL DEFAULT '',
+  region          TEXT COLLATE RTRIM NOT NULL DEFAULT '<unknown>',
+  status          TEXT COLLATE RTRIM NOT NULL DEFAULT '<unknown>',
   servers         INTEGER NOT NULL DEFAULT 0,
   cpu_sockets     INTEGER NOT NULL DEFAULT 0,
   cpu_cores       INTEGER NOT NULL DEFAULT 0,
@@ -29,8 +29,8 @@ CREATE TABLE IF NOT EXISTS server_by_site (
 -- each distinct service of its roles ('' = a role without a service).
 CREATE TABLE IF NOT EXISTS server_by_puppet_service (
   report_date     TEXT NOT NULL,
-  puppet_service  TEXT NOT NULL DEFAULT '',            -- server_fact_roles.puppet_service
-  status          TEXT NOT NULL DEFAULT '<unknown>',
+  puppet_service  TEXT COLLATE RTRIM NOT NULL DEFAULT '',           -- server_fact_roles.puppet_service
+  status          TEXT COLLATE RTRIM NOT NULL DEFAULT '<unknown>',
   servers         INTEGER NOT NULL DEFAULT 0,
   cpu_sockets     INTEGER NOT NULL DEFAULT 0,
   cpu_cores       INTEGER NOT NULL DEFAULT 0,
@@ -42,10 +42,10 @@ CREATE TABLE IF NOT EXISTS server_by_puppet_service (
 -- Servers per manufacturer, model, delivery asset type and status.
 CREATE TABLE IF NOT EXISTS server_by_vendor_model (
   report_date     TEXT NOT NULL,
-  manufacturer    TEXT NOT NULL DEFAULT '<unknown>',
-  model           TEXT NOT NULL DEFAULT '<unknown>',
-  asset_type      TEXT NOT NULL DEFAULT '<unknown>',
-  status          TEXT NOT NULL DEFAULT '<unknown>',
+  manufacturer    TEXT COLLATE RTRIM NOT NULL DEFAULT '<unknown>',
+  model           TEXT COLLATE RTRIM NOT NULL DEFAULT '<unknown>',
+  asset_type      TEXT COLLATE RTRIM NOT NULL DEFAULT '<unknown>',
+  status          TEXT COLLATE RTRIM NOT NULL DEFAULT '<unknown>',
   servers         INTEGER NOT NULL DEFAULT 0,
   cpu_sockets     INTEGER NOT NULL DEFAULT 0,
   cpu_cores       INTEGER NOT NULL DEFAULT 0,
@@ -58,9 +58,9 @@ CREATE TABLE IF NOT EXISTS server_by_vendor_model (
 -- share wou_id -1.
 CREATE TABLE IF NOT EXISTS server_by_team (
   report_date     TEXT NOT NULL,
-  wou_id          INTEGER NOT NULL,                    -- team org unit; -1 unknown
-  wou_name        TEXT NOT NULL DEFAULT '<unknown>',
-  status          TEXT NOT NULL DEFAULT '<unknown>',
+  wou_id          INTEGER NOT NULL,                                 -- team org unit; -1 unknown
+  wou_name        TEXT COLLATE RTRIM NOT NULL DEFAULT '<unknown>',
+  status          TEXT COLLATE RTRIM NOT NULL DEFAULT '<unknown>',
   servers         INTEGER NOT NULL DEFAULT 0,
   cpu_sockets     INTEGER NOT NULL DEFAULT 0,
   cpu_cores       INTEGER NOT NULL DEFAULT 0,
@@ -72,8 +72,8 @@ CREATE TABLE IF NOT EXISTS server_by_team (
 -- Servers per cleaned CPU type and status.
 CREATE TABLE IF NOT EXISTS server_by_cpu (
   report_date     TEXT NOT NULL,
-  cpu_version     TEXT NOT NULL DEFAULT '<unknown>',
-  status          TEXT NOT NULL DEFAULT '<unknown>',
+  cpu_version     TEXT COLLATE RTRIM NOT NULL DEFAULT '<unknown>',
+  status          TEXT COLLATE RTRIM NOT NULL DEFAULT '<unknown>',
   servers         INTEGER NOT NULL DEFAULT 0,
   cpu_sockets     INTEGER NOT NULL DEFAULT 0,
   cpu_cores       INTEGER NOT NULL DEFAULT 0,

@@ -12,10 +12,11 @@
 -- aggregates sum it as whole thousandths (sql/aggregate/*.sql: SUM(ROUND(memory * 1000))),
 -- which doubles add exactly, so memory_gib equals MariaDB's decimal sum to the thousandth.
 --
--- Text compares with SQLite's BINARY collation: memcmp of UTF-8, i.e. code-point order and
--- exact value ('Web', 'web' and 'web ' are three values), which is what FACTS.md means by
--- "distinct" and "sorted". (MariaDB's utf8mb4_bin is the same except that it ignores
--- trailing spaces: PAD SPACE.)
+-- Text columns are COLLATE RTRIM, SQLite's built-in twin of MariaDB's utf8mb4_bin: bytes of
+-- UTF-8 compared as they are (code-point order; 'Web' and 'web' differ) except that trailing
+-- spaces are ignored, as utf8mb4_bin's PAD SPACE does ('web' = 'web '). So GROUP BY, DISTINCT
+-- and the keys form the same groups on both engines. Dates and datetimes have no collation
+-- in MySQL and keep SQLite's default BINARY here.
 --
 -- A rowid table, not WITHOUT ROWID: a fact row is a few hundred bytes, and SQLite advises
 -- WITHOUT ROWID only for rows well under a twentieth of a page. The primary key is then a
@@ -23,35 +24,35 @@
 --
 -- `serverdb-etl init` runs this only when the table is missing; it never alters it.
 CREATE TABLE IF NOT EXISTS server_facts (
-  id              INTEGER NOT NULL,                    -- servers_asset.id (Django BigAutoField)
-  report_date     TEXT NOT NULL,                       -- the day the snapshot describes
-  name            TEXT NOT NULL DEFAULT '',
-  asset_type      TEXT NOT NULL DEFAULT '<unknown>',
-  serialnumber    TEXT NOT NULL DEFAULT '',
+  id              INTEGER NOT NULL,                                 -- servers_asset.id (Django BigAutoField)
+  report_date     TEXT NOT NULL,                                    -- the day the snapshot describes
+  name            TEXT COLLATE RTRIM NOT NULL DEFAULT '',
+  asset_type      TEXT COLLATE RTRIM NOT NULL DEFAULT '<unknown>',
+  serialnumber    TEXT COLLATE RTRIM NOT NULL DEFAULT '',
   delivery_date   TEXT NULL,
-  ip_address      TEXT NULL,                           -- IPv6 fits
-  mac_address     TEXT NULL,                           -- normalized aa:bb:cc:dd:ee:ff, NULL when unparsable
-  status          TEXT NOT NULL DEFAULT '<unknown>',
-  site            TEXT NOT NULL DEFAULT '',
-  region          TEXT NOT NULL DEFAULT '<unknown>',
-  role_ids        TEXT NOT NULL DEFAULT '',            -- ascending, comma-joined
-  puppet_services TEXT NOT NULL DEFAULT '',            -- sorted, comma-joined
-  role_names      TEXT NOT NULL DEFAULT '',            -- sorted, comma-joined
-  rack            TEXT NOT NULL DEFAULT '',
-  cpu_version     TEXT NOT NULL DEFAULT '<unknown>',
-  cpu_count       INTEGER NOT NULL,                    -- sockets; -1 unknown
-  cpu_cores       INTEGER NOT NULL,                    -- cores per socket; -1 unknown
-  cpu_threads     INTEGER NOT NULL,                    -- threads per socket; -1 unknown
-  memory          REAL NOT NULL,                       -- GiB, decimal(8,3) values; 0.0 unknown
-  network_speed   INTEGER NOT NULL,                    -- Mbit/s; -1 unknown
-  manufacturer    TEXT NOT NULL DEFAULT '<unknown>',
-  model           TEXT NOT NULL DEFAULT '<unknown>',
-  owner           TEXT NOT NULL DEFAULT '<unknown>',
-  wou_id          INTEGER NOT NULL,                    -- team org unit; -1 unknown
-  wou_name        TEXT NOT NULL DEFAULT '<unknown>',
-  created_at      TEXT NOT NULL,                       -- source wall clock (UTC), whole seconds
+  ip_address      TEXT COLLATE RTRIM NULL,                          -- IPv6 fits
+  mac_address     TEXT COLLATE RTRIM NULL,                          -- normalized aa:bb:cc:dd:ee:ff, NULL when unparsable
+  status          TEXT COLLATE RTRIM NOT NULL DEFAULT '<unknown>',
+  site            TEXT COLLATE RTRIM NOT NULL DEFAULT '',
+  region          TEXT COLLATE RTRIM NOT NULL DEFAULT '<unknown>',
+  role_ids        TEXT COLLATE RTRIM NOT NULL DEFAULT '',           -- ascending, comma-joined
+  puppet_services TEXT COLLATE RTRIM NOT NULL DEFAULT '',           -- sorted, comma-joined
+  role_names      TEXT COLLATE RTRIM NOT NULL DEFAULT '',           -- sorted, comma-joined
+  rack            TEXT COLLATE RTRIM NOT NULL DEFAULT '',
+  cpu_version     TEXT COLLATE RTRIM NOT NULL DEFAULT '<unknown>',
+  cpu_count       INTEGER NOT NULL,                                 -- sockets; -1 unknown
+  cpu_cores       INTEGER NOT NULL,                                 -- cores per socket; -1 unknown
+  cpu_threads     INTEGER NOT NULL,                                 -- threads per socket; -1 unknown
+  memory          REAL NOT NULL,                                    -- GiB, decimal(8,3) values; 0.0 unknown
+  network_speed   INTEGER NOT NULL,                                 -- Mbit/s; -1 unknown
+  manufacturer    TEXT COLLATE RTRIM NOT NULL DEFAULT '<unknown>',
+  model           TEXT COLLATE RTRIM NOT NULL DEFAULT '<unknown>',
+  owner           TEXT COLLATE RTRIM NOT NULL DEFAULT '<unknown>',
+  wou_id          INTEGER NOT NULL,                                 -- team org unit; -1 unknown
+  wou_name        TEXT COLLATE RTRIM NOT NULL DEFAULT '<unknown>',
+  created_at      TEXT NOT NULL,                                    -- source wall clock (UTC), whole seconds
   last_edit       TEXT NOT NULL,
-  etl_run_id      INTEGER NOT NULL,                    -- etl_runs.id of the run that wrote the row
+  etl_run_id      INTEGER NOT NULL,                                 -- etl_runs.id of the run that wrote the row
 
   -- One row per server and day; a rerun of the day REPLACEs rows in place.
   PRIMARY KEY (id, report_date)

@@ -5,7 +5,7 @@
 import type { Db } from "../db/db.ts";
 import { SqliteDb } from "../db/sqlite.ts";
 import type { LiveTable } from "./schema-live.ts";
-import { normalizeType, type ColumnDefault, type IndexSchema, type TableSchema } from "./schema-model.ts";
+import { isTextType, nameKey, normalizeType, type ColumnDefault, type IndexSchema, type TableSchema } from "./schema-model.ts";
 
 /** One table of this version's SQLite DDL. */
 export interface SqliteTable {
@@ -60,6 +60,7 @@ export async function readSqliteTables(db: Db, names: readonly string[]): Promis
       collation: "",
     };
     const singleIntegerKey = schema.primaryKey.length === 1;
+    const collations = columnCollations(sql ?? "");
     for (const c of columns) {
       if (c.hidden) continue; // generated or virtual-table columns: never ours
       const type = normalizeType(c.type || "blob");
@@ -72,6 +73,8 @@ export async function readSqliteTables(db: Db, names: readonly string[]): Promis
         nullable,
         default: isRowid ? { kind: "none" } : sqliteDefault(c.dflt_value, type, nullable),
         autoIncrement: isRowid && autoIncrement,
+        // No PRAGMA reports it; read from the stored CREATE TABLE (BINARY when none is named).
+        collation: isTextType(type) ? (collations.get(nameKey(c.name)) ?? "BINARY") : undefined,
       });
     }
     for (const idx of await db.query<IndexListRow>("SELECT name, \"unique\", origin FROM pragma_index_list(?) ORDER BY name", [t.name])) {
@@ -81,6 +84,47 @@ export async function readSqliteTables(db: Db, names: readonly string[]): Promis
       schema.indexes.push(index);
     }
     out.set(t.name, { tableType: t.type === "table" ? "BASE TABLE" : t.type.toUpperCase(), schema });
+  }
+  return out;
+}
+
+/**
+ * Column name → its COLLATE name (upper case), from a CREATE TABLE statement: comments
+ * removed, the column list split at top-level commas. Table constraints are skipped.
+ */
+export function columnCollations(createTable: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const code = createTable.replace(/--[^\n]*|\/\*[\s\S]*?\*\/|'(?:[^']|'')*'|"(?:[^"]|"")*"|`[^`]*`|\[[^\]]*\]/g, (m) =>
+    m.startsWith("--") || m.startsWith("/*") ? " " : m,
+  );
+  const open = code.indexOf("(");
+  if (open < 0) return out;
+  const parts: string[] = [];
+  let depth = 0;
+  let start = open + 1;
+  let inQuote: string | null = null;
+  for (let i = open + 1; i < code.length; i++) {
+    const ch = code[i];
+    if (inQuote) {
+      if (ch === inQuote) inQuote = null;
+      continue;
+    }
+    if (ch === "'" || ch === '"' || ch === "`") inQuote = ch;
+    else if (ch === "[") inQuote = "]";
+    else if (ch === "(") depth++;
+    else if (ch === ")" && depth > 0) depth--;
+    else if ((ch === "," || ch === ")") && depth === 0) {
+      parts.push(code.slice(start, i));
+      start = i + 1;
+      if (ch === ")") break;
+    }
+  }
+  for (const part of parts) {
+    const def = part.trim();
+    if (/^(CONSTRAINT|PRIMARY|UNIQUE|CHECK|FOREIGN)\b/i.test(def)) continue;
+    const name = /^("(?:[^"]|"")*"|`[^`]*`|\[[^\]]*\]|[^\s]+)/.exec(def)?.[1];
+    const collate = /\bCOLLATE\s+("?)(\w+)\1/i.exec(def)?.[2];
+    if (name && collate) out.set(nameKey(name.replace(/^["`[]|["`\]]$/g, "")), collate.toUpperCase());
   }
   return out;
 }

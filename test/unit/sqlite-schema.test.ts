@@ -44,9 +44,16 @@ describe("sql/sqlite DDL mirrors sql/mysql DDL", () => {
     const sqlite = await sqliteWarehouseTables();
     for (const { schema: my } of warehouseTables()) {
       const lite = sqlite.find((t) => t.schema.name === my.name)!.schema;
-      const shape = (cols: ColumnSchema[], map: (c: ColumnSchema) => string) =>
-        cols.map((c) => ({ table: my.name, name: c.name, type: map(c), nullable: c.nullable, default: defaultOf(c), autoIncrement: c.autoIncrement }));
-      expect(shape(lite.columns, (c) => c.type)).toEqual(shape(my.columns, (c) => sqliteTypeOf(c.type)));
+      const shape = (cols: ColumnSchema[], type: (c: ColumnSchema) => string, collation: (c: ColumnSchema) => string | undefined) =>
+        cols.map((c) => ({ table: my.name, name: c.name, type: type(c), collation: collation(c), nullable: c.nullable, default: defaultOf(c), autoIncrement: c.autoIncrement }));
+      expect(shape(lite.columns, (c) => c.type, (c) => c.collation)).toEqual(
+        shape(
+          my.columns,
+          (c) => sqliteTypeOf(c.type),
+          // utf8mb4_bin (PAD SPACE) ↔ RTRIM; dates, which have no collation in MySQL, are BINARY TEXT.
+          (c) => (c.collation === "utf8mb4_bin" ? "RTRIM" : sqliteTypeOf(c.type) === "text" ? "BINARY" : undefined),
+        ),
+      );
       expect([my.name, lite.primaryKey]).toEqual([my.name, my.primaryKey]);
     }
   });
@@ -133,10 +140,11 @@ describe("init on a SQLite file", () => {
   // Each case: DDL a DBA (or an older version) might leave, the drift kinds init reports, and
   // whether the printed script rebuilds the table. Every case keeps a row to prove the rebuild copies it.
   const cases: Array<[string, string, string[], boolean]> = [
-    ["a column's type changed", "ALTER TABLE server_by_cpu RENAME TO old; CREATE TABLE server_by_cpu (report_date TEXT NOT NULL, cpu_version TEXT NOT NULL DEFAULT '<unknown>', status TEXT NOT NULL DEFAULT '<unknown>', servers INTEGER NOT NULL DEFAULT 0, cpu_sockets INTEGER NOT NULL DEFAULT 0, cpu_cores INTEGER NOT NULL DEFAULT 0, memory_gib TEXT NOT NULL DEFAULT 0, PRIMARY KEY (report_date, cpu_version, status)) WITHOUT ROWID; INSERT INTO server_by_cpu SELECT * FROM old; DROP TABLE old", ["column-type"], true],
+    ["a column's type changed", "ALTER TABLE server_by_cpu RENAME TO old; CREATE TABLE server_by_cpu (report_date TEXT NOT NULL, cpu_version TEXT COLLATE RTRIM NOT NULL DEFAULT '<unknown>', status TEXT COLLATE RTRIM NOT NULL DEFAULT '<unknown>', servers INTEGER NOT NULL DEFAULT 0, cpu_sockets INTEGER NOT NULL DEFAULT 0, cpu_cores INTEGER NOT NULL DEFAULT 0, memory_gib TEXT NOT NULL DEFAULT 0, PRIMARY KEY (report_date, cpu_version, status)) WITHOUT ROWID; INSERT INTO server_by_cpu SELECT * FROM old; DROP TABLE old", ["column-type"], true],
+    ["a text column compared BINARY instead of RTRIM", "ALTER TABLE server_fact_roles RENAME TO old; CREATE TABLE server_fact_roles (report_date TEXT NOT NULL, id INTEGER NOT NULL, role_id INTEGER NOT NULL, role_name TEXT COLLATE RTRIM NOT NULL DEFAULT '', puppet_service TEXT NOT NULL DEFAULT '', wou_id INTEGER NOT NULL, wou_name TEXT COLLATE RTRIM NOT NULL DEFAULT '<unknown>', etl_run_id INTEGER NOT NULL, PRIMARY KEY (report_date, id, role_id)) WITHOUT ROWID; INSERT INTO server_fact_roles SELECT * FROM old; DROP TABLE old; CREATE INDEX server_fact_roles_puppet_service ON server_fact_roles (report_date, puppet_service)", ["column-collation"], true],
     ["an extra column (data loss warned)", "ALTER TABLE server_by_cpu ADD COLUMN note TEXT", ["extra-column"], true],
-    ["a default changed and NULL allowed", "ALTER TABLE server_by_site RENAME TO old; CREATE TABLE server_by_site (report_date TEXT NOT NULL, site TEXT NOT NULL DEFAULT 'x', region TEXT NOT NULL DEFAULT '<unknown>', status TEXT NOT NULL DEFAULT '<unknown>', servers INTEGER NULL DEFAULT 0, cpu_sockets INTEGER NOT NULL DEFAULT 0, cpu_cores INTEGER NOT NULL DEFAULT 0, memory_gib REAL NOT NULL DEFAULT 0, PRIMARY KEY (report_date, site, region, status)) WITHOUT ROWID; INSERT INTO server_by_site SELECT * FROM old; DROP TABLE old", ["column-default", "column-null"], true],
-    ["a rowid table where WITHOUT ROWID is expected", "ALTER TABLE server_by_team RENAME TO old; CREATE TABLE server_by_team (report_date TEXT NOT NULL, wou_id INTEGER NOT NULL, wou_name TEXT NOT NULL DEFAULT '<unknown>', status TEXT NOT NULL DEFAULT '<unknown>', servers INTEGER NOT NULL DEFAULT 0, cpu_sockets INTEGER NOT NULL DEFAULT 0, cpu_cores INTEGER NOT NULL DEFAULT 0, memory_gib REAL NOT NULL DEFAULT 0, PRIMARY KEY (report_date, wou_id, wou_name, status)); INSERT INTO server_by_team SELECT * FROM old; DROP TABLE old", ["table-engine"], true],
+    ["a default changed and NULL allowed", "ALTER TABLE server_by_site RENAME TO old; CREATE TABLE server_by_site (report_date TEXT NOT NULL, site TEXT COLLATE RTRIM NOT NULL DEFAULT 'x', region TEXT COLLATE RTRIM NOT NULL DEFAULT '<unknown>', status TEXT COLLATE RTRIM NOT NULL DEFAULT '<unknown>', servers INTEGER NULL DEFAULT 0, cpu_sockets INTEGER NOT NULL DEFAULT 0, cpu_cores INTEGER NOT NULL DEFAULT 0, memory_gib REAL NOT NULL DEFAULT 0, PRIMARY KEY (report_date, site, region, status)) WITHOUT ROWID; INSERT INTO server_by_site SELECT * FROM old; DROP TABLE old", ["column-default", "column-null"], true],
+    ["a rowid table where WITHOUT ROWID is expected", "ALTER TABLE server_by_team RENAME TO old; CREATE TABLE server_by_team (report_date TEXT NOT NULL, wou_id INTEGER NOT NULL, wou_name TEXT COLLATE RTRIM NOT NULL DEFAULT '<unknown>', status TEXT COLLATE RTRIM NOT NULL DEFAULT '<unknown>', servers INTEGER NOT NULL DEFAULT 0, cpu_sockets INTEGER NOT NULL DEFAULT 0, cpu_cores INTEGER NOT NULL DEFAULT 0, memory_gib REAL NOT NULL DEFAULT 0, PRIMARY KEY (report_date, wou_id, wou_name, status)); INSERT INTO server_by_team SELECT * FROM old; DROP TABLE old", ["table-engine"], true],
     ["a missing index and an extra one", "DROP INDEX server_facts_site; CREATE INDEX server_facts_rack ON server_facts (rack)", ["extra-key", "missing-key"], false],
     ["an index on other columns", "DROP INDEX server_fact_roles_puppet_service; CREATE INDEX server_fact_roles_puppet_service ON server_fact_roles (puppet_service)", ["key-columns"], false],
   ];
