@@ -7,10 +7,13 @@ import { join } from "node:path";
 import { UsageError } from "./errors.ts";
 import { parseDsn, describeEndpoint, SSL_MODES, type Endpoint, type MysqlEndpoint, type SslMode } from "./dsn.ts";
 import { readClientOptions, type ClientOptions } from "./option-files.ts";
+import { logger } from "./log.ts";
 
 export const DEFAULT_CONFIG_PATH = "/etc/serverdb-etl/config.toml";
 export const DEFAULT_SOURCE_DATABASE = "serverdb2";
 export const DEFAULT_TARGET_DATABASE = "serverdb_dw";
+/** The warehouse when no target is configured anywhere: a SQLite file in the working directory. */
+export const DEFAULT_TARGET_DSN = "sqlite:./serverdb_dw.sqlite";
 
 export type Role = "source" | "target" | "replica";
 
@@ -206,9 +209,16 @@ function splitList(text: string): string[] {
   return text.split(/[\s,]+/).filter(Boolean);
 }
 
-/** The endpoint for a role, or a usage error naming the flag to add. */
+/**
+ * The endpoint for a role. A missing target is DEFAULT_TARGET_DSN (said at INFO); a missing
+ * source is a usage error naming the flag to add.
+ */
 export function requireEndpoint(conns: Connections, role: "source" | "target"): Endpoint {
   const ep = conns[role];
+  if (!ep && role === "target") {
+    logger("config").info(`no --target given; using ${DEFAULT_TARGET_DSN}`);
+    return parseDsn(DEFAULT_TARGET_DSN, "the default target");
+  }
   if (!ep) {
     throw new UsageError(
       `no ${role} configured; pass --${role} mysql://user@host:port/database, set SERVERDB_ETL_${role.toUpperCase()}, or add [${role}] dsn = "..." to the config file`,

@@ -54,7 +54,7 @@ export const sourceArgs = {
 export const targetArgs = {
   target: {
     type: "string",
-    description: "Warehouse to write: mysql://user@host:port/serverdb_dw (env SERVERDB_ETL_TARGET)",
+    description: "Warehouse to write: mysql://user@host:port/serverdb_dw or sqlite:PATH (env SERVERDB_ETL_TARGET; default sqlite:./serverdb_dw.sqlite)",
     valueHint: "DSN",
   },
   replica: {

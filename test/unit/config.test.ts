@@ -87,11 +87,17 @@ describe("where the DSN comes from", () => {
     expect(mysqlOf(conns.target).database).toBe("serverdb_dw");
   });
 
-  test("requireEndpoint names every way to configure a missing role", () => {
-    const err = usageError(() => requireEndpoint(resolve({}), "target"));
-    expect(err.message).toContain("--target");
-    expect(err.message).toContain("SERVERDB_ETL_TARGET");
-    expect(err.message).toContain("[target] dsn");
+  test("requireEndpoint names every way to configure a missing source", () => {
+    const err = usageError(() => requireEndpoint(resolve({}), "source"));
+    expect(err.message).toContain("--source");
+    expect(err.message).toContain("SERVERDB_ETL_SOURCE");
+    expect(err.message).toContain("[source] dsn");
+  });
+
+  test("a target configured nowhere is the SQLite file ./serverdb_dw.sqlite; any configured one wins", () => {
+    expect(requireEndpoint(resolve({}), "target")).toEqual({ kind: "sqlite", path: "./serverdb_dw.sqlite" });
+    expect(requireEndpoint(resolve({ target: "sqlite:/var/lib/dw.sqlite" }), "target")).toEqual({ kind: "sqlite", path: "/var/lib/dw.sqlite" });
+    expect(requireEndpoint(resolve({ target: "mysql://h2" }), "target").kind).toBe("mysql");
   });
 });
 
