@@ -21,6 +21,7 @@ export const subCommands: Record<string, () => Promise<AnyCommand>> = {
   aggregate: () => import("./commands/aggregate.ts").then((m) => m.default),
   backfill: () => import("./commands/backfill.ts").then((m) => m.default),
   run: () => import("./commands/run.ts").then((m) => m.default),
+  demo: () => import("./commands/demo.ts").then((m) => m.default),
 };
 
 export const root = defineCommand({

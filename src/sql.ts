@@ -4,6 +4,9 @@ import serverdbSchema from "../sql/serverdb/schema.sql" with { type: "text" };
 import factSelect from "../sql/serverdb/fact_select.sql" with { type: "text" };
 import factCount from "../sql/serverdb/fact_count.sql" with { type: "text" };
 import sqliteServerdbSchema from "../sql/sqlite/serverdb_schema.sql" with { type: "text" };
+import demoServersPerSite from "../sql/demo/servers_per_site.sql" with { type: "text" };
+import demoTeamGrowth from "../sql/demo/team_growth.sql" with { type: "text" };
+import demoCoresPerVendor from "../sql/demo/cores_per_vendor.sql" with { type: "text" };
 import etlRunsStart from "../sql/etl_runs_start.sql" with { type: "text" };
 import etlRunsFinish from "../sql/etl_runs_finish.sql" with { type: "text" };
 import staleIds from "../sql/stale_ids.sql" with { type: "text" };
@@ -37,6 +40,9 @@ export const SQL = {
   factSelect,
   factCount,
   sqliteServerdbSchema,
+  demoServersPerSite,
+  demoTeamGrowth,
+  demoCoresPerVendor,
   etlRunsStart,
   etlRunsFinish,
   staleIds,
@@ -72,6 +78,9 @@ export const SQL_FILES = [
   "serverdb/fact_select.sql",
   "serverdb/fact_count.sql",
   "sqlite/serverdb_schema.sql",
+  "demo/servers_per_site.sql",
+  "demo/team_growth.sql",
+  "demo/cores_per_vendor.sql",
   "etl_runs_start.sql",
   "etl_runs_finish.sql",
   "stale_ids.sql",

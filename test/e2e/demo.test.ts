@@ -1,0 +1,59 @@
+// The README's first command on a bare host: the compiled dist/serverdb-etl runs `demo` with the
+// defaults (5,000 servers, a new folder under the temp dir) from an empty folder under
+// `env -i PATH=/usr/bin:/bin`, succeeds within the 30 s budget and leaves both SQLite files.
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { Database } from "bun:sqlite";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+
+const BUILT = join(import.meta.dir, "../../dist/serverdb-etl");
+const BUDGET_S = 30;
+let cwd = "";
+const made: string[] = [];
+
+beforeAll(() => {
+  if (!existsSync(BUILT)) throw new Error(`${BUILT} is missing: run \`bun run build.ts\` (npm test does) before this suite`);
+  cwd = mkdtempSync(join(tmpdir(), "serverdb-etl-e2e-demo-"));
+});
+afterAll(() => {
+  for (const dir of [cwd, ...made]) if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe("dist/serverdb-etl demo", () => {
+  test(`defaults, empty environment: exit 0 within ${BUDGET_S} s, results printed, files where it says`, async () => {
+    const started = performance.now();
+    const proc = Bun.spawn(["env", "-i", "PATH=/usr/bin:/bin", BUILT, "demo"], { cwd, stdin: "ignore", stdout: "pipe", stderr: "pipe" });
+    const timer = setTimeout(() => proc.kill("SIGKILL"), 2 * BUDGET_S * 1000);
+    const [stdout, stderr, exitCode] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
+    clearTimeout(timer);
+    const seconds = (performance.now() - started) / 1000;
+
+    const source = stdout.match(/^ {2}ServerDB +(\S+) /m)?.[1];
+    const target = stdout.match(/^ {2}warehouse +(\S+) /m)?.[1];
+    if (source) made.push(dirname(source));
+    expect({ exitCode, stderr }).toEqual({ exitCode: 0, stderr: "" });
+    expect(seconds).toBeLessThan(BUDGET_S);
+
+    // env -i leaves TMPDIR unset: the folder is a new one under /tmp, both files in it.
+    expect(source).toMatch(/^\/tmp\/serverdb-etl-demo-[^/]+\/serverdb\.sqlite$/);
+    expect(target).toBe(join(dirname(source!), "serverdb_dw.sqlite"));
+    expect(existsSync(source!)).toBe(true);
+    expect(existsSync(target!)).toBe(true);
+
+    expect(stdout).toMatch(/^ {2}run: etl +\d+\.\d s {2}etl run 1: 5000 servers extracted, 5000 fact rows/m);
+    expect(stdout.match(/^\d\. /gm)).toHaveLength(3);
+    const db = new Database(target!, { readonly: true });
+    try {
+      const facts = db.query("SELECT COUNT(*) AS n FROM server_facts").get() as { n: number };
+      expect(facts.n).toBe(5000);
+      // The first example's first row, as printed, is the biggest site in server_by_site.
+      const top = db.query(
+        "SELECT site, SUM(servers) AS servers FROM server_by_site GROUP BY site, region ORDER BY servers DESC, site, region LIMIT 1",
+      ).get() as { site: string; servers: number };
+      expect(stdout).toMatch(new RegExp(`^ {3}${top.site} +\\S+ +${top.servers} `, "m"));
+    } finally {
+      db.close();
+    }
+  }, 3 * BUDGET_S * 1000);
+});
