@@ -33,6 +33,11 @@ export default defineCommand({
       "  max_allowed_packet  target: at least 16 MiB, or multi-row load batches may not fit",
       "  time_zone           informative: DATETIMEs are copied as wall-clock text, so no zone shifts them",
       "",
+      "A sqlite:PATH endpoint is a file: opened read-only (never created, journal mode left alone), it gets connect",
+      "(path and size), version (SQLite), and for a target journal_mode (WAL expected), writable (the file and its",
+      "directory, where WAL and the run lock keep their files) and tables (every warehouse table as this version",
+      "defines it); for a source, tables. A replica cannot be a SQLite file.",
+      "",
     ].join("\n"),
   },
   args: {

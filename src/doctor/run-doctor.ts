@@ -7,6 +7,7 @@ import { MysqlDb } from "../db/mysql.ts";
 import { mysqlErrorCode } from "../db/mysql-errors.ts";
 import { logger } from "../log.ts";
 import { inspectServer } from "./inspect.ts";
+import { checkSqlite } from "./sqlite.ts";
 import { judge, type JudgeContext } from "./judge.ts";
 import type { Check, ReportRow, Role, ServerFacts } from "./types.ts";
 
@@ -26,6 +27,8 @@ interface Measured {
   label: string;
   connect: Check;
   facts?: ServerFacts;
+  /** Checks already judged (a SQLite file). */
+  extra?: Check[];
 }
 
 /** Check every configured endpoint; rows in the order source, target, replicas. */
@@ -42,7 +45,7 @@ export async function runDoctor(conns: Connections, opts: DoctorOptions = DOCTOR
   const secrets = endpoints.map(({ endpoint }) => (endpoint.kind === "mysql" ? endpoint.password : undefined));
   const rows: ReportRow[] = [];
   for (const m of measured) {
-    const checks = [m.connect, ...(m.facts ? judge(m.role, m.facts, ctx) : [])];
+    const checks = [m.connect, ...(m.facts ? judge(m.role, m.facts, ctx) : []), ...(m.extra ?? [])];
     for (const c of checks) rows.push(scrub({ role: m.role, endpoint: m.label, ...c }, secrets));
   }
   return rows;
@@ -52,7 +55,11 @@ export async function runDoctor(conns: Connections, opts: DoctorOptions = DOCTOR
 async function measure(role: Role, endpoint: Endpoint, opts: DoctorOptions): Promise<Measured> {
   const label = describeEndpoint(endpoint);
   const fail = (detail: string): Measured => ({ role, endpoint, label, connect: { check: "connect", result: "fail", detail } });
-  if (endpoint.kind !== "mysql") return fail("doctor checks MySQL and MariaDB endpoints only; SQLite is not supported yet");
+  if (endpoint.kind === "sqlite") {
+    // A file, not a server: its checks are its own (no account, grants or server variables).
+    const [connect, ...checks] = await checkSqlite(role, endpoint.path);
+    return { role, endpoint, label, connect: connect!, extra: checks };
+  }
 
   const started = performance.now();
   let db: MysqlDb;

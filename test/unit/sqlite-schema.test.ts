@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { SqliteDb } from "../../src/db/sqlite.ts";
 import { checkWarehouseSchema, initWarehouse } from "../../src/pipeline/init.ts";
 import { catalogFor } from "../../src/warehouse/catalog.ts";
+import type { DriftKind } from "../../src/warehouse/schema-diff.ts";
 import { renderMigration } from "../../src/warehouse/schema-migration.ts";
 import { sqliteWarehouseTables, warehouseTables } from "../../src/warehouse/schema.ts";
 import type { ColumnSchema } from "../../src/warehouse/schema-model.ts";
@@ -139,7 +140,7 @@ describe("init on a SQLite file", () => {
 
   // Each case: DDL a DBA (or an older version) might leave, the drift kinds init reports, and
   // whether the printed script rebuilds the table. Every case keeps a row to prove the rebuild copies it.
-  const cases: Array<[string, string, string[], boolean]> = [
+  const cases: Array<[string, string, DriftKind[], boolean]> = [
     ["a column's type changed", "ALTER TABLE server_by_cpu RENAME TO old; CREATE TABLE server_by_cpu (report_date TEXT NOT NULL, cpu_version TEXT COLLATE RTRIM NOT NULL DEFAULT '<unknown>', status TEXT COLLATE RTRIM NOT NULL DEFAULT '<unknown>', servers INTEGER NOT NULL DEFAULT 0, cpu_sockets INTEGER NOT NULL DEFAULT 0, cpu_cores INTEGER NOT NULL DEFAULT 0, memory_gib TEXT NOT NULL DEFAULT 0, PRIMARY KEY (report_date, cpu_version, status)) WITHOUT ROWID; INSERT INTO server_by_cpu SELECT * FROM old; DROP TABLE old", ["column-type"], true],
     ["a text column compared BINARY instead of RTRIM", "ALTER TABLE server_fact_roles RENAME TO old; CREATE TABLE server_fact_roles (report_date TEXT NOT NULL, id INTEGER NOT NULL, role_id INTEGER NOT NULL, role_name TEXT COLLATE RTRIM NOT NULL DEFAULT '', puppet_service TEXT NOT NULL DEFAULT '', wou_id INTEGER NOT NULL, wou_name TEXT COLLATE RTRIM NOT NULL DEFAULT '<unknown>', etl_run_id INTEGER NOT NULL, PRIMARY KEY (report_date, id, role_id)) WITHOUT ROWID; INSERT INTO server_fact_roles SELECT * FROM old; DROP TABLE old; CREATE INDEX server_fact_roles_puppet_service ON server_fact_roles (report_date, puppet_service)", ["column-collation"], true],
     ["an extra column (data loss warned)", "ALTER TABLE server_by_cpu ADD COLUMN note TEXT", ["extra-column"], true],
