@@ -7,6 +7,7 @@
 // Where FACTS.md is silent the oracle takes the choice the transform documents (listed
 // below, so a reviewer can see and challenge each one).
 import type { MysqlDb } from "../../src/db/mysql.ts";
+import type { Db } from "../../src/db/db.ts";
 import { quoteIdent } from "../../src/db/ident.ts";
 
 // Choices FACTS.md does not spell out; each matches the documented choice of src/transform:
@@ -344,6 +345,14 @@ export function firstDifference(what: string, actual: TextRow[], expected: TextR
   return undefined;
 }
 
+/**
+ * memory as decimal(8,3) text: MariaDB returns it so ('512.000'); a SQLite warehouse stores a
+ * REAL and returns a number (512), whose 3-decimal rendering is the loaded text exactly.
+ */
+function decimalMemory(row: Record<string, unknown>): Record<string, unknown> {
+  return typeof row.memory === "number" ? { ...row, memory: row.memory.toFixed(3) } : row;
+}
+
 /** One report day of the warehouse: rows as TextRows (no report_date/etl_run_id) and the run ids stamped on them. */
 export interface WarehouseDay {
   facts: TextRow[];
@@ -353,8 +362,8 @@ export interface WarehouseDay {
 }
 
 /** Read `reportDate` from server_facts and server_fact_roles of the database `db` is connected to. */
-export async function readWarehouseDay(db: MysqlDb, reportDate: string): Promise<WarehouseDay> {
-  const facts = await db.query<Record<string, unknown>>("SELECT * FROM server_facts WHERE report_date = ?", [reportDate]);
+export async function readWarehouseDay(db: Db, reportDate: string): Promise<WarehouseDay> {
+  const facts = (await db.query<Record<string, unknown>>("SELECT * FROM server_facts WHERE report_date = ?", [reportDate])).map(decimalMemory);
   const roles = await db.query<Record<string, unknown>>("SELECT * FROM server_fact_roles WHERE report_date = ?", [reportDate]);
   const runIds = new Set<string>();
   for (const r of [...facts, ...roles]) runIds.add(String(r.etl_run_id));
