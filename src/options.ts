@@ -5,7 +5,7 @@ import { configSection, type ConfigFile } from "./config.ts";
 import { DEFAULT_CPU_DROP_WORDS } from "./transform/index.ts";
 import type { TransformOptions } from "./transform/types.ts";
 import { DEFAULT_REPLICA_WAIT, type ReplicaWaitOptions } from "./db/replication.ts";
-import { dateIn, hostTimeZone, parseIsoDate, validateTimeZone } from "./pipeline/report-date.ts";
+import { addDays, dateIn, hostTimeZone, parseIsoDate, validateTimeZone } from "./pipeline/report-date.ts";
 import { DEFAULT_RETENTION, parseWeekday, type RetentionPolicy } from "./pipeline/retention.ts";
 import { logger } from "./log.ts";
 
@@ -43,6 +43,31 @@ export function reportDateFrom(args: Args, config: ConfigFile, now: Date = new D
   const reportDate = parseIsoDate(explicit, "--report-date");
   if (reportDate !== today) logger("etl").warn(`--report-date ${reportDate} is not today (${today} in ${timezone})`);
   return { reportDate, timezone };
+}
+
+export interface BackfillRange {
+  from: string;
+  to: string;
+  timezone: string;
+}
+
+/**
+ * backfill's --from (required) and --to (default: yesterday in the time zone), and the zone
+ * whose midnights end the days (--timezone > config [etl] timezone > the host's). A --to of
+ * today or later is allowed with a warning: that day is not over, and etl will replace it.
+ */
+export function backfillRangeFrom(args: Args, config: ConfigFile, now: Date = new Date()): BackfillRange {
+  const etl = configSection(config, "etl");
+  const timezone = validateTimeZone(flag(args, "timezone") ?? (etl.timezone as string | undefined) ?? hostTimeZone());
+  const today = dateIn(timezone, now);
+  const fromText = flag(args, "from");
+  if (fromText === undefined) throw new UsageError("backfill needs --from: the first day to rebuild, e.g. --from 2025-01-01");
+  const from = parseIsoDate(fromText, "--from");
+  const toText = flag(args, "to");
+  const to = toText === undefined ? addDays(today, -1) : parseIsoDate(toText, "--to");
+  if (from > to) throw new UsageError(`--from ${from} is after --to ${to}; give the earlier day first`);
+  if (to >= today) logger("backfill").warn(`--to ${to} is not over yet in ${timezone} (today is ${today}): its state is the history so far; the nightly etl replaces it`);
+  return { from, to, timezone };
 }
 
 export function batchSizeFrom(args: Args, config: ConfigFile): number {

@@ -3,6 +3,7 @@
 import serverdbSchema from "../sql/serverdb/schema.sql" with { type: "text" };
 import factSelect from "../sql/serverdb/fact_select.sql" with { type: "text" };
 import factCount from "../sql/serverdb/fact_count.sql" with { type: "text" };
+import historyAsofSelect from "../sql/serverdb/history_asof_select.sql" with { type: "text" };
 import sqliteServerdbSchema from "../sql/sqlite/serverdb_schema.sql" with { type: "text" };
 import demoServersPerSite from "../sql/demo/servers_per_site.sql" with { type: "text" };
 import demoTeamGrowth from "../sql/demo/team_growth.sql" with { type: "text" };
@@ -34,11 +35,15 @@ import aggregateCountDay from "../sql/aggregate/count_day.sql" with { type: "tex
 import aggregateFactDays from "../sql/aggregate/fact_days.sql" with { type: "text" };
 import aggregateRunDays from "../sql/aggregate/run_days.sql" with { type: "text" };
 import aggregateLatestDay from "../sql/aggregate/latest_day.sql" with { type: "text" };
+import backfillDayRuns from "../sql/backfill_day_runs.sql" with { type: "text" };
+import backfillNewestDay from "../sql/backfill_newest_day.sql" with { type: "text" };
+import backfillAggregatedDays from "../sql/backfill_aggregated_days.sql" with { type: "text" };
 
 export const SQL = {
   serverdbSchema,
   factSelect,
   factCount,
+  historyAsofSelect,
   sqliteServerdbSchema,
   demoServersPerSite,
   demoTeamGrowth,
@@ -70,6 +75,9 @@ export const SQL = {
   aggregateFactDays,
   aggregateRunDays,
   aggregateLatestDay,
+  backfillDayRuns,
+  backfillNewestDay,
+  backfillAggregatedDays,
 } as const;
 
 /** The sql/ files imported above, relative to sql/ (for the "every file is used" test). */
@@ -77,6 +85,7 @@ export const SQL_FILES = [
   "serverdb/schema.sql",
   "serverdb/fact_select.sql",
   "serverdb/fact_count.sql",
+  "serverdb/history_asof_select.sql",
   "sqlite/serverdb_schema.sql",
   "demo/servers_per_site.sql",
   "demo/team_growth.sql",
@@ -108,4 +117,7 @@ export const SQL_FILES = [
   "aggregate/fact_days.sql",
   "aggregate/run_days.sql",
   "aggregate/latest_day.sql",
+  "backfill_day_runs.sql",
+  "backfill_newest_day.sql",
+  "backfill_aggregated_days.sql",
 ] as const;

@@ -1,12 +1,14 @@
 // The etl stage: extract (streamed, one snapshot) → transform (pure, per row) → load
 // (batched REPLACE, pipelined replica waits) → sweep of the day's stale rows, all recorded
 // in one etl_runs row. Memory is bounded by the batch size, whatever the fleet size.
+// `loadDay` is that path with the row source as a parameter: `backfill` loads past days through it.
+import type { Db } from "../db/db.ts";
 import { EtlError } from "../errors.ts";
 import { transformServer } from "../transform/index.ts";
 import type { RawServerRow, TransformOptions, TransformedServer, Warnings } from "../transform/types.ts";
 import type { Progress } from "../progress/progress.ts";
 import { BatchWriter, DEFAULT_BATCH_WRITER } from "./batch-writer.ts";
-import { extractServers } from "./extract.ts";
+import { extractServers, type Extract } from "./extract.ts";
 import { loadServers } from "./load.ts";
 import { finishRunStatement, startRun, type RunKind } from "./runs.ts";
 import { sweepStaleRows } from "./sweep.ts";
@@ -38,26 +40,50 @@ export interface EtlSummary {
   retries: number;
 }
 
+function mergeWarnings(a: Warnings, b: Warnings | undefined): Warnings {
+  const out = { ...a };
+  for (const [column, n] of Object.entries(b ?? {})) if (n) out[column] = (out[column] ?? 0) + n;
+  return out;
+}
+
 async function* transformAll(rows: AsyncIterable<RawServerRow>, options: TransformOptions): AsyncIterable<TransformedServer> {
   for await (const raw of rows) yield transformServer(raw, options);
 }
 
+/** Opens the rows of one day on the source (inside its own snapshot); the caller finishes it. */
+export type OpenExtract = (source: Db, schema: string) => Promise<Extract>;
+
+/** Tonight's snapshot: every Server as the source holds it now. */
 export async function runEtl(ctx: WarehouseContext, options: EtlOptions, progress: Progress): Promise<EtlSummary> {
+  return loadDay(ctx, options, (source, schema) => extractServers(source, { schema }), progress);
+}
+
+/**
+ * One day as one unit, whatever the row source (tonight's state for `etl`, a past state for
+ * `backfill`): an etl_runs row, then extract → transform → load, the sweep of the day's stale
+ * rows, and the run closed as 'success' — or as 'failed' when anything throws.
+ */
+export async function loadDay(ctx: WarehouseContext, options: EtlOptions, open: OpenExtract, progress: Progress): Promise<EtlSummary> {
   if (!ctx.source || !ctx.sourceSchema) throw new EtlError("etl needs a source; pass --source");
   const started = performance.now();
   const writer = new BatchWriter(ctx.target, ctx.replicas, progress, DEFAULT_BATCH_WRITER);
   const runId = await startRun(ctx.target.db, options.kind ?? "etl", options.reportDate);
   const counts = { extracted: 0, loaded: 0, removed: 0, warnings: {} as Warnings };
   try {
-    const extract = await extractServers(ctx.source, { schema: ctx.sourceSchema });
+    const extract = await open(ctx.source, ctx.sourceSchema);
+    // Extract and load run at the same time (load is at most two batches behind): two lines.
+    progress.phaseStart("extract", extract.total);
     progress.phaseStart("load", extract.total);
     let loadResult;
     try {
       const counted = (async function* () {
+        const extractStart = performance.now();
         for await (const row of extract.rows) {
           counts.extracted++;
+          progress.phaseProgress("extract", counts.extracted);
           yield row;
         }
+        progress.phaseEnd("extract", `${counts.extracted} servers read in ${((performance.now() - extractStart) / 1000).toFixed(1)} s`);
       })();
       loadResult = await loadServers(
         transformAll(counted, options.transform),
@@ -71,7 +97,8 @@ export async function runEtl(ctx: WarehouseContext, options: EtlOptions, progres
     }
     await writer.drain();
     counts.loaded = loadResult.loaded;
-    counts.warnings = loadResult.warnings;
+    counts.warnings = mergeWarnings(loadResult.warnings, extract.warnings);
+    if (extract.warnings && Object.keys(extract.warnings).length) progress.warnings(extract.warnings);
     const loadS = (performance.now() - started) / 1000;
     progress.phaseEnd("load", `${loadResult.loaded} servers, ${loadResult.roleRows} role rows in ${loadS.toFixed(1)} s`);
 
@@ -81,6 +108,7 @@ export async function runEtl(ctx: WarehouseContext, options: EtlOptions, progres
       reportDate: options.reportDate,
       runId,
       batchSize: options.batchSize,
+      onRemoved: (rows) => progress.phaseProgress("sweep", rows),
     });
     await writer.drain();
     counts.removed = removed.facts;

@@ -4,7 +4,7 @@
 import type { Db } from "../db/db.ts";
 import { quoteIdent } from "../db/ident.ts";
 import { SQL } from "../sql.ts";
-import type { RawServerRow } from "../transform/types.ts";
+import type { RawServerRow, Warnings } from "../transform/types.ts";
 
 export interface ExtractOptions {
   /** The ServerDB database (schema) name; validated and quoted into the SQL. */
@@ -18,6 +18,8 @@ export interface Extract {
   rows: AsyncIterable<RawServerRow>;
   /** Rows dropped because their id repeated the previous one. */
   readonly duplicates: number;
+  /** Warnings of the extract itself (column → count; e.g. backfill approximations), merged into the run's. */
+  readonly warnings?: Warnings;
   /** End the snapshot transaction (idempotent). */
   finish(): Promise<void>;
 }
@@ -27,10 +29,11 @@ export function sourceSql(text: string, schema: string): string {
   return text.replaceAll("{schema}", quoteIdent(schema, "source database name"));
 }
 
-/** Open the snapshot, count, and return the row stream. The caller must `finish()`. */
-export async function extractServers(source: Db, options: ExtractOptions): Promise<Extract> {
-  const select = sourceSql(SQL.factSelect, options.schema);
-  const count = sourceSql(SQL.factCount, options.schema);
+/**
+ * Start the consistent read-only snapshot every extract reads in; returns the idempotent
+ * function that ends it. Shared by the nightly extract and the backfill's as-of extract.
+ */
+export async function beginSnapshot(source: Db): Promise<() => Promise<void>> {
   if (source.caps.snapshotTransactions) {
     // MySQL 8 caps group_concat at 1 KiB by default; a server's roles need more.
     await source.execute("SET SESSION group_concat_max_len = 1048576");
@@ -40,11 +43,18 @@ export async function extractServers(source: Db, options: ExtractOptions): Promi
     await source.execute("BEGIN");
   }
   let open = true;
-  const finish = async () => {
+  return async () => {
     if (!open) return;
     open = false;
     await source.execute("COMMIT");
   };
+}
+
+/** Open the snapshot, count, and return the row stream. The caller must `finish()`. */
+export async function extractServers(source: Db, options: ExtractOptions): Promise<Extract> {
+  const select = sourceSql(SQL.factSelect, options.schema);
+  const count = sourceSql(SQL.factCount, options.schema);
+  const finish = await beginSnapshot(source);
   const [{ servers }] = await source.query<{ servers: number | string }>(count);
   const state = { duplicates: 0 };
   async function* rows(): AsyncIterable<RawServerRow> {
