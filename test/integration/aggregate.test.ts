@@ -1,18 +1,19 @@
-// `aggregate` end to end on the test bed's MariaDB primary + replica. Facts for several days
-// come from real `etl` runs over a generated fleet that changes between runs (status and
-// memory changes, servers deleted, servers with several roles sharing a puppet service, CPU
-// sentinels); every server_by_* row is compared with an independent GROUP BY in TypeScript
-// (test/support/expected-aggregates.ts). Then reruns, --only, missing and skipped days,
-// --all after an expire, the run lock, and EXPLAIN: the per-day statements use the
-// report_date index, so their cost does not grow with history.
+// `aggregate` end to end on each warehouse engine (ENGINES: the test bed's MariaDB primary +
+// replica, and a SQLite file). Facts for several days come from real `etl` runs over a
+// generated fleet that changes between runs (status and memory changes, servers deleted,
+// servers with several roles sharing a puppet service, CPU sentinels); every server_by_* row
+// is compared with an independent GROUP BY in TypeScript (test/support/expected-aggregates.ts).
+// Then reruns, --only, missing and skipped days, --all after an expire, the run lock, and the
+// query plans: the per-day statements use the report_date index (MariaDB EXPLAIN, SQLite
+// EXPLAIN QUERY PLAN), so their cost does not grow with history.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { MysqlDb } from "../../src/db/mysql.ts";
-import { runLockName } from "../../src/db/lock.ts";
 import { FACT_COLUMNS, ROLE_COLUMNS } from "../../src/warehouse/columns.ts";
 import { AGGREGATE_TABLES, AGGREGATE_TABLE_NAMES, placeholderCount } from "../../src/pipeline/aggregate-tables.ts";
 import { SQL } from "../../src/sql.ts";
 import { connect, dsn, freshDatabase, runCli, servers, type CliResult } from "../support/servers.ts";
 import { aggregateLine, expectedAggregates } from "../support/expected-aggregates.ts";
+import { ENGINES, hasReplica, holdRunLock, inList, warehouseFor, withWarehouse, type Engine, type TestWarehouse } from "../support/engines.ts";
 
 const D0 = "2026-11-17"; // before any load: no facts
 const D1 = "2026-11-18";
@@ -37,31 +38,30 @@ async function withDb<T>(database: string, fn: (db: MysqlDb) => Promise<T>, serv
   }
 }
 
-const etl = (source: string, dw: string, day: string) =>
-  runCli(["etl", "--source", dsn(servers().primary, source), "--target", dsn(servers().primary, dw), "--report-date", day]);
+const etl = (source: string, dw: TestWarehouse, day: string) =>
+  runCli(["etl", "--source", dsn(servers().primary, source), "--target", dw.dsn, "--report-date", day]);
 
-/** `aggregate` against `dw`, waiting for the replica (as the read-only `ro` user). */
-const aggregate = (dw: string, ...args: string[]) =>
-  runCli(["aggregate", "--target", dsn(servers().primary, dw), "--replica", dsn(servers().replica, dw, "ro"), ...args]);
+/** `aggregate` against `dw`, waiting for the replica (as the read-only `ro` user) on MariaDB. */
+const aggregate = (dw: TestWarehouse, ...args: string[]) => runCli(["aggregate", "--target", dw.dsn, ...dw.replicaArgs, ...args]);
 
 /** What the oracle expects for `days`, from the warehouse's own facts and bridge rows. */
-async function expectedFor(dw: string, days: string[]): Promise<Record<string, string[]>> {
-  return withDb(dw, async (db) => {
-    const facts = await db.query("SELECT * FROM server_facts WHERE report_date IN (?)", [days]);
-    const roles = await db.query("SELECT * FROM server_fact_roles WHERE report_date IN (?)", [days]);
+async function expectedFor(dw: TestWarehouse, days: string[]): Promise<Record<string, string[]>> {
+  return withWarehouse(dw, async (db) => {
+    const facts = await db.query(`SELECT * FROM server_facts WHERE report_date IN ${inList(days.length)}`, days);
+    const roles = await db.query(`SELECT * FROM server_fact_roles WHERE report_date IN ${inList(days.length)}`, days);
     return expectedAggregates(facts, roles);
   });
 }
 
 /** Every aggregate row (optionally of some days only), per table, as sorted comparable lines. */
-async function aggregates(dw: string, days?: string[], server = servers().primary): Promise<Record<string, string[]>> {
-  return withDb(
+async function aggregates(dw: TestWarehouse, days?: string[], server: "primary" | "replica" = "primary"): Promise<Record<string, string[]>> {
+  return withWarehouse(
     dw,
     async (db) => {
       const out: Record<string, string[]> = {};
       for (const table of AGGREGATE_TABLE_NAMES) {
         const rows = days
-          ? await db.query(`SELECT * FROM ${table} WHERE report_date IN (?)`, [days])
+          ? await db.query(`SELECT * FROM ${table} WHERE report_date IN ${inList(days.length)}`, days)
           : await db.query(`SELECT * FROM ${table}`);
         out[table] = rows.map((r) => aggregateLine(table, r)).sort();
       }
@@ -74,7 +74,12 @@ async function aggregates(dw: string, days?: string[], server = servers().primar
 /** The generated servers' ids, ascending (the hand-made changes pick from them by position). */
 let ids: number[] = [];
 let source = "";
-let dw = "";
+/** One warehouse per engine, loaded by the same etl runs of the same source. */
+const warehouses = new Map<Engine, TestWarehouse>();
+/** etl into every engine's warehouse. */
+async function etlAll(day: string): Promise<void> {
+  for (const w of warehouses.values()) ok(`etl ${day} [${w.engine}]`, await etl(source, w, day));
+}
 
 /** Run SQL on the source. */
 const onSource = (sql: string, params: unknown[] = []) => withDb(source, (db) => db.execute(sql, params));
@@ -133,18 +138,26 @@ beforeAll(async () => {
   source = await freshDatabase("agsrc");
   ok("generate", await runCli(["generate", "--source", dsn(primary, source), "--servers", String(FLEET), "--seed", String(SEED), "--end-date", D3], { timeoutMs: 120_000 }));
   ids = (await withDb(source, (db) => db.query<{ id: number }>("SELECT rackedasset_ptr_id AS id FROM servers_server ORDER BY id"))).map((r) => Number(r.id));
-  dw = await freshDatabase("agdw");
-  ok("init", await runCli(["init", "--target", dsn(primary, dw)]));
+  for (const engine of ENGINES) {
+    const w = await warehouseFor(engine, "agdw");
+    ok(`init [${engine}]`, await runCli(["init", "--target", w.dsn]));
+    warehouses.set(engine, w);
+  }
   await addEdgeCases();
-  ok("etl D1", await etl(source, dw, D1));
+  await etlAll(D1);
   await churn(30, "retired");
-  ok("etl D2", await etl(source, dw, D2));
+  await etlAll(D2);
   await churn(100, "spare");
-  ok("etl D3", await etl(source, dw, D3));
+  await etlAll(D3);
 }, 240_000);
 
-describe("aggregate on three days of real etl runs", () => {
-  test("--all builds every day exactly as an independent GROUP BY; the replica has the same rows when it returns", async () => {
+for (const engine of ENGINES) describe(`aggregate on three days of real etl runs [${engine}]`, () => {
+  let dw: TestWarehouse;
+  beforeAll(() => {
+    dw = warehouses.get(engine)!;
+  });
+
+  test("--all builds every day exactly as an independent GROUP BY; a replica has the same rows when it returns", async () => {
     const r = ok("aggregate --all", await aggregate(dw, "--all"));
     expect(r.stdout).toStartWith(`aggregate 3 days ${D1} … ${D3}: ok, rows server_by_site=`);
     expect(r.stdout.trim().split("\n")).toHaveLength(1);
@@ -157,11 +170,11 @@ describe("aggregate on three days of real etl runs", () => {
     // The command's rows per table are what it wrote.
     for (const table of AGGREGATE_TABLE_NAMES) expect(r.stdout).toMatch(new RegExp(`${table}=${got[table].length}[,;]`));
     // No waitForReplica here: the command waited for the replica itself.
-    expect(await aggregates(dw, undefined, servers().replica)).toEqual(got);
+    if (hasReplica(engine)) expect(await aggregates(dw, undefined, "replica")).toEqual(got);
   }, 60_000);
 
   test("the facts hold the cases that matter: sentinels, churn, several roles sharing a service", async () => {
-    await withDb(dw, async (db) => {
+    await withWarehouse(dw, async (db) => {
       const count = async (sql: string, ...p: unknown[]) => Number((await db.query<{ n: number }>(sql, p))[0].n);
       expect(await count("SELECT COUNT(*) AS n FROM server_facts WHERE report_date = ? AND cpu_count = -1", D2)).toBeGreaterThan(1);
       expect(await count("SELECT COUNT(*) AS n FROM server_facts WHERE report_date = ? AND cpu_count >= 0 AND cpu_cores = -1", D2)).toBeGreaterThan(1);
@@ -180,7 +193,7 @@ describe("aggregate on three days of real etl runs", () => {
     expect(site).toContain(`${D1}|AGS2|<unknown>|active|1|2|0|0`);
     expect(site).toContain(`${D1}|AGS3|<unknown>|active|1|4|32|64000`);
     // Over the whole day: sockets are the known counts only, which differs from a naive SUM.
-    await withDb(dw, async (db) => {
+    await withWarehouse(dw, async (db) => {
       const [f] = await db.query<{ known: string; naive: string }>(
         "SELECT SUM(CASE WHEN cpu_count >= 0 THEN cpu_count ELSE 0 END) AS known, SUM(cpu_count) AS naive FROM server_facts WHERE report_date = ?",
         [D2],
@@ -193,11 +206,12 @@ describe("aggregate on three days of real etl runs", () => {
 
   test("server_by_puppet_service: a server counts once per distinct service, whatever its roles", async () => {
     const puppet = (await aggregates(dw, [D1])).server_by_puppet_service;
+    // The column's own collation decides (utf8mb4_bin / SQLite RTRIM): exact case, trailing spaces ignored.
     const servedBy = async (service: string) =>
-      withDb(dw, async (db) =>
+      withWarehouse(dw, async (db) =>
         Number(
           (await db.query<{ n: number }>(
-            "SELECT COUNT(DISTINCT id) AS n FROM server_fact_roles WHERE report_date = ? AND puppet_service = ? COLLATE utf8mb4_bin",
+            "SELECT COUNT(DISTINCT id) AS n FROM server_fact_roles WHERE report_date = ? AND puppet_service = ?",
             [D1, service],
           ))[0].n,
         ),
@@ -229,14 +243,14 @@ describe("aggregate on three days of real etl runs", () => {
   }, 60_000);
 
   test("without a selector it builds the day of the newest successful etl run (the D2 rerun, not the newest date)", async () => {
-    await withDb(dw, (db) => db.execute("DELETE FROM server_by_team WHERE report_date = ?", [D2]));
+    await withWarehouse(dw, (db) => db.execute("DELETE FROM server_by_team WHERE report_date = ?", [D2]));
     const r = ok("aggregate", await aggregate(dw));
     expect(r.stdout).toStartWith(`aggregate ${D2}: ok,`);
     expect((await aggregates(dw, [D2])).server_by_team).toEqual((await expectedFor(dw, [D2])).server_by_team);
   });
 
   test("--only builds the named tables and leaves the others alone", async () => {
-    await withDb(dw, async (db) => {
+    await withWarehouse(dw, async (db) => {
       for (const t of AGGREGATE_TABLE_NAMES) await db.execute(`DELETE FROM ${t} WHERE report_date = ?`, [D3]);
     });
     const r = ok("aggregate --only", await aggregate(dw, "--date", D3, "--only", "server_by_team,server_by_site"));
@@ -273,10 +287,10 @@ describe("aggregate on three days of real etl runs", () => {
   test("a day whose newest etl run did not succeed is skipped with the reason: --date fails, --all goes on", async () => {
     const before = await aggregates(dw, [D3]);
     // A run of D3 that died mid-load ('running' for ever) may have rewritten part of the day.
-    const { insertId } = await withDb(dw, (db) =>
+    const { insertId } = await withWarehouse(dw, (db) =>
       db.execute("INSERT INTO etl_runs (kind, report_date, started_at, status, host, version) VALUES ('etl', ?, '2026-11-20 03:00:00', 'running', 'h', 'v')", [D3]),
     );
-    await withDb(dw, (db) => db.execute("UPDATE server_facts SET memory = memory + 1 WHERE report_date = ? AND id = ?", [D3, ids[300]]));
+    await withWarehouse(dw, (db) => db.execute("UPDATE server_facts SET memory = memory + 1 WHERE report_date = ? AND id = ?", [D3, ids[300]]));
     try {
       const one = await aggregate(dw, "--date", D3);
       expect(one.exitCode).toBe(1);
@@ -287,7 +301,7 @@ describe("aggregate on three days of real etl runs", () => {
       expect(all.stdout).toContain(`skipped ${D3} (newest etl run not successful)`);
       expect(await aggregates(dw, [D3])).toEqual(before);
     } finally {
-      await withDb(dw, (db) => db.execute("UPDATE etl_runs SET status = 'failed' WHERE id = ?", [insertId]));
+      await withWarehouse(dw, (db) => db.execute("UPDATE etl_runs SET status = 'failed' WHERE id = ?", [insertId]));
     }
     ok("etl D3 again", await etl(source, dw, D3));
   }, 60_000);
@@ -297,38 +311,57 @@ describe("aggregate on three days of real etl runs", () => {
     const d1 = await aggregates(dw, [D1]);
     expect(d1.server_by_site.length).toBeGreaterThan(0);
     // What expire does to a day's facts; the aggregates stay.
-    await withDb(dw, (db) => db.execute("DELETE FROM server_facts WHERE report_date = ?; DELETE FROM server_fact_roles WHERE report_date = ?", [D1, D1]));
+    await withWarehouse(dw, async (db) => {
+      await db.execute("DELETE FROM server_facts WHERE report_date = ?", [D1]);
+      await db.execute("DELETE FROM server_fact_roles WHERE report_date = ?", [D1]);
+    });
     const r = ok("aggregate --all after expire", await aggregate(dw, "--all"));
     expect(r.stdout).toStartWith(`aggregate 2 days ${D2} … ${D3}: ok,`);
     expect(r.stderr).toBe(""); // --all asks only for days that have facts: nothing is missing
     expect(await aggregates(dw, [D1])).toEqual(d1);
-    expect(await aggregates(dw, [D1], servers().replica)).toEqual(d1);
+    if (hasReplica(engine)) expect(await aggregates(dw, [D1], "replica")).toEqual(d1);
     expect(await aggregates(dw, [D2, D3])).toEqual(await expectedFor(dw, [D2, D3]));
   }, 60_000);
 
   test("takes the run lock: exit 75 while another run holds it", async () => {
-    const holder = await connect(servers().primary, dw);
+    const lock = await holdRunLock(dw);
     try {
-      await holder.query("SELECT GET_LOCK(?, 0)", [runLockName(dw)]);
       const r = await aggregate(dw, "--all");
       expect(r.exitCode).toBe(75);
       expect(r.stdout).toBe("");
     } finally {
-      await holder.close();
+      await lock.release();
     }
   });
+
+  if (engine === "sqlite") {
+    test("SQLite's plans: each statement searches one day by an index leading with report_date, never scans a fact table", async () => {
+      await withWarehouse(dw, async (db) => {
+        for (const { table, insert } of AGGREGATE_TABLES) {
+          const plan = await db.query<{ detail: string }>(`EXPLAIN QUERY PLAN ${insert}`, Array(placeholderCount(insert)).fill(D3));
+          const reads = plan.map((p) => p.detail).filter((d) => /\b(server_facts|server_fact_roles)\b|\bAS [fs]\b/.test(d));
+          expect([table, reads.length > 0]).toEqual([table, true]);
+          for (const d of reads) {
+            expect([table, d]).toEqual([table, expect.stringMatching(/^SEARCH /)]);
+            expect([table, d]).toEqual([table, expect.stringMatching(/report_date=\?|PRIMARY KEY|sqlite_autoindex_server_facts_1/)]);
+          }
+        }
+      });
+    });
+  }
 });
 
-describe("cost follows the days aggregated, not the history (EXPLAIN)", () => {
-  let hist = "";
+// MariaDB's EXPLAIN (keys, access types, row estimates); SQLite's plans are checked above.
+if (ENGINES.includes("mariadb")) describe("cost follows the days aggregated, not the history (EXPLAIN) [mariadb]", () => {
+  let hist: TestWarehouse;
   const HISTORY_DAYS = 60;
 
   beforeAll(async () => {
-    hist = await freshDatabase("aghist");
-    ok("init", await runCli(["init", "--target", dsn(servers().primary, hist)]));
+    hist = await warehouseFor("mariadb", "aghist");
+    ok("init", await runCli(["init", "--target", hist.dsn]));
     ok("etl", await etl(source, hist, D3));
     // 60 earlier days of the same fleet, copied server-side: history the statements must not read.
-    await withDb(hist, async (db) => {
+    await withDb(hist.name, async (db) => {
       const copy = (table: string, cols: readonly { name: string }[]) => {
         const list = cols.map((c) => c.name).join(", ");
         const select = cols.map((c) => (c.name === "report_date" ? "?" : c.name)).join(", ");
@@ -352,7 +385,7 @@ describe("cost follows the days aggregated, not the history (EXPLAIN)", () => {
   }
   /** Base-table rows of EXPLAIN (a materialized `<derivedN>` holds one day already). */
   const explain = (sql: string, params: unknown[]) =>
-    withDb(hist, async (db) => (await db.query<ExplainRow>(`EXPLAIN ${sql}`, params)).filter((r) => !r.table.startsWith("<")));
+    withDb(hist.name, async (db) => (await db.query<ExplainRow>(`EXPLAIN ${sql}`, params)).filter((r) => !r.table.startsWith("<")));
 
   for (const { table, insert } of AGGREGATE_TABLES) {
     test(`${table}: each fact table is read by a key on report_date, one day's rows, never scanned`, async () => {

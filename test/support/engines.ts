@@ -6,7 +6,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Db } from "../../src/db/db.ts";
+import { lockWarehouse, type RunLock } from "../../src/db/lock.ts";
 import { SqliteDb } from "../../src/db/sqlite.ts";
+import { parseDsn } from "../../src/dsn.ts";
 import { connect, dsn, freshDatabase, servers } from "./servers.ts";
 
 export type Engine = "mariadb" | "sqlite";
@@ -88,4 +90,18 @@ export async function applyScript(w: TestWarehouse, script: string): Promise<voi
 /** Replica waits exist only where the engine replicates: the MariaDB test bed. */
 export function hasReplica(engine: Engine): boolean {
   return engine === "mariadb";
+}
+
+/**
+ * Hold the warehouse's run lock the way a running serverdb-etl would (GET_LOCK on MariaDB, the
+ * lock file's write lock on SQLite), so a test can check that a command is turned away (75).
+ */
+export async function holdRunLock(w: TestWarehouse): Promise<RunLock> {
+  const caps = await withWarehouse(w, async (db) => db.caps);
+  return lockWarehouse(parseDsn(w.dsn, "test warehouse"), caps, w.engine === "mariadb" ? w.name : "main");
+}
+
+/** `(?, ?, …)` for an IN list of `n` values (SQLite has no array expansion, unlike mysql2). */
+export function inList(n: number): string {
+  return `(${Array(n).fill("?").join(", ")})`;
 }
