@@ -1,15 +1,18 @@
-// `expire` on the test bed's primary + replica: a 400-day calendar with gaps (see
-// test/support/retention-oracle.ts) of synthetic facts and bridge rows, written with SQL. The
-// dry run lists every day with the oracle's reason and writes nothing; the real run leaves
-// exactly the oracle's days in server_facts and server_fact_roles, deletes in batches (counted
-// by GTIDs), keeps the aggregates, and has waited for the replica.
+// `expire` on each warehouse engine (ENGINES: the test bed's primary + replica, and a SQLite
+// file): a 400-day calendar with gaps (see test/support/retention-oracle.ts) of synthetic facts
+// and bridge rows, written with SQL. The dry run lists every day with the oracle's reason and
+// writes nothing; the real run leaves exactly the oracle's days in server_facts and
+// server_fact_roles, keeps the aggregates, and on MariaDB deletes in batches (counted by GTIDs)
+// and has waited for the replica.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import type { Db } from "../../src/db/db.ts";
 import type { MysqlDb } from "../../src/db/mysql.ts";
 import { quoteIdent } from "../../src/db/ident.ts";
-import { runLockName } from "../../src/db/lock.ts";
+import { catalogFor } from "../../src/warehouse/catalog.ts";
 import { SQL } from "../../src/sql.ts";
 import { aggregateTableNames } from "../../src/pipeline/expire.ts";
 import { connect, dsn, freshDatabase, runCli, servers, type CliResult } from "../support/servers.ts";
+import { ENGINES, hasReplica, holdRunLock, warehouseFor, watchWrites, withWarehouse, type TestWarehouse } from "../support/engines.ts";
 import { oracleDayName, oracleDecisions, oracleIsoWeek, syntheticCalendar, type OracleDecision } from "../support/retention-oracle.ts";
 
 const BATCH = 500;
@@ -39,7 +42,7 @@ async function withDb<T>(database: string, fn: (db: MysqlDb) => Promise<T>, serv
 const FACT_COLUMNS = "(id, report_date, cpu_count, cpu_cores, cpu_threads, memory, network_speed, wou_id, created_at, last_edit, etl_run_id)";
 
 /** Multi-row INSERTs of 500 rows; every value a placeholder. */
-async function insertRows(db: MysqlDb, head: string, rows: unknown[][]): Promise<void> {
+async function insertRows(db: Db, head: string, rows: unknown[][]): Promise<void> {
   for (let i = 0; i < rows.length; i += 500) {
     const chunk = rows.slice(i, i + 500);
     const tuple = `(${chunk[0]!.map(() => "?").join(",")})`;
@@ -47,8 +50,8 @@ async function insertRows(db: MysqlDb, head: string, rows: unknown[][]): Promise
   }
 }
 
-async function fillWarehouse(dw: string, dates: readonly string[], bigDay: string | undefined, orphans: readonly string[]): Promise<void> {
-  await withDb(dw, async (db) => {
+async function fillWarehouse(dw: TestWarehouse, dates: readonly string[], bigDay: string | undefined, orphans: readonly string[]): Promise<void> {
+  await withWarehouse(dw, async (db) => {
     const facts: unknown[][] = [];
     const roles: unknown[][] = [];
     const fact = (id: number, d: string) => facts.push([id, d, 2, 8, 16, 64, 1000, 7, "2024-01-01 00:00:00", "2024-01-01 00:00:00", 1]);
@@ -68,19 +71,23 @@ async function fillWarehouse(dw: string, dates: readonly string[], bigDay: strin
     for (const d of orphans) role(4, d, 1);
     await insertRows(db, `INSERT INTO server_facts ${FACT_COLUMNS}`, facts);
     await insertRows(db, "INSERT INTO server_fact_roles (report_date, id, role_id, role_name, puppet_service, wou_id, wou_name, etl_run_id)", roles);
-    // One row per day in each aggregate table; non-strict mode fills the other columns with
-    // their implicit defaults, so this works whatever the aggregate tables' columns are.
-    await db.execute("SET SESSION sql_mode = ''");
+    // One row per day in each aggregate table: report_date, plus a value for each column that
+    // has no default (from this version's schema), so this works whatever their columns are.
+    const expected = await catalogFor(db).expected();
     for (const t of aggregateTableNames()) {
-      await insertRows(db, `INSERT INTO ${quoteIdent(t)} (report_date)`, dates.map((d) => [d]));
+      const schema = expected.find((e) => e.schema.name === t)!.schema;
+      const needed = schema.columns.filter((c) => c.name !== "report_date" && !c.nullable && c.default.kind === "none");
+      const values = needed.map((c) => (/int|real|decimal/.test(c.type) ? 0 : ""));
+      const head = `INSERT INTO ${quoteIdent(t)} (report_date${needed.map((c) => `, ${quoteIdent(c.name)}`).join("")})`;
+      await insertRows(db, head, dates.map((d) => [d, ...values]));
     }
   });
 }
 
 type DayCounts = Record<string, number>;
 
-async function perDay(dw: string, table: string, server = servers().primary): Promise<DayCounts> {
-  return withDb(
+async function perDay(dw: TestWarehouse, table: string, server: "primary" | "replica" = "primary"): Promise<DayCounts> {
+  return withWarehouse(
     dw,
     async (db) => {
       const rows = await db.query<{ d: string; n: number }>(`SELECT report_date AS d, COUNT(*) AS n FROM ${quoteIdent(table)} GROUP BY report_date ORDER BY report_date`);
@@ -99,9 +106,8 @@ async function gtidSeq(): Promise<number> {
   });
 }
 
-function expire(dw: string, extra: string[]): Promise<CliResult> {
-  const { primary, replica } = servers();
-  return runCli(["expire", "--target", dsn(primary, dw), "--replica", dsn(replica, dw, "ro"), "--batch-size", String(BATCH), ...extra], {
+function expire(dw: TestWarehouse, extra: string[]): Promise<CliResult> {
+  return runCli(["expire", "--target", dw.dsn, ...dw.replicaArgs, "--batch-size", String(BATCH), ...extra], {
     timeoutMs: 120_000,
   });
 }
@@ -115,18 +121,18 @@ function parseTable(stdout: string): string[][] {
 
 const pick = (counts: DayCounts, days: Iterable<string>) => Object.fromEntries([...days].filter((d) => d in counts).map((d) => [d, counts[d]!]));
 
-describe("expire on a 400-day calendar with gaps", () => {
+for (const engine of ENGINES) describe(`expire on a 400-day calendar with gaps [${engine}]`, () => {
   const dates = syntheticCalendar();
   const oracle: OracleDecision[] = oracleDecisions(dates, 90, "monday");
   const kept = oracle.filter((d) => d.keep).map((d) => d.date);
   const doomed = oracle.filter((d) => !d.keep).map((d) => d.date);
   const bigDay = doomed.find((d) => d >= "2026-09-01")!;
-  let dw: string;
+  let dw: TestWarehouse;
   let aggregatesBefore: Record<string, DayCounts>;
 
   beforeAll(async () => {
-    dw = await freshDatabase("expire");
-    ok("init", await runCli(["init", "--target", dsn(servers().primary, dw)]));
+    dw = await warehouseFor(engine, "expire");
+    ok("init", await runCli(["init", "--target", dw.dsn]));
     await fillWarehouse(dw, dates, bigDay, [ORPHAN_OLD, ORPHAN_NEW]);
     aggregatesBefore = {};
     for (const t of aggregateTableNames()) aggregatesBefore[t] = await perDay(dw, t);
@@ -147,7 +153,7 @@ describe("expire on a 400-day calendar with gaps", () => {
   test("--dry-run lists every day with the oracle's decision and reason, and writes nothing", async () => {
     const factsBefore = await perDay(dw, "server_facts");
     const rolesBefore = await perDay(dw, "server_fact_roles");
-    const gtid = await gtidSeq();
+    const writes = await watchWrites(dw);
     const r = ok("expire --dry-run", await expire(dw, ["--dry-run"]));
     const expected = [
       ...oracle,
@@ -163,17 +169,18 @@ describe("expire on a 400-day calendar with gaps", () => {
     expect(r.stdout.trimEnd().split("\n").pop()).toBe(
       `expire (dry run): ${doomed.length + 1} of ${expected.length} days would be deleted, ${kept.length + 1} kept; nothing was changed`,
     );
-    expect(await gtidSeq()).toBe(gtid);
+    expect(await writes.changed()).toBe(false);
+    await writes.close();
     expect(await perDay(dw, "server_facts")).toEqual(factsBefore);
     expect(await perDay(dw, "server_fact_roles")).toEqual(rolesBefore);
   });
 
-  test("expire keeps exactly the oracle's days, in batches, aggregates untouched, and the replica already matches", async () => {
+  test("expire keeps exactly the oracle's days, in batches, aggregates untouched, and a replica already matches", async () => {
     const factsBefore = await perDay(dw, "server_facts");
     const rolesBefore = await perDay(dw, "server_fact_roles");
-    const gtid = await gtidSeq();
+    const gtid = hasReplica(engine) ? await gtidSeq() : 0;
     const r = ok("expire", await expire(dw, []));
-    const gtidAfter = await gtidSeq();
+    const gtidAfter = hasReplica(engine) ? await gtidSeq() : 0;
 
     const facts = await perDay(dw, "server_facts");
     const roles = await perDay(dw, "server_fact_roles");
@@ -185,9 +192,10 @@ describe("expire on a 400-day calendar with gaps", () => {
 
     // One transaction per batch: a small day is one DELETE per table, the big day six per table
     // (2,503 rows in batches of 500), the old orphan day one; nothing else is written.
+    // (GTIDs count MariaDB's transactions; SQLite has no such counter.)
     const bigBatches = Math.ceil((SMALL_FACTS + BIG) / BATCH);
     expect(bigBatches).toBe(6);
-    expect(gtidAfter - gtid).toBe(2 * (doomed.length - 1) + 2 * bigBatches + 1);
+    if (hasReplica(engine)) expect(gtidAfter - gtid).toBe(2 * (doomed.length - 1) + 2 * bigBatches + 1);
 
     const factsRemoved = doomed.length * SMALL_FACTS + BIG;
     const rolesRemoved = doomed.length * SMALL_ROLES + BIG + 1;
@@ -199,35 +207,38 @@ describe("expire on a 400-day calendar with gaps", () => {
     );
 
     // The command waited for the replica: it matches the moment the command returns.
-    expect(await perDay(dw, "server_facts", servers().replica)).toEqual(facts);
-    expect(await perDay(dw, "server_fact_roles", servers().replica)).toEqual(roles);
+    if (hasReplica(engine)) {
+      expect(await perDay(dw, "server_facts", "replica")).toEqual(facts);
+      expect(await perDay(dw, "server_fact_roles", "replica")).toEqual(roles);
+    }
 
     // Aggregates keep daily resolution for ever.
     for (const t of aggregateTableNames()) expect(await perDay(dw, t)).toEqual(aggregatesBefore[t]!);
   });
 
   test("a second expire finds nothing to delete and writes nothing", async () => {
-    const gtid = await gtidSeq();
+    const writes = await watchWrites(dw);
     const r = ok("expire again", await expire(dw, []));
     expect(r.stdout).toMatch(/^expire: 0 days deleted, 0 fact rows, 0 bridge rows removed; \d+ days kept/);
-    expect(await gtidSeq()).toBe(gtid);
+    expect(await writes.changed()).toBe(false);
+    await writes.close();
   });
 });
 
-describe("expire options", () => {
-  let dw: string;
+for (const engine of ENGINES) describe(`expire options [${engine}]`, () => {
+  let dw: TestWarehouse;
   // 2026-03-02 is a Monday; 28 consecutive days, so four ISO weeks (2026-W10 … W13).
   const dates = Array.from({ length: 28 }, (_, i) => new Date(Date.UTC(2026, 2, 2 + i)).toISOString().slice(0, 10));
-  let lockHolder: MysqlDb | undefined;
+  let lockHolder: { release(): Promise<void> } | undefined;
 
   beforeAll(async () => {
-    dw = await freshDatabase("expire_opt");
-    ok("init", await runCli(["init", "--target", dsn(servers().primary, dw)]));
+    dw = await warehouseFor(engine, "expire_opt");
+    ok("init", await runCli(["init", "--target", dw.dsn]));
     await fillWarehouse(dw, dates, undefined, []);
   }, 60_000);
 
   afterAll(async () => {
-    await lockHolder?.close();
+    await lockHolder?.release();
   });
 
   test("a bad --keep-weekday is a one-line usage error (exit 2) before anything connects", async () => {
@@ -242,16 +253,14 @@ describe("expire options", () => {
   });
 
   test("another run holding the lock: exit 75, nothing deleted; a dry run does not need the lock", async () => {
-    lockHolder = await connect(servers().primary);
-    const [{ got }] = await lockHolder.query<{ got: number }>("SELECT GET_LOCK(?, 0) AS got", [runLockName(dw)]);
-    expect(Number(got)).toBe(1);
+    lockHolder = await holdRunLock(dw);
     const before = await perDay(dw, "server_facts");
     const r = await expire(dw, ["--keep-daily", "3"]);
     expect(r.exitCode).toBe(75);
     expect(await perDay(dw, "server_facts")).toEqual(before);
     const dry = ok("dry run under a held lock", await expire(dw, ["--keep-daily", "3", "--dry-run"]));
     expect(dry.stdout).toContain("would be deleted");
-    await lockHolder.close();
+    await lockHolder.release();
     lockHolder = undefined;
   });
 
@@ -265,11 +274,12 @@ describe("expire options", () => {
     const tables = aggregateTableNames();
     for (const t of tables) expect(Object.keys(await perDay(dw, t))).toEqual(expectedKept);
     expect(r.stdout).toContain(`, ${(dates.length - expectedKept.length) * tables.length} aggregate rows removed;`);
-    for (const t of tables) expect(await perDay(dw, t, servers().replica)).toEqual(await perDay(dw, t));
+    if (hasReplica(engine)) for (const t of tables) expect(await perDay(dw, t, "replica")).toEqual(await perDay(dw, t));
   });
 });
 
-describe("access paths of the batched delete (days of equal size, as in production)", () => {
+// MariaDB's EXPLAIN and handler counters; SQLite's plans are checked in the describe after it.
+if (ENGINES.includes("mariadb")) describe("access paths of the batched delete (days of equal size, as in production) [mariadb]", () => {
   const DAYS = 40;
   const SERVERS = 500;
   const WALK = 100;
@@ -341,6 +351,36 @@ describe("access paths of the batched delete (days of equal size, as in producti
         expect(seen).toBe(SERVERS);
         expect(perBatch.length).toBe(SERVERS / WALK + 1);
         expect(Math.max(...perBatch)).toBeLessThanOrEqual(WALK);
+      });
+    });
+  }
+});
+
+if (ENGINES.includes("sqlite")) describe("access paths of the batched delete [sqlite]", () => {
+  let dw: TestWarehouse;
+  const days = ["2026-01-01", "2026-01-02", "2026-01-03"];
+
+  beforeAll(async () => {
+    dw = await warehouseFor("sqlite", "expire_plan");
+    ok("init", await runCli(["init", "--target", dw.dsn]));
+    await fillWarehouse(dw, days, days[1], []);
+    await withWarehouse(dw, (db) => db.execute("ANALYZE"));
+  }, 60_000);
+
+  for (const [table, index] of [["server_facts", "INDEX server_facts_report_date"], ["server_fact_roles", "PRIMARY KEY"]] as const) {
+    const q = (sql: string) => sql.replaceAll("{table}", quoteIdent(table));
+
+    test(`${table}: EXPLAIN QUERY PLAN of the id walks and the range DELETEs seeks (report_date, id) by ${index}, no sort`, async () => {
+      await withWarehouse(dw, async (db) => {
+        for (const [sql, params] of [
+          [q(SQL.rangeIds), [days[1], 250, 100]],
+          [q(SQL.staleIds), [days[1], 250, 2, 100]],
+          [q(SQL.rangeDelete), [days[1], 251, 350]],
+          [q(SQL.staleDelete), [days[1], 2, 251, 350]],
+        ] as const) {
+          const plan = (await db.query<{ detail: string }>(`EXPLAIN QUERY PLAN ${sql}`, params)).map((p) => p.detail);
+          expect({ sql, plan }).toEqual({ sql, plan: [expect.stringMatching(new RegExp(`^SEARCH ${table} USING (COVERING )?${index} \\(report_date=\\? AND id>\\?`))] });
+        }
       });
     });
   }

@@ -105,3 +105,22 @@ export async function holdRunLock(w: TestWarehouse): Promise<RunLock> {
 export function inList(n: number): string {
   return `(${Array(n).fill("?").join(", ")})`;
 }
+
+/**
+ * Watch a warehouse for committed writes: `changed()` is true once anything was committed after
+ * the call. MariaDB: the primary's GTID position moved (every commit is binlogged). SQLite: PRAGMA
+ * data_version, which changes when another connection commits (this one stays open meanwhile,
+ * so no checkpoint on another's close is mistaken for a write).
+ */
+export async function watchWrites(w: TestWarehouse): Promise<{ changed(): Promise<boolean>; close(): Promise<void> }> {
+  if (w.engine === "mariadb") {
+    const db = await connect(servers().primary);
+    const pos = async () => (await db.query<{ pos: string }>("SELECT @@GLOBAL.gtid_binlog_pos AS pos"))[0]!.pos;
+    const start = await pos();
+    return { changed: async () => (await pos()) !== start, close: () => db.close() };
+  }
+  const db = await openWarehouseDb(w);
+  const version = async () => Number((await db.query<{ data_version: number }>("PRAGMA data_version"))[0]!.data_version);
+  const start = await version();
+  return { changed: async () => (await version()) !== start, close: () => db.close() };
+}
