@@ -36,6 +36,7 @@ export async function generateServerDb(ep: Endpoint, opts: GenerateOptions): Pro
         log().info(`${table}: ${rows} rows written (${((now - started) / 1000).toFixed(1)} s)`);
       },
     });
+    await target.finish?.();
     const database = ep.kind === "mysql" ? ep.database : ep.path;
     return { ...summary, database, tables, seconds: (performance.now() - started) / 1000 };
   } finally {

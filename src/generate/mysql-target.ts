@@ -19,6 +19,8 @@ export interface PreparedTarget {
   maxStatementBytes: number;
   /** Rewrites a batch's values into the engine's stored form before it is written (SQLite: Django's text forms). */
   adapt?: (batch: TableBatch) => TableBatch;
+  /** Runs after the last row is written (SQLite: creates the secondary indexes). */
+  finish?: () => Promise<void>;
 }
 
 export async function prepareMysqlTarget(ep: MysqlEndpoint, opts: { force: boolean }): Promise<PreparedTarget> {

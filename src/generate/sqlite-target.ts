@@ -1,6 +1,7 @@
 // The SQLite-specific part of `generate`: open (or create) the file, refuse to touch one whose
 // servers_* tables hold rows (unless --force, which drops and recreates them), create the missing
-// tables of Django's SQLite schema, and store values the way Django's SQLite backend does.
+// tables of Django's SQLite schema (their indexes once the rows are in), and store values the way
+// Django's SQLite backend does.
 import { SqliteDb } from "../db/sqlite.ts";
 import type { SqliteEndpoint } from "../dsn.ts";
 import { UsageError } from "../errors.ts";
@@ -19,16 +20,23 @@ export async function prepareSqliteTarget(ep: SqliteEndpoint, opts: { force: boo
     // is flushed on its own), so foreign keys are not enforced while generating. WAL with
     // synchronous=NORMAL (set by SqliteDb) keeps each COMMIT cheap.
     await db.execute("PRAGMA foreign_keys = OFF");
-    await prepareSchema(db, ep.path, opts.force);
-    return { db, maxStatementBytes: 4 << 20, adapt: djangoValues };
+    const indexes = await prepareSchema(db, ep.path, opts.force);
+    return { db, maxStatementBytes: 4 << 20, adapt: djangoValues, finish: () => db.exec(["BEGIN;", ...indexes, "COMMIT;"].join("\n")) };
   } catch (err) {
     await db.close();
     throw err;
   }
 }
 
-/** Same rule as the MySQL target: empty servers_* tables are reused, rows need --force. */
-async function prepareSchema(db: SqliteDb, path: string, force: boolean): Promise<void> {
+/**
+ * Same rule as the MySQL target: empty servers_* tables are reused, rows need --force. Creates
+ * the missing tables without their secondary indexes and returns the CREATE INDEX statements to
+ * run after the load: building an index once over the loaded rows (a sort) is ~3× faster than
+ * keeping nine of them up to date row by row in servers_historicalserver (100k servers with a
+ * year of history: 28 s → 10 s). They are IF NOT EXISTS and cover every servers_* table, so an
+ * earlier run that died before its indexes leaves nothing missing once a later one completes.
+ */
+async function prepareSchema(db: SqliteDb, path: string, force: boolean): Promise<string[]> {
   const tables = sqliteSchemaTables();
   const existing = new Set((await db.query<{ name: string }>("SELECT name FROM sqlite_schema WHERE type = 'table'")).map((r) => r.name));
   const ours = tables.filter((t) => isServersTable(t.name) && existing.has(t.name)).map((t) => t.name);
@@ -51,10 +59,15 @@ async function prepareSchema(db: SqliteDb, path: string, force: boolean): Promis
     log().info(`reusing the ${ours.length} existing, empty servers_* tables of sqlite:${path}`);
   }
   const missing = tables.filter((t) => !existing.has(t.name));
-  if (!missing.length) return;
-  // One transaction: a file is either left as it was or gets every missing table with its indexes.
-  await db.exec(["BEGIN;", ...missing.flatMap((t) => [t.createSql, ...t.indexSql]), "COMMIT;"].join("\n"));
-  log().info(`created ${missing.length} tables of Django's SQLite schema in sqlite:${path}`);
+  if (missing.length) {
+    // One transaction: a file is either left as it was or gets every missing table.
+    await db.exec(["BEGIN;", ...missing.map((t) => t.createSql), "COMMIT;"].join("\n"));
+    log().info(`created ${missing.length} tables of Django's SQLite schema in sqlite:${path}`);
+  }
+  // auth_* and django_* tables that existed are never touched, not even by an index.
+  return tables
+    .filter((t) => isServersTable(t.name) || missing.includes(t))
+    .flatMap((t) => t.indexSql.map((sql) => sql.replace(/^CREATE (UNIQUE )?INDEX /, "CREATE $1INDEX IF NOT EXISTS ")));
 }
 
 /** Per table: positions of its datetime columns among the batch's columns (computed once). */

@@ -144,6 +144,12 @@ describe("generate sqlite: schema", () => {
     expect(hashes.length).toBeGreaterThan(25);
     const names = [...indexes].map((n) => n.replace(/_uniq$/, ""));
     for (const h of hashes) expect(names.some((n) => n.endsWith(h.slice(-8)))).toBe(true);
+    // generate creates the indexes after the load: the file ends with exactly the schema file's.
+    const mem = new Database(":memory:");
+    mem.exec(SQL.sqliteServerdbSchema);
+    const expected = (mem.query("SELECT name FROM sqlite_schema WHERE type = 'index' ORDER BY name").all() as { name: string }[]).map((r) => r.name);
+    mem.close();
+    expect([...indexes].sort()).toEqual(expected);
   });
 
   test("values as Django stores them in SQLite: datetime text without a zero fraction, date text, decimal by affinity", () => {
