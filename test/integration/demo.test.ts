@@ -231,11 +231,16 @@ describe("demo: default folder and usage errors", () => {
   });
 });
 
-describe("demo: a MySQL warehouse on the test bed", () => {
-  test("--target mysql://… (a fresh database): same checks against the oracle", async () => {
+describe("demo: MySQL on the test bed", () => {
+  test("--source and --target mysql://… (source created by generate, target a fresh database): same checks against the oracle", async () => {
     const database = await freshDatabase("demo_dw");
     const target = dsn(servers().primary, database);
-    const r = ok("demo", await runCli(["demo", "--dir", join(base, "mysql"), "--servers", "300", "--seed", "4", "--target", target], { timeoutMs: T }));
+    const source = dsn(servers().primary, `demo_src_${process.pid}`);
+    const dir = join(base, "mysql");
+    const r = ok("demo", await runCli(["demo", "--dir", dir, "--servers", "300", "--seed", "4", "--source", source, "--target", target], { timeoutMs: T }));
+    expect(stepLines(r.stdout).get("generate")).toEndWith(`written to ${source}, with realistic dirt (raw CPU strings, odd MACs, NULLs)`);
+    // Nothing went to files: the folder was never needed.
+    expect(existsSync(dir)).toBe(false);
     expect(stepLines(r.stdout).get("run: etl")).toStartWith("etl run 1: 300 servers extracted");
     const examples = parseExamples(r.stdout);
     for (const e of examples) expect(e.command).toStartWith(`mysql --table --host=127.0.0.1 --port=${servers().primary.port} --user=root ${database} -e "\n`);
