@@ -65,8 +65,9 @@ export async function aggregateDays(ctx: WarehouseContext, options: AggregateOpt
 
   const writer = new BatchWriter(ctx.target, ctx.replicas, progress, DEFAULT_BATCH_WRITER);
   const rows: Record<string, number> = Object.fromEntries(tables.map((t) => [t.table, 0]));
-  progress.phaseStart("aggregate", plan.days.length);
+  progress.phaseStart("aggregate", plan.days.length, "days");
   for (const [i, day] of plan.days.entries()) {
+    progress.phaseProgress("aggregate", i, day);
     for (const t of tables) {
       await writer.write(rebuildDay(t, day));
       // Counted on the primary after the commit; the run lock keeps anyone else from writing.
@@ -74,7 +75,7 @@ export async function aggregateDays(ctx: WarehouseContext, options: AggregateOpt
       const [{ n }] = await ctx.target.db.query<{ n: number | string }>(count, [day]);
       rows[t.table] += Number(n);
     }
-    progress.phaseProgress("aggregate", i + 1);
+    progress.phaseProgress("aggregate", i + 1, day);
   }
   await writer.drain();
   const seconds = (performance.now() - started) / 1000;

@@ -2,11 +2,14 @@
 // (reconnecting after a lost connection; REPLACE and range DELETEs make a retry safe), and
 // followed by a replica wait that is pipelined: batch n+1 is written while batch n
 // replicates, so replicas are never more than two batches behind.
+// A stop request (SIGINT/SIGTERM, interrupt.ts) is honoured here, between batches: every loop
+// that writes goes through write(), so none has to check for it itself.
 import type { Db } from "../db/db.ts";
 import { TransientDbError } from "../errors.ts";
 import { positionAfterWrite, type ReplicaSet } from "../db/replication.ts";
 import type { Progress } from "../progress/progress.ts";
 import { logger } from "../log.ts";
+import { throwIfInterrupted, unlessInterrupted } from "../interrupt.ts";
 import type { Statement } from "./statements.ts";
 
 const log = logger("load");
@@ -31,6 +34,9 @@ const CONNECTION_LOST = new Set(["PROTOCOL_CONNECTION_LOST", "ECONNRESET", "EPIP
 
 export class BatchWriter {
   private pending: Promise<unknown> | undefined;
+  /** The position the pending wait is for, and whether it has finished (for the progress events). */
+  private pendingGtid: string | undefined;
+  private pendingSettled = false;
   /** Total time spent blocked on replicas (not overlapped with writing). */
   replicaWaitMs = 0;
   batches = 0;
@@ -46,6 +52,7 @@ export class BatchWriter {
   /** Commit `statements` as one transaction, then queue the replica wait for it. Returns the rows affected. */
   async write(statements: readonly Statement[]): Promise<number> {
     if (statements.length === 0) return 0;
+    throwIfInterrupted();
     const { position, affected } = await this.commitWithRetry(statements);
     this.batches++;
     if (!this.replicas || this.replicas.size === 0) return affected;
@@ -54,6 +61,12 @@ export class BatchWriter {
     const wait = this.replicas.waitFor(position, (e) => this.progress.replicaWait(e));
     wait.catch(() => {}); // surfaced by awaitPending; avoids an unhandled rejection meanwhile
     this.pending = wait;
+    this.pendingGtid = position.gtid;
+    this.pendingSettled = false;
+    wait.then(
+      () => (this.pendingSettled = true),
+      () => (this.pendingSettled = true),
+    );
     return affected;
   }
 
@@ -65,11 +78,21 @@ export class BatchWriter {
   private async awaitPending(): Promise<void> {
     if (!this.pending) return;
     const started = performance.now();
+    // Blocked only if the replicas have not caught up while the next batch was written.
+    const blocked = !this.pendingSettled;
+    if (blocked) {
+      const labels = this.replicas?.labels ?? [];
+      const replica = labels.length === 1 ? labels[0]! : `${this.replicas?.size ?? 0} replicas`;
+      this.progress.replicaWait({ replica, reason: this.pendingGtid ? `gtid ${this.pendingGtid}` : "lag", waitedMs: 0, target: this.pendingGtid });
+    }
     try {
-      await this.pending;
+      // A stop request does not wait for a slow replica: the batch is committed, the wait is moot.
+      await unlessInterrupted(this.pending);
     } finally {
       this.pending = undefined;
-      this.replicaWaitMs += performance.now() - started;
+      const waited = performance.now() - started;
+      this.replicaWaitMs += waited;
+      if (blocked) this.progress.replicaWaitEnd(waited);
     }
   }
 

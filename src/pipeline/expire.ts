@@ -91,18 +91,26 @@ export async function expireFacts(ctx: WarehouseContext, options: ExpireOptions,
   for (const t of aggregates) await db().query(SQL.expireTableProbe.replaceAll("{table}", quoteIdent(t)));
 
   const writer = new BatchWriter(ctx.target, ctx.replicas, progress, DEFAULT_BATCH_WRITER);
-  for (const date of doomed) {
-    const phase = `expire ${date}`;
-    progress.phaseStart(phase);
+  // One phase for all the days (rows of both tables; the day in the note), not a line per day.
+  progress.phaseStart("expire");
+  let removed = 0;
+  for (const [i, date] of doomed.entries()) {
+    const note = `day ${i + 1}/${doomed.length} ${date}`;
+    progress.phaseProgress("expire", removed, note);
     // Bridge rows first: until the last fact row is gone the day stays in the plan, so an
     // interrupted expire is finished by the next one and never leaves bridge rows without facts.
     const day = { reportDate: date, batchSize: options.batchSize };
-    const roles = await deleteDayRows(db, writer, { table: "server_fact_roles", ...day, onBatch: (n) => progress.phaseProgress(phase, n) });
+    const roles = await deleteDayRows(db, writer, {
+      table: "server_fact_roles",
+      ...day,
+      onBatch: (n) => progress.phaseProgress("expire", removed + n, note),
+    });
     const facts = await deleteDayRows(db, writer, {
       table: "server_facts",
       ...day,
-      onBatch: (n) => progress.phaseProgress(phase, roles + n),
+      onBatch: (n) => progress.phaseProgress("expire", removed + roles + n, note),
     });
+    removed += roles + facts;
     let aggregateRows = 0;
     for (const t of aggregates) {
       aggregateRows += await writer.write([{ sql: SQL.expireAggregateDelete.replaceAll("{table}", quoteIdent(t)), params: [date] }]);
@@ -111,9 +119,13 @@ export async function expireFacts(ctx: WarehouseContext, options: ExpireOptions,
     summary.factsRemoved += facts;
     summary.roleRowsRemoved += roles;
     summary.aggregateRowsRemoved += aggregateRows;
-    progress.phaseEnd(phase, `${facts} fact rows, ${roles} bridge rows${aggregates.length ? `, ${aggregateRows} aggregate rows` : ""} removed`);
   }
   await writer.drain();
+  progress.phaseEnd(
+    "expire",
+    `${days(summary.daysDeleted.length)} deleted: ${summary.factsRemoved} fact rows, ${summary.roleRowsRemoved} bridge rows` +
+      `${aggregates.length ? `, ${summary.aggregateRowsRemoved} aggregate rows` : ""} removed`,
+  );
   summary.replicaWaitS = writer.replicaWaitMs / 1000;
   summary.seconds = (performance.now() - started) / 1000;
   return summary;

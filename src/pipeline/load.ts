@@ -46,6 +46,8 @@ export async function loadServers(
   let facts: unknown[][] = [];
   let roles: unknown[][] = [];
   let bytes = 0;
+  /** Warnings of the rows in the batch being built, reported once it is committed. */
+  let batchWarnings: Warnings = {};
   // Double buffering: batch n is written while batch n+1 is extracted and transformed,
   // so the source and the target work at the same time. At most two batches in memory.
   let writing: Promise<void> | undefined;
@@ -57,14 +59,17 @@ export async function loadServers(
       ...replaceStatements("server_fact_roles", ROLE_NAMES, roles, limits),
     ];
     const n = facts.length;
+    const warnings = batchWarnings;
     result.roleRows += roles.length;
     facts = [];
     roles = [];
     bytes = 0;
+    batchWarnings = {};
     await writing;
     writing = writer.write(statements).then(() => {
       result.loaded += n;
       progress.phaseProgress("load", result.loaded);
+      if (Object.keys(warnings).length) progress.warnings(warnings);
     });
     writing.catch(() => {}); // surfaced by the next await; avoids an unhandled rejection meanwhile
   };
@@ -83,6 +88,7 @@ export async function loadServers(
     }
     for (const [column, n] of Object.entries(server.warnings)) {
       result.warnings[column] = (result.warnings[column] ?? 0) + n;
+      batchWarnings[column] = (batchWarnings[column] ?? 0) + n;
     }
     if (facts.length >= options.batchSize || bytes >= limits.maxBytes) await flush();
   }

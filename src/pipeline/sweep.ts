@@ -10,13 +10,14 @@ export interface SweepOptions {
   runId: number;
   /** Rows per DELETE. */
   batchSize: number;
+  /** Called after each committed batch with the rows removed so far (both tables). */
+  onRemoved?: (rows: number) => void;
 }
 
 /** Remove stale rows of `reportDate` from the fact and bridge tables; returns the rows removed from each. */
 export async function sweepStaleRows(db: () => Db, writer: BatchWriter, options: SweepOptions): Promise<{ facts: number; roles: number }> {
   const day = { reportDate: options.reportDate, batchSize: options.batchSize, exceptRunId: options.runId };
-  return {
-    facts: await deleteDayRows(db, writer, { table: "server_facts", ...day }),
-    roles: await deleteDayRows(db, writer, { table: "server_fact_roles", ...day }),
-  };
+  const facts = await deleteDayRows(db, writer, { table: "server_facts", ...day, onBatch: (n) => options.onRemoved?.(n) });
+  const roles = await deleteDayRows(db, writer, { table: "server_fact_roles", ...day, onBatch: (n) => options.onRemoved?.(facts + n) });
+  return { facts, roles };
 }
