@@ -3,11 +3,14 @@
 // errors into one line and an exit code (see the table in errors.ts).
 import { defineCommand, renderUsage, runCommand, type ArgsDef, type CommandDef } from "citty";
 import { EtlError, UsageError, exitCodeOf, isUserFacing } from "./errors.ts";
-import { LOG_LEVELS, isDebug, log, maskSecrets, setLogLevel, type LogLevelName } from "./log.ts";
+import { LOG_LEVELS, isDebug, jsonLine, log, logFormat, maskSecrets, setLogFormat, setLogLevel, type LogLevelName } from "./log.ts";
 import { globalArgs } from "./commands/_args.ts";
 import { VERSION } from "./version.ts";
 import { runCleanups } from "./cleanup.ts";
 import { splitSteps, unknownArguments } from "./chain.ts";
+import { requestInterrupt } from "./interrupt.ts";
+import { outputOptionsFrom } from "./progress/options.ts";
+import { forTerminal, startSession, type Session } from "./progress/session.ts";
 
 type AnyCommand = CommandDef<any>;
 
@@ -42,13 +45,48 @@ function print(text: string): void {
   process.stdout.write(plain.endsWith("\n") ? plain : plain + "\n");
 }
 
+/** Root options that take a value (--verbose LEVEL, --config FILE, --log-format FORMAT …). */
+const ROOT_VALUE_OPTIONS = new Set(
+  Object.entries(globalArgs).flatMap(([name, def]) =>
+    def.type === "string" ? [`--${name}`, ...("alias" in def ? [`-${def.alias}`] : [])] : [],
+  ),
+);
+
+/** Commands whose loops stop cleanly between batches on SIGINT/SIGTERM (they write through the BatchWriter). */
+const INTERRUPTIBLE = new Set(["etl", "aggregate", "expire", "run", "backfill"]);
+
+/**
+ * SIGINT/SIGTERM: the first asks a writing command to stop between batches (it unwinds through
+ * the normal error path: run marked failed, lock released, exit 130); a second one, or any one
+ * during a command that cannot stop cleanly, exits at once (the server drops the lock with the
+ * connection). Returns the function that removes the handlers.
+ */
+function handleSignals(session: Session, interruptible: boolean): () => void {
+  const handler = (signal: NodeJS.Signals) => {
+    if (interruptible && requestInterrupt(signal)) {
+      session.notice(`${signal}: stopping after the current batch (${signal === "SIGINT" ? "Ctrl-C" : signal} again to quit at once)`);
+      return;
+    }
+    session.stopDisplay();
+    writeError(`serverdb-etl: ${signal}: stopped at once; a run in progress stays 'running' in etl_runs and its day is replaced by the next run`, { signal, exit_code: 130 });
+    session.finish(130);
+    process.exit(130);
+  };
+  process.on("SIGINT", handler);
+  process.on("SIGTERM", handler);
+  return () => {
+    process.off("SIGINT", handler);
+    process.off("SIGTERM", handler);
+  };
+}
+
 /** Index of the first non-option argument, skipping the values of root options. */
 function commandIndex(argv: readonly string[]): number {
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === "--") return -1;
     if (a.startsWith("-")) {
-      if (!a.includes("=") && ["--verbose", "-v", "--config"].includes(a)) i++;
+      if (!a.includes("=") && ROOT_VALUE_OPTIONS.has(a)) i++;
       continue;
     }
     return i;
@@ -68,37 +106,65 @@ function applyVerbose(rawArgs: readonly string[]): void {
 
 /** Run the CLI with `argv` (without the executable); returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
+  const state: { session?: Session } = {};
+  let code: number;
   try {
-    const at = commandIndex(argv);
-    // --version belongs to the root: `etl --version` is an unknown option of etl.
-    const rootArgs = at < 0 ? argv : argv.slice(0, at);
-    if (rootArgs.includes("--version") || rootArgs.includes("-V")) {
-      print(VERSION);
-      return 0;
+    code = await runSteps(argv, state);
+  } catch (err) {
+    // The live view gives the terminal back before the error line is printed.
+    state.session?.stopDisplay();
+    code = reportError(err);
+  } finally {
+    await runCleanups();
+  }
+  // Last: the summary of a run that stopped part-way, and the metrics file.
+  state.session?.finish(code);
+  return code;
+}
+
+async function runSteps(argv: string[], state: { session?: Session }): Promise<number> {
+  const at = commandIndex(argv);
+  // --version belongs to the root: `etl --version` is an unknown option of etl.
+  const rootArgs = at < 0 ? argv : argv.slice(0, at);
+  if (rootArgs.includes("--version") || rootArgs.includes("-V")) {
+    print(VERSION);
+    return 0;
+  }
+  if (at < 0) {
+    print(await renderUsage(root));
+    return argv.some((a) => a === "--help" || a === "-h") ? 0 : 2;
+  }
+  const argsOf = async (name: string) => {
+    const cmd = await subCommands[name]();
+    return ((typeof cmd.args === "function" ? await cmd.args() : cmd.args) ?? {}) as ArgsDef;
+  };
+  const steps = await splitSteps(argv, at, (n) => Object.hasOwn(subCommands, n), argsOf);
+  for (const step of steps) applyVerbose(step.rawArgs);
+  const output = outputOptionsFrom(steps.map((s) => s.rawArgs));
+  setLogFormat(output.logFormat);
+  const help = steps.find((s) => s.rawArgs.includes("--help") || s.rawArgs.includes("-h"));
+  if (help) {
+    print(await renderUsage(await subCommands[help.name](), root));
+    return 0;
+  }
+  // From here on the invocation counts as a run: its metrics are written whatever happens.
+  const session = startSession({
+    command: steps.map((s) => s.name).join(" "),
+    progress: output.progress,
+    intervalS: output.intervalS,
+    metricsFile: output.metricsFile,
+  });
+  state.session = session;
+  for (const step of steps) {
+    const bad = unknownArguments(step.rawArgs, await argsOf(step.name));
+    if (bad.length) {
+      throw new UsageError(`unknown argument ${bad.join(", ")} for ${step.name}; run serverdb-etl ${step.name} --help`);
     }
-    if (at < 0) {
-      print(await renderUsage(root));
-      return argv.some((a) => a === "--help" || a === "-h") ? 0 : 2;
-    }
-    const argsOf = async (name: string) => {
-      const cmd = await subCommands[name]();
-      return ((typeof cmd.args === "function" ? await cmd.args() : cmd.args) ?? {}) as ArgsDef;
-    };
-    const steps = await splitSteps(argv, at, (n) => Object.hasOwn(subCommands, n), argsOf);
-    for (const step of steps) applyVerbose(step.rawArgs);
-    const help = steps.find((s) => s.rawArgs.includes("--help") || s.rawArgs.includes("-h"));
-    if (help) {
-      print(await renderUsage(await subCommands[help.name](), root));
-      return 0;
-    }
-    for (const step of steps) {
-      const bad = unknownArguments(step.rawArgs, await argsOf(step.name));
-      if (bad.length) {
-        throw new UsageError(`unknown argument ${bad.join(", ")} for ${step.name}; run serverdb-etl ${step.name} --help`);
-      }
-    }
-    // Steps run in order and stop at the first failure, naming the step. Each step's
-    // connections and lock are released before the next step takes its own.
+  }
+  const unhandle = handleSignals(session, steps.every((s) => INTERRUPTIBLE.has(s.name)));
+  // Steps run in order and stop at the first failure, naming the step. Each step's
+  // connections and lock are released before the next step takes its own.
+  try {
     for (const step of steps) {
       try {
         await runCommand(await subCommands[step.name](), { rawArgs: step.rawArgs });
@@ -109,29 +175,37 @@ export async function main(argv: string[]): Promise<number> {
         await runCleanups();
       }
     }
-    return 0;
-  } catch (err) {
-    return reportError(err);
   } finally {
-    await runCleanups();
+    unhandle();
   }
+  return 0;
+}
+
+/** A line on stderr: JSON with --log-format json, else text wrapped for a terminal. */
+function writeError(text: string, fields: Record<string, unknown> = {}): void {
+  if (logFormat() === "json") process.stderr.write(jsonLine("error", text, fields) + "\n");
+  else process.stderr.write(forTerminal(text, process.stderr) + "\n");
 }
 
 function reportError(err: unknown): number {
   const code = (err as { code?: string })?.code;
   // citty's own argument errors are usage errors.
   if (!(err instanceof EtlError) && (err as Error)?.name === "CLIError") {
-    process.stderr.write(`serverdb-etl: ${(err as Error).message.replace(/\x1b\[[0-9;]*m/g, "")}\n`);
+    writeError(`serverdb-etl: ${(err as Error).message.replace(/\x1b\[[0-9;]*m/g, "")}`, { exit_code: 2 });
     return 2;
   }
-  const message = maskSecrets(err instanceof Error ? err.message : String(err));
+  // One line, whatever the driver or a replica's Last_SQL_Error put in the message.
+  const message = maskSecrets(err instanceof Error ? err.message : String(err)).replace(/\s*\n\s*/g, " ");
+  const exitCode = exitCodeOf(err);
+  const stack = isDebug() && err instanceof Error && err.stack ? maskSecrets(err.stack) : undefined;
+  const fields = { exit_code: exitCode, error: err instanceof Error ? err.name : typeof err, ...(code ? { code } : {}), ...(stack && logFormat() === "json" ? { stack } : {}) };
   if (isUserFacing(err)) {
-    process.stderr.write(`serverdb-etl: error: ${message}\n`);
+    writeError(`serverdb-etl: error: ${message}`, fields);
   } else {
-    process.stderr.write(`serverdb-etl: unexpected error${code ? ` (${code})` : ""}: ${message}; rerun with --verbose DEBUG for details\n`);
+    writeError(`serverdb-etl: unexpected error${code ? ` (${code})` : ""}: ${message}; rerun with --verbose DEBUG for details`, fields);
   }
-  if (isDebug() && err instanceof Error && err.stack) process.stderr.write(maskSecrets(err.stack) + "\n");
-  return exitCodeOf(err);
+  if (stack && logFormat() !== "json") process.stderr.write(stack + "\n");
+  return exitCode;
 }
 
 if (import.meta.main) {

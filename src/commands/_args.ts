@@ -17,6 +17,30 @@ export const globalArgs = {
     description: "TOML config file (default /etc/serverdb-etl/config.toml when present; env SERVERDB_ETL_CONFIG)",
     valueHint: "FILE",
   },
+  "log-format": {
+    type: "string",
+    description: "text (default) or json: one JSON object per line (time, level, message, fields such as phase, rows, rows_per_s, replica) on stderr, and the summary line on stdout as JSON, for journald/Loki",
+    valueHint: "FORMAT",
+  },
+  progress: {
+    type: "string",
+    description:
+      "auto (default: a live view when stderr or stdout is a terminal and the log format is text, else log lines), tty, " +
+      "log (a line at each phase start and end and every --progress-interval; INFO lines, shown with --verbose INFO or this flag), or none",
+    valueHint: "MODE",
+  },
+  "progress-interval": {
+    type: "string",
+    description: "Seconds between the progress log lines of a phase still running (default 30)",
+    valueHint: "S",
+  },
+  "metrics-file": {
+    type: "string",
+    description:
+      "At the end, write the run's metrics to this file for the node_exporter textfile collector (Prometheus text format, " +
+      "atomically: temp file + rename): last run and last success times, exit code, duration per phase, rows, warnings, replica wait",
+    valueHint: "FILE",
+  },
 } as const satisfies ArgsDef;
 
 /** MySQL option files and TLS: how credentials and encryption are found. */

@@ -8,7 +8,7 @@ import { openWarehouse } from "../pipeline/context.ts";
 import { aggregateDays, aggregateShortfall, formatAggregateSummary } from "../pipeline/aggregate.ts";
 import { parseDateSelection } from "../pipeline/aggregate-days.ts";
 import { AGGREGATE_TABLE_NAMES, selectAggregateTables } from "../pipeline/aggregate-tables.ts";
-import { logProgress } from "../progress/progress.ts";
+import { reportSummary, runProgress } from "../progress/session.ts";
 import { onCleanup } from "../cleanup.ts";
 
 export default defineCommand({
@@ -65,8 +65,8 @@ export default defineCommand({
     const replicaWait = replicaWaitFrom(args, conns.config);
     const ctx = await openWarehouse(conns, { source: false, lock: true, replicas: true, replicaWait });
     onCleanup(() => ctx.close());
-    const summary = await aggregateDays(ctx, { dates, only }, logProgress());
-    process.stdout.write(formatAggregateSummary(summary) + "\n");
+    const summary = await aggregateDays(ctx, { dates, only }, runProgress());
+    reportSummary(formatAggregateSummary(summary), { days: summary.days, missing: summary.missing, aggregate_rows: summary.rows });
     const failure = aggregateShortfall(dates, summary);
     if (failure) throw failure;
   },

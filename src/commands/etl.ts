@@ -5,9 +5,28 @@ import { resolveConnections } from "../config.ts";
 import { batchSizeFrom, replicaWaitFrom, reportDateFrom, transformFrom } from "../options.ts";
 import { openWarehouse } from "../pipeline/context.ts";
 import { runEtl } from "../pipeline/etl.ts";
-import { logProgress } from "../progress/progress.ts";
+import { reportSummary, runProgress, setReportDate } from "../progress/session.ts";
 import { onCleanup } from "../cleanup.ts";
 import { formatEtlSummary } from "../pipeline/summary.ts";
+import { checkWarehouseSchema } from "../pipeline/init.ts";
+import { SchemaDriftError } from "../errors.ts";
+import type { Db } from "../db/db.ts";
+
+/**
+ * A warehouse whose tables differ from this version's fails before anything is written (exit 3),
+ * with the difference and where to find the fix, instead of failing half-way on a column.
+ */
+async function requireWarehouseSchema(db: Db): Promise<void> {
+  const drifts = (await checkWarehouseSchema(db)).filter((d) => !d.cosmetic);
+  if (!drifts.length) return;
+  const missing = drifts.some((d) => d.kind === "missing-table");
+  const more = drifts.length > 1 ? ` and ${drifts.length - 1} more difference${drifts.length === 2 ? "" : "s"}` : "";
+  throw new SchemaDriftError(
+    `the warehouse schema differs from this version's (${drifts[0]!.table}: ${drifts[0]!.message}${more}); nothing was written: ` +
+      (missing ? "run serverdb-etl init to create the missing tables, and " : "") +
+      "run serverdb-etl init --check to see the ALTER statements, apply them, then rerun",
+  );
+}
 
 export default defineCommand({
   meta: {
@@ -24,12 +43,14 @@ export default defineCommand({
   async run({ args, rawArgs }) {
     const conns = resolveConnections(connectionFlags(args, rawArgs));
     const { reportDate } = reportDateFrom(args, conns.config);
+    setReportDate(reportDate);
     const batchSize = batchSizeFrom(args, conns.config);
     const replicaWait = replicaWaitFrom(args, conns.config);
     const transform = transformFrom(conns.config);
     const ctx = await openWarehouse(conns, { source: true, lock: true, replicas: true, replicaWait });
     onCleanup(() => ctx.close());
-    const summary = await runEtl(ctx, { reportDate, batchSize, transform }, logProgress());
-    process.stdout.write(formatEtlSummary(summary) + "\n");
+    await requireWarehouseSchema(ctx.target.db);
+    const summary = await runEtl(ctx, { reportDate, batchSize, transform }, runProgress());
+    reportSummary(formatEtlSummary(summary), { run_id: summary.runId });
   },
 });

@@ -6,7 +6,7 @@ import { resolveConnections } from "../config.ts";
 import { batchSizeFrom, replicaWaitFrom, retentionFrom } from "../options.ts";
 import { openWarehouse } from "../pipeline/context.ts";
 import { expireFacts, formatExpireSummary, formatRetentionTable } from "../pipeline/expire.ts";
-import { logProgress } from "../progress/progress.ts";
+import { reportSummary, runProgress } from "../progress/session.ts";
 import { onCleanup } from "../cleanup.ts";
 
 export default defineCommand({
@@ -54,9 +54,9 @@ export default defineCommand({
     const summary = await expireFacts(
       ctx,
       { policy, dryRun, includeAggregates: Boolean(args["include-aggregates"]), protect: [], batchSize },
-      logProgress(),
+      runProgress(),
     );
     if (dryRun) process.stdout.write(formatRetentionTable(summary.decisions) + "\n");
-    process.stdout.write(formatExpireSummary(summary, dryRun) + "\n");
+    reportSummary(formatExpireSummary(summary, dryRun), { dry_run: dryRun, days_deleted: summary.daysDeleted.length });
   },
 });

@@ -6,7 +6,7 @@ import { requireEndpoint, resolveConnections } from "../config.ts";
 import { batchSizeFrom, replicaWaitFrom, reportDateFrom, retentionFrom, transformFrom } from "../options.ts";
 import { openWarehouse } from "../pipeline/context.ts";
 import { formatRun, runNightly } from "../pipeline/run.ts";
-import { logProgress } from "../progress/progress.ts";
+import { reportLine, reportSummary, runProgress, setReportDate } from "../progress/session.ts";
 import { onCleanup } from "../cleanup.ts";
 
 export default defineCommand({
@@ -45,6 +45,7 @@ export default defineCommand({
     // Every option is validated before anything connects, so a typo never costs a lock or a half run.
     const source = requireEndpoint(conns, "source");
     const { reportDate } = reportDateFrom(args, conns.config);
+    setReportDate(reportDate);
     const batchSize = batchSizeFrom(args, conns.config);
     const replicaWait = replicaWaitFrom(args, conns.config);
     const transform = transformFrom(conns.config);
@@ -61,10 +62,10 @@ export default defineCommand({
         transform,
         retention,
         skipExpire: Boolean(args["skip-expire"]),
-        report: (_step, text) => process.stdout.write(text + "\n"),
+        report: (step, text) => reportLine(text, { step }),
       },
-      logProgress(),
+      runProgress(),
     );
-    process.stdout.write(formatRun(summary) + "\n");
+    reportSummary(formatRun(summary), { run_id: summary.etl.runId });
   },
 });
