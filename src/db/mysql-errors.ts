@@ -36,13 +36,54 @@ const HINTS: Record<string, string> = {
   ER_TABLEACCESS_DENIED_ERROR: "a privilege is missing; run `serverdb-etl doctor` to see which, then GRANT it",
   ER_COLUMNACCESS_DENIED_ERROR: "a privilege is missing; run `serverdb-etl doctor` to see which, then GRANT it",
   ER_SPECIFIC_ACCESS_DENIED_ERROR: "a privilege is missing; run `serverdb-etl doctor` to see which, then GRANT it",
-  ER_NET_PACKET_TOO_LARGE: "a statement exceeded max_allowed_packet; lower --batch-size or raise max_allowed_packet",
-  ER_RECORD_FILE_FULL: "the target table is full; free disk space on the warehouse server",
-  ER_DISK_FULL: "the warehouse server's disk is full; free space, then rerun (no data was lost)",
-  ER_BAD_FIELD_ERROR: "a column is missing; run `serverdb-etl init --check` to compare the schema",
+  ER_NET_PACKET_TOO_LARGE:
+    "a statement was bigger than the server's max_allowed_packet; raise it (SET GLOBAL max_allowed_packet = 67108864, and in my.cnf), then rerun",
+  ER_RECORD_FILE_FULL:
+    "the table is full: the server has no room left for it (disk full, an InnoDB tablespace at its maximum size, or a table size limit " +
+    "such as MAX_ROWS or max_heap_table_size); free space or raise the limit, then rerun (committed batches are kept; the rerun replaces the day)",
+  ER_DISK_FULL: "the server's disk is full; free space, then rerun (committed batches are kept; the rerun replaces the day)",
+  ER_BAD_FIELD_ERROR:
+    "a column is missing: on the warehouse run `serverdb-etl init --check` to see the ALTER statements; on ServerDB check that its schema is the one this version reads",
+  ER_NO_DEFAULT_FOR_FIELD:
+    "the table has a NOT NULL column this version does not write; run `serverdb-etl init --check` to compare the warehouse schema",
+  ER_DATA_TOO_LONG: "a column is narrower than this version expects; run `serverdb-etl init --check` to compare the warehouse schema",
+  ER_WARN_DATA_OUT_OF_RANGE: "a column's type is smaller than this version expects; run `serverdb-etl init --check` to compare the warehouse schema",
   HANDSHAKE_SSL_ERROR: "TLS failed; check --ssl-mode and --ssl-ca",
   HANDSHAKE_NO_SSL_SUPPORT: "the server does not offer TLS; use --ssl-mode DISABLED or PREFERRED, or enable TLS on the server",
 };
+
+/** errno 28 (ENOSPC) inside a server message: "Error writing file … (Errcode: 28 "No space left on device")". */
+const NO_SPACE = /\b(?:errcode|error|errno):? 28\b|No space left on device/i;
+
+/** The privileges a denial names, and on what: "INSERT, DELETE command denied to user 'u'@'h' for table `db`.`t`". */
+function privilegeHint(code: string, detail: string): string | undefined {
+  const table = /^([A-Z][A-Z ,]*?) command denied to user '([^']*)'@'([^']*)' for (?:column '[^']*' in )?table [`']?([^`'.]+)[`']?(?:\.[`']?([^`']+)[`']?)?/i.exec(detail);
+  if ((code === "ER_TABLEACCESS_DENIED_ERROR" || code === "ER_COLUMNACCESS_DENIED_ERROR") && table) {
+    const [, privileges, user, host, first, second] = table;
+    const on = second ? `\`${first}\`.*` : "the warehouse (or source) database's tables";
+    const what = second ? `\`${first}\`.\`${second}\`` : `\`${first}\``;
+    return `the user lacks ${privileges} on ${what}: GRANT ${privileges} ON ${on} TO '${user}'@'${host}'; serverdb-etl doctor lists every privilege each connection needs`;
+  }
+  const specific = /you need \(at least one of\) the (.+?) privilege\(s\)/i.exec(detail);
+  if (code === "ER_SPECIFIC_ACCESS_DENIED_ERROR" && specific) {
+    return `the user lacks the ${specific[1]} privilege: GRANT ${specific[1]} ON *.* TO the user of this connection; serverdb-etl doctor lists what each connection needs`;
+  }
+  const db = /Access denied for user '([^']*)'@'([^']*)' to database '([^']*)'/i.exec(detail);
+  if (code === "ER_DBACCESS_DENIED_ERROR" && db) {
+    return `the user may not use database ${db[3]}: GRANT it the privileges serverdb-etl doctor lists, e.g. GRANT SELECT ON \`${db[3]}\`.* TO '${db[1]}'@'${db[2]}' for a source`;
+  }
+  return undefined;
+}
+
+/** The fix to suggest for an error, from its code and, where the code is generic, its text. */
+function hintFor(code: string, detail: string): string | undefined {
+  const privilege = privilegeHint(code, detail);
+  if (privilege) return privilege;
+  if (code !== "ER_DISK_FULL" && NO_SPACE.test(detail)) return HINTS.ER_DISK_FULL;
+  // mysql2 names the client-side refusal of an oversized packet differently; the fix is the same.
+  if (/max_allowed_packet/.test(detail)) return HINTS.ER_NET_PACKET_TOO_LARGE;
+  return HINTS[code];
+}
 
 /** Translate a driver error into an EtlError (already-translated errors pass through). */
 export function translateMysqlError(err: unknown, label: string): Error {
@@ -50,7 +91,7 @@ export function translateMysqlError(err: unknown, label: string): Error {
   const e = (err ?? {}) as DriverError;
   const code = e.code ?? "UNKNOWN";
   const detail = maskSecrets(e.sqlMessage ?? e.message ?? String(err)).replace(/\s+/g, " ").trim();
-  const hint = HINTS[code];
+  const hint = hintFor(code, detail);
   const message = `${label}: ${detail}${hint ? ` (${hint})` : ""}`;
   if (TRANSIENT.has(code)) return new TransientDbError(message, code, { cause: err });
   return new EtlError(message, { cause: err });

@@ -6,6 +6,7 @@ import type { MysqlEndpoint } from "../dsn.ts";
 import { describeEndpoint } from "../dsn.ts";
 import { readFileSync } from "node:fs";
 import { translateMysqlError } from "./mysql-errors.ts";
+import { debugSql } from "./sql-debug.ts";
 
 /** The part of mysql2's callback Connection we use, typed narrowly. */
 interface RawConnection {
@@ -102,12 +103,14 @@ export class MysqlDb implements Db {
   }
 
   query<T = Row>(sql: string, params?: Params): Promise<T[]> {
+    debugSql(this.label, sql, params);
     return new Promise((resolve, reject) => {
       this.conn.query(sql, params, (err, rows) => (err ? reject(translateMysqlError(err, this.label)) : resolve(rows as T[])));
     });
   }
 
   execute(sql: string, params?: Params): Promise<ExecResult> {
+    debugSql(this.label, sql, params);
     return new Promise((resolve, reject) => {
       this.conn.query(sql, params, (err, result) => {
         if (err) return reject(translateMysqlError(err, this.label));
@@ -122,6 +125,7 @@ export class MysqlDb implements Db {
   }
 
   async *stream<T = Row>(sql: string, params?: Params): AsyncIterable<T> {
+    debugSql(this.label, sql, params);
     const rows = this.conn.query(sql, params).stream({ objectMode: true, highWaterMark: 1000 });
     try {
       for await (const row of rows) yield row as T;
