@@ -1,15 +1,23 @@
-// `init` on the test bed's MariaDB primary + replica: creates exactly what the DDL files say,
-// re-runs write nothing (not even a GTID), data survives, and each kind of drift a DBA can
-// cause is reported with exit 3 and ALTER statements that, applied as printed, make
-// `init --check` pass again — on the primary and on the replica.
+// `init` on each warehouse engine (ENGINES), then MariaDB's own cases. Both engines: creates
+// exactly what the engine's DDL files say, --check creates nothing and prints statements that,
+// applied as printed, create the tables, re-runs write nothing, data survives, a drifted table
+// is left alone (exit 3) while a missing one is created, a view is reported. MariaDB (primary +
+// replica): no GTID on a re-run, a SELECT-only user, and each kind of drift a DBA can cause
+// reported with ALTER statements that, applied as printed, make `init --check` pass again on
+// both servers. SQLite: drift fixed by the printed rebuild (more cases in
+// test/unit/sqlite-schema.test.ts), and a missing file for --check.
 import { describe, expect, test } from "bun:test";
+import type { Db } from "../../src/db/db.ts";
 import type { MysqlDb } from "../../src/db/mysql.ts";
+import { SqliteDb } from "../../src/db/sqlite.ts";
+import { catalogFor } from "../../src/warehouse/catalog.ts";
 import { checkWarehouseSchema, initWarehouse } from "../../src/pipeline/init.ts";
 import { readLiveTables } from "../../src/warehouse/schema-live.ts";
 import { warehouseTableNames, warehouseTables } from "../../src/warehouse/schema.ts";
 import { FACT_COLUMNS } from "../../src/warehouse/columns.ts";
 import type { TableSchema } from "../../src/warehouse/schema-model.ts";
 import { connect, dsn, freshDatabase, runCli, servers, waitForReplica, type CliResult } from "../support/servers.ts";
+import { ENGINES, applyScript, warehouseFor, watchWrites, withWarehouse, type TestWarehouse } from "../support/engines.ts";
 
 const TABLES = warehouseTableNames();
 
@@ -52,7 +60,7 @@ async function tableNames(db: MysqlDb): Promise<string[]> {
 }
 
 /** One row in each table, so ALTERs run on non-empty tables and we can see data survive. */
-async function seedRows(db: MysqlDb): Promise<void> {
+async function seedRows(db: Db): Promise<void> {
   await db.execute(
     "INSERT INTO etl_runs (kind, report_date, started_at, status, host, version) VALUES ('etl', '2026-11-20', '2026-11-20 01:00:00', 'success', 'h', 'v')",
   );
@@ -78,7 +86,7 @@ async function seedRows(db: MysqlDb): Promise<void> {
   await db.execute(`INSERT INTO server_by_cpu (report_date, cpu_version, status, ${measures}) VALUES ('2026-11-20', 'epyc 7742 64-core', 'in use', 1, 2, 128, 512)`);
 }
 
-async function rowCounts(db: MysqlDb): Promise<number[]> {
+async function rowCounts(db: Db): Promise<number[]> {
   const out: number[] = [];
   for (const t of TABLES) out.push(Number((await db.query<{ n: number }>(`SELECT COUNT(*) AS n FROM ${t}`))[0].n));
   return out;
@@ -92,7 +100,138 @@ async function initialized(): Promise<string> {
   return database;
 }
 
-describe("init on an empty database", () => {
+for (const engine of ENGINES) describe(`init [${engine}]`, () => {
+  const initW = (w: TestWarehouse, ...extra: string[]) => runCli(["init", "--target", w.dsn, ...extra]);
+
+  /** A warehouse where `init` already ran and every table holds one row. */
+  async function initializedW(): Promise<TestWarehouse> {
+    const w = await warehouseFor(engine, "init");
+    expectExit(await initW(w), 0);
+    await withWarehouse(w, seedRows);
+    return w;
+  }
+
+  test("creates every table, whose live schema is exactly this version's; stdout names each", async () => {
+    const w = await warehouseFor(engine, "init");
+    const r = await initW(w);
+    expectExit(r, 0);
+    expect(r.stdout).toBe(TABLES.map((t) => `-- serverdb-etl: created table ${t} in ${w.label}\n`).join(""));
+    expect(r.stderr).toBe("");
+    await withWarehouse(w, async (db) => {
+      const catalog = catalogFor(db);
+      const expected = await catalog.expected();
+      const live = await catalog.readLive(db, TABLES);
+      const byKeyName = (t: TableSchema) => ({ ...t, indexes: [...t.indexes].sort((a, b) => a.name.localeCompare(b.name)) });
+      for (const { schema } of expected) expect(byKeyName(live.get(schema.name)!.schema)).toEqual(byKeyName(schema));
+      expect(await checkWarehouseSchema(db)).toEqual([]);
+    });
+  }, 30_000);
+
+  test("--check on an empty warehouse creates nothing, exits 3 and prints the CREATE statements, which applied as printed make it pass", async () => {
+    const w = await warehouseFor(engine, "init");
+    // An existing, empty warehouse: a MariaDB database, or a SQLite file without tables.
+    if (engine === "sqlite") await (SqliteDb.open(w.name, { create: true })).close();
+    const r = await initW(w, "--check");
+    expectExit(r, 3);
+    for (const t of TABLES) {
+      expect(r.stdout).toContain(`-- ${t}: table is missing; run serverdb-etl init to create it\n`);
+      expect(r.stdout).toMatch(new RegExp(`\nCREATE TABLE (IF NOT EXISTS )?${t} \\(\n`));
+    }
+    expect(r.stderr.trim().split("\n")).toHaveLength(1);
+    expect(await withWarehouse(w, (db) => catalogFor(db).readLive(db, TABLES))).toEqual(new Map());
+    await applyScript(w, r.stdout);
+    const again = await initW(w, "--check");
+    expectExit(again, 0);
+    expect(again.stdout).toBe("");
+  }, 30_000);
+
+  test("a second init and init --check change nothing: no write, same rows, same schema", async () => {
+    const w = await initializedW();
+    const before = await withWarehouse(w, rowCounts);
+    expect(before).toEqual(TABLES.map(() => 1));
+    const writes = await watchWrites(w);
+    for (const args of [[], ["--check"]]) {
+      const r = await initW(w, ...args);
+      expectExit(r, 0);
+      expect(r.stdout).toBe("");
+      expect(r.stderr).toBe("");
+    }
+    expect(await writes.changed()).toBe(false);
+    await writes.close();
+    expect(await withWarehouse(w, rowCounts)).toEqual(before);
+  }, 30_000);
+
+  test("init creates only the missing table and leaves a drifted one alone (exit 3)", async () => {
+    const w = await initializedW();
+    await withWarehouse(w, async (db) => {
+      await db.execute("DROP TABLE etl_runs");
+      await db.execute("ALTER TABLE server_facts DROP COLUMN cpu_threads");
+    });
+    const r = await initW(w);
+    expectExit(r, 3);
+    expect(r.stdout).toStartWith(`-- serverdb-etl: created table etl_runs in ${w.label}\n`);
+    expect(r.stdout).not.toContain("-- etl_runs:");
+    expect(r.stdout).toContain("-- server_facts: column `cpu_threads` is missing (expected int NOT NULL)\n");
+    expect(r.stderr).toContain("no table was altered");
+    await withWarehouse(w, async (db) => {
+      const live = await catalogFor(db).readLive(db, TABLES);
+      expect(live.has("etl_runs")).toBe(true);
+      expect(live.get("server_facts")!.schema.columns.map((c) => c.name)).not.toContain("cpu_threads");
+      expect((await rowCounts(db))[1]).toBe(1);
+    });
+  }, 30_000);
+
+  test("a view in place of a table is reported, not replaced", async () => {
+    const w = await initializedW();
+    await withWarehouse(w, async (db) => {
+      await db.execute("DROP TABLE etl_runs");
+      await db.execute("CREATE VIEW etl_runs AS SELECT 1 AS id");
+    });
+    for (const args of [[], ["--check"]]) {
+      const r = await initW(w, ...args);
+      expectExit(r, 3);
+      expect(r.stdout).toContain("-- etl_runs: is a VIEW, not a table;");
+    }
+    const live = await withWarehouse(w, (db) => catalogFor(db).readLive(db, ["etl_runs"]));
+    expect(live.get("etl_runs")!.tableType).toBe("VIEW");
+  }, 30_000);
+
+  if (engine === "sqlite") {
+    test("SQLite drift: a changed column type and a dropped index; the printed rebuild, applied as printed, fixes both and keeps the rows", async () => {
+      const w = await initializedW();
+      await applyScript(
+        w,
+        "DROP INDEX server_facts_site; ALTER TABLE server_by_cpu RENAME TO old; " +
+          "CREATE TABLE server_by_cpu (report_date TEXT NOT NULL, cpu_version TEXT COLLATE RTRIM NOT NULL DEFAULT '<unknown>', status TEXT COLLATE RTRIM NOT NULL DEFAULT '<unknown>', " +
+          "servers TEXT NOT NULL DEFAULT 0, cpu_sockets INTEGER NOT NULL DEFAULT 0, cpu_cores INTEGER NOT NULL DEFAULT 0, memory_gib REAL NOT NULL DEFAULT 0, " +
+          "PRIMARY KEY (report_date, cpu_version, status)) WITHOUT ROWID; INSERT INTO server_by_cpu SELECT * FROM old; DROP TABLE old",
+      );
+      const r = await initW(w, "--check");
+      expectExit(r, 3);
+      const lines = r.stdout.split("\n");
+      expect(lines).toContain("-- server_facts: key `server_facts_site` is missing, expected KEY `server_facts_site` (`site`)");
+      expect(lines).toContain("-- server_by_cpu: column `servers` is text, expected int");
+      expect(lines).toContain("CREATE INDEX server_facts_site ON server_facts (site);");
+      expect(r.stdout).toContain('ALTER TABLE "server_by_cpu__serverdb_etl_new" RENAME TO "server_by_cpu"');
+      expect(r.stdout).not.toContain("ALTER TABLE `");
+      expect(r.stderr).toContain("review the statements printed on stdout");
+      await applyScript(w, r.stdout);
+      const again = await initW(w, "--check");
+      expectExit(again, 0);
+      expect(await withWarehouse(w, rowCounts)).toEqual(TABLES.map(() => 1));
+    }, 30_000);
+
+    test("--check on a file that does not exist: one line, exit 2, and no file is created", async () => {
+      const w = await warehouseFor(engine, "init");
+      const r = await initW(w, "--check");
+      expectExit(r, 2);
+      expect(r.stderr.trim().split("\n")).toEqual([`serverdb-etl: error: ${w.label} does not exist; check the path (for a warehouse, serverdb-etl init --target ${w.label} creates it)`]);
+      expect(await Bun.file(w.name).exists()).toBe(false);
+    }, 30_000);
+  }
+});
+
+if (ENGINES.includes("mariadb")) describe("init on an empty database [mariadb]", () => {
   test("creates the three tables, whose information_schema is exactly the DDL; they replicate", async () => {
     const database = await freshDatabase("init");
     const r = await init(database);
@@ -149,7 +288,7 @@ describe("init on an empty database", () => {
   }, 30_000);
 });
 
-describe("init on an initialized warehouse", () => {
+if (ENGINES.includes("mariadb")) describe("init on an initialized warehouse [mariadb]", () => {
   test("a second init changes nothing: same tables, same rows, no binlog event", async () => {
     const database = await initialized();
     const [createBefore, countsBefore] = await withDb(database, async (db) => [await showCreate(db), await rowCounts(db)] as const);
@@ -179,35 +318,7 @@ describe("init on an initialized warehouse", () => {
     }
   }, 30_000);
 
-  test("init creates only the missing table and leaves a drifted one alone (exit 3)", async () => {
-    const database = await initialized();
-    await withDb(database, (db) => db.execute("DROP TABLE etl_runs; ALTER TABLE server_facts DROP COLUMN cpu_threads"));
-    const r = await init(database);
-    expectExit(r, 3);
-    expect(r.stdout).toStartWith("-- serverdb-etl: created table etl_runs in ");
-    expect(r.stdout).not.toContain("-- etl_runs:");
-    expect(r.stdout).toContain("-- server_facts: column `cpu_threads` is missing (expected int NOT NULL)\n");
-    expect(r.stderr).toContain("no table was altered");
-    await withDb(database, async (db) => {
-      expect(await tableNames(db)).toContain("etl_runs");
-      const live = await readLiveTables(db, ["server_facts"]);
-      expect(live.get("server_facts")!.schema.columns.map((c) => c.name)).not.toContain("cpu_threads");
-      expect((await rowCounts(db))[1]).toBe(1);
-    });
-  }, 30_000);
-
-  test("a view in place of a table is reported, not replaced", async () => {
-    const database = await initialized();
-    await withDb(database, (db) => db.execute("DROP TABLE etl_runs; CREATE VIEW etl_runs AS SELECT 1 AS id"));
-    for (const args of [[], ["--check"]]) {
-      const r = await init(database, ...args);
-      expectExit(r, 3);
-      expect(r.stdout).toContain("-- etl_runs: is a VIEW, not a table;");
-    }
-    expect(await withDb(database, (db) => db.query("SELECT TABLE_TYPE AS t FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'etl_runs'"))).toEqual([
-      { t: "VIEW" },
-    ]);
-  }, 30_000);
+  // "creates only the missing table" and "a view in place of a table" run for every engine above.
 });
 
 interface DriftCase {
@@ -305,7 +416,7 @@ const cases: DriftCase[] = [
   },
 ];
 
-describe("drift: init --check lists it, and its ALTERs applied as printed fix it", () => {
+if (ENGINES.includes("mariadb")) describe("drift: init --check lists it, and its ALTERs applied as printed fix it [mariadb]", () => {
   test.each(cases.map((c) => [c.name, c] as const))("%s", async (_name, c) => {
     const database = await initialized();
     await withDb(database, (db) => db.execute(c.change));
@@ -319,7 +430,7 @@ describe("drift: init --check lists it, and its ALTERs applied as printed fix it
     expect(r.stdout.includes("-- WARNING: DROP COLUMN")).toBe(Boolean(c.drops));
     if ((c.exit ?? 3) === 3) {
       expect(r.stderr.trim().split("\n")).toHaveLength(1);
-      expect(r.stderr).toContain("review the ALTER TABLE statements printed on stdout");
+      expect(r.stderr).toContain("review the statements printed on stdout (ALTER TABLE");
     }
     expect(await gtidPos()).toBe(gtidBefore); // --check wrote nothing
 
@@ -340,7 +451,7 @@ describe("drift: init --check lists it, and its ALTERs applied as printed fix it
   }, 60_000);
 });
 
-describe("initWarehouse", () => {
+if (ENGINES.includes("mariadb")) describe("initWarehouse [mariadb]", () => {
   test("checkOnly creates nothing; the default creates and reports the tables it created", async () => {
     const database = await freshDatabase("init");
     await withDb(database, async (db) => {
