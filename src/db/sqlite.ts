@@ -163,10 +163,8 @@ function checkPath(path: string, label: string, options: SqliteOpenOptions): voi
     throw new UsageError(`${label} does not exist; check the path (for a warehouse, serverdb-etl init --target ${label} creates it)`);
   }
   const parent = nearestExisting(dir);
-  if (parent !== dir) {
-    const what = statSync(parent).isDirectory() ? `directory ${dir} does not exist` : `${parent} is a file, not a directory`;
-    throw new UsageError(`${label}: ${what}; create the directory or choose another path`);
-  }
+  if (!statSync(parent).isDirectory()) throw new UsageError(`${label}: ${parent} is a file, not a directory; choose another path`);
+  if (parent !== dir) throw new UsageError(`${label}: directory ${dir} does not exist; create it or choose another path`);
   if (!writable(dir)) throw new UsageError(`${label}: cannot create the file, directory ${dir} is not writable; fix its permissions or choose another path`);
 }
 
