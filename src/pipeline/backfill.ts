@@ -31,6 +31,8 @@ export interface BackfillOptions {
   timezone: string;
   /** Only the days this policy keeps are built. */
   policy: RetentionPolicy;
+  /** Build exactly these days of the range instead of the policy's (the demo samples a year this way). */
+  days?: readonly string[];
   /** Rebuild days already backfilled, and overwrite days the nightly etl loaded. */
   force: boolean;
   /** Servers per batch (one transaction, one replica wait). */
@@ -99,7 +101,9 @@ export async function runBackfill(ctx: WarehouseContext, options: BackfillOption
   if (!ctx.source || !ctx.sourceSchema) throw new EtlError("backfill needs a source; pass --source");
   const started = performance.now();
   const [{ newest }] = await ctx.target.db.query<{ newest: string | null }>(SQL.backfillNewestDay);
-  const kept = keptDays(options.from, options.to, newest === null ? undefined : String(newest), options.policy);
+  const kept = options.days
+    ? [...new Set(options.days)].filter((d) => d >= options.from && d <= options.to).sort()
+    : keptDays(options.from, options.to, newest === null ? undefined : String(newest), options.policy);
   const plan = decideDays(kept, kept.length ? await dayRuns(ctx, kept[0]!, kept[kept.length - 1]!) : [], options.force);
   reportSkipped(plan.skipped);
 

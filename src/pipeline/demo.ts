@@ -1,6 +1,6 @@
-// `demo` as a list of steps — generate a ServerDB, create the warehouse, run the nightly job —
-// then the example queries on the result. Each step reports one or more timed lines of what
-// it did; adding a step (e.g. backfilling a year of history) is one more entry in DEMO_STEPS.
+// `demo` as a list of steps — generate a ServerDB with a year of history, create the warehouse,
+// backfill that year, run the nightly job — then the example queries on the result. Each step reports one or more timed lines of what
+// it did; adding a step is one more entry in DEMO_STEPS.
 import type { Connections } from "../config.ts";
 import { openDb } from "../db/open.ts";
 import { DEFAULT_REPLICA_WAIT } from "../db/replication.ts";
@@ -14,6 +14,8 @@ import { runExamples, type ExampleResult } from "./demo-queries.ts";
 import { initWarehouse, schemaDriftError } from "./init.ts";
 import { DEFAULT_RETENTION } from "./retention.ts";
 import { RUN_STEPS, runNightly } from "./run.ts";
+import { runBackfill } from "./backfill.ts";
+import { addDays } from "./report-date.ts";
 
 export interface DemoOptions {
   /** The ServerDB to create and fill (default: serverdb.sqlite in the demo's folder). */
@@ -44,6 +46,11 @@ export interface DemoStep {
 
 export const DEMO_DEFAULTS = { servers: 5000, seed: 1 } as const;
 
+/** Days of change history the demo generates and backfills (the year up to today). */
+export const DEMO_HISTORY_DAYS = 365;
+/** The demo backfills one day in this many. */
+export const DEMO_SAMPLE_DAYS = 28;
+
 async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
   const t0 = performance.now();
   const result = await fn();
@@ -63,14 +70,15 @@ const generateStep: DemoStep = {
     const result = await generateServerDb(o.source, {
       servers: o.servers,
       seed: o.seed,
-      historyDays: 0,
+      historyDays: DEMO_HISTORY_DAYS,
       endDate: o.reportDate,
       force: o.force,
       batchSize: 1000,
     });
     const text =
       `${result.servers} servers, ${result.switches} switches, ${result.filers} filers and ${result.otherAssets} other assets ` +
-      `written to ${where(o.source)}, with realistic dirt (raw CPU strings, odd MACs, NULLs)`;
+      `written to ${where(o.source)}, with realistic dirt (raw CPU strings, odd MACs, NULLs) and a year of change history ` +
+      `(${result.historyRows} rows; ${result.deletedServers} more servers created and deleted again)`;
     return [{ step: "generate", seconds: result.seconds, text }];
   },
 };
@@ -92,6 +100,48 @@ const initStep: DemoStep = {
       ? `created ${plural(result.created.length, "warehouse table")} in ${where(o.target)}: ${result.created.join(", ")}`
       : `every warehouse table of ${where(o.target)} already existed and matches this version`;
     return [{ step: "init", seconds, text }];
+  },
+};
+
+/**
+ * The year before today rebuilt from the generated history, as `serverdb-etl backfill` does it,
+ * but only one day every four weeks (yesterday, 28 days before, …): enough to show a year of
+ * growth, and it keeps the demo short (backfill builds ~130 days for a year by default; the
+ * nightly job's retention keeps all of these sampled days).
+ */
+const backfillStep: DemoStep = {
+  name: "backfill",
+  async run(o, progress) {
+    const conns: Connections = { source: o.source, target: o.target, replicas: [], config: {} };
+    const ctx = await openWarehouse(conns, { source: true, lock: true, replicas: false, replicaWait: DEFAULT_REPLICA_WAIT });
+    let summary;
+    try {
+      summary = await runBackfill(
+        ctx,
+        {
+          from: addDays(o.reportDate, 1 - DEMO_HISTORY_DAYS),
+          to: addDays(o.reportDate, -1),
+          // The generator lays its history out in UTC days.
+          timezone: "UTC",
+          policy: DEFAULT_RETENTION,
+          days: Array.from({ length: Math.ceil(DEMO_HISTORY_DAYS / DEMO_SAMPLE_DAYS) }, (_, i) => addDays(o.reportDate, -1 - i * DEMO_SAMPLE_DAYS)),
+          force: o.force,
+          batchSize: DEFAULT_BATCH_SIZE,
+          transform: DEFAULT_TRANSFORM_OPTIONS,
+        },
+        progress,
+      );
+    } finally {
+      await ctx.close();
+    }
+    const first = summary.built[0]?.etl.loaded ?? 0;
+    const last = summary.built.at(-1)?.etl.loaded ?? 0;
+    const approximated = summary.warnings.backfill_approximation ?? 0;
+    const text =
+      `${plural(summary.built.length, "past day")} rebuilt from the history, one every ${DEMO_SAMPLE_DAYS / 7} weeks from ` +
+      `${summary.kept[0]} to ${summary.to}: ${first} servers on the first, ${last} on the last; ` +
+      `${plural(approximated, "row")} taken from today's state for lack of history`;
+    return [{ step: "backfill", seconds: summary.seconds, text }];
   },
 };
 
@@ -135,7 +185,7 @@ const nightlyStep: DemoStep = {
 };
 
 /** The steps, in order. */
-export const DEMO_STEPS: readonly DemoStep[] = [generateStep, initStep, nightlyStep];
+export const DEMO_STEPS: readonly DemoStep[] = [generateStep, initStep, backfillStep, nightlyStep];
 
 export interface DemoResult {
   lines: StepLine[];

@@ -1,6 +1,7 @@
 // The README's first command on a bare host: the compiled dist/serverdb-etl runs `demo` with the
 // defaults (5,000 servers, a new folder under the temp dir) from an empty folder under
-// `env -i PATH=/usr/bin:/bin`, succeeds within the 30 s budget and leaves both SQLite files.
+// `env -i PATH=/usr/bin:/bin`, succeeds within the 30 s budget (a year of history backfilled
+// included) and leaves both SQLite files.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { Database } from "bun:sqlite";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
@@ -41,15 +42,23 @@ describe("dist/serverdb-etl demo", () => {
     expect(existsSync(source!)).toBe(true);
     expect(existsSync(target!)).toBe(true);
 
-    expect(stdout).toMatch(/^ {2}run: etl +\d+\.\d s {2}etl run 1: 5000 servers extracted, 5000 fact rows/m);
+    // 5,000 servers created over the years, some deleted again during the generated year of
+    // history; 13 sampled past days backfilled (runs 1–13) before the nightly etl.
+    const src = new Database(source!, { readonly: true });
+    const live = (src.query("SELECT COUNT(*) AS n FROM servers_server").get() as { n: number }).n;
+    src.close();
+    expect(live).toBeGreaterThan(4000);
+    expect(stdout).toMatch(/^ {2}backfill +\d+\.\d s {2}13 past days rebuilt from the history/m);
+    expect(stdout).toMatch(new RegExp(`^ {2}run: etl +\\d+\\.\\d s {2}etl run 14: ${live} servers extracted, ${live} fact rows`, "m"));
     expect(stdout.match(/^\d\. /gm)).toHaveLength(3);
     const db = new Database(target!, { readonly: true });
     try {
-      const facts = db.query("SELECT COUNT(*) AS n FROM server_facts").get() as { n: number };
-      expect(facts.n).toBe(5000);
-      // The first example's first row, as printed, is the biggest site in server_by_site.
+      const facts = db.query("SELECT COUNT(*) AS n FROM server_facts WHERE report_date = (SELECT MAX(report_date) FROM server_facts)").get() as { n: number };
+      expect(facts.n).toBe(live);
+      // The first example's first row, as printed, is the biggest site in server_by_site on the newest day.
       const top = db.query(
-        "SELECT site, SUM(servers) AS servers FROM server_by_site GROUP BY site, region ORDER BY servers DESC, site, region LIMIT 1",
+        "SELECT site, SUM(servers) AS servers FROM server_by_site WHERE report_date = (SELECT MAX(report_date) FROM server_by_site) " +
+          "GROUP BY site, region ORDER BY servers DESC, site, region LIMIT 1",
       ).get() as { site: string; servers: number };
       expect(stdout).toMatch(new RegExp(`^ {3}${top.site} +\\S+ +${top.servers} `, "m"));
     } finally {

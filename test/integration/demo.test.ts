@@ -52,7 +52,7 @@ function parseExamples(stdout: string): PrintedExample[] {
 /** The demo's "What happened" lines: step → text. */
 function stepLines(stdout: string): Map<string, string> {
   const out = new Map<string, string>();
-  for (const m of stdout.matchAll(/^ {2}(generate|init|run: \w+) +\d+\.\d s {2}(.*)$/gm)) out.set(m[1], m[2]);
+  for (const m of stdout.matchAll(/^ {2}(generate|init|backfill|run: \w+) +\d+\.\d s {2}(.*)$/gm)) out.set(m[1], m[2]);
   return out;
 }
 
@@ -93,8 +93,21 @@ function cpu(f: Fact): { sockets: number; cores: number } {
 
 const text = (v: string) => (v === "" ? "''" : v);
 
-/** The three example tables as this test computes them from server_facts alone (FACTS.md's rules). */
-function oracle(facts: readonly Fact[]): Record<string, string>[][] {
+/** Servers in a demo's SQLite ServerDB file. */
+function liveServers(path: string): number {
+  const db = new Database(path, { readonly: true });
+  try {
+    return (db.query("SELECT COUNT(*) AS n FROM servers_server").get() as { n: number }).n;
+  } finally {
+    db.close();
+  }
+}
+
+/**
+ * The three example tables as this test computes them from server_facts alone (FACTS.md's rules):
+ * `facts` of the newest day, `oldest` of the oldest day (team growth is newest − oldest).
+ */
+function oracle(facts: readonly Fact[], oldest: readonly Fact[]): Record<string, string>[][] {
   const STATUSES = ["in_use", "spare", "broken", "retired"];
   const sites = new Map<string, { site: string; region: string; n: Record<string, number> }>();
   for (const f of facts) {
@@ -106,17 +119,19 @@ function oracle(facts: readonly Fact[]): Record<string, string>[][] {
     .sort((a, b) => b.n.servers - a.n.servers || cmp(a.site, b.site) || cmp(a.region, b.region))
     .map((g) => ({ site: text(g.site), region: text(g.region), ...Object.fromEntries(Object.entries(g.n).map(([k, v]) => [k, String(v)])) }));
 
-  const teams = new Map<string, { team: string; servers: number; cores: number; milli: number }>();
+  const teams = new Map<string, { team: string; servers: number; before: number; cores: number; milli: number }>();
+  const team = (f: Fact) => group(teams, `${f.wou_id}\u0000${f.wou_name}`, () => ({ team: f.wou_name, servers: 0, before: 0, cores: 0, milli: 0 }));
   for (const f of facts) {
-    const g = group(teams, `${f.wou_id}\u0000${f.wou_name}`, () => ({ team: f.wou_name, servers: 0, cores: 0, milli: 0 }));
+    const g = team(f);
     g.servers++;
     g.cores += cpu(f).cores;
     g.milli += milli(f.memory);
   }
+  for (const f of oldest) team(f).before++;
   const teamRows = [...teams.values()]
     .sort((a, b) => b.servers - a.servers || cmp(a.team, b.team))
     .slice(0, 10)
-    .map((g) => ({ team: text(g.team), servers: String(g.servers), growth: "0", cpu_cores: String(g.cores), memory_gib: roundMilli(g.milli) }));
+    .map((g) => ({ team: text(g.team), servers: String(g.servers), growth: String(g.servers - g.before), cpu_cores: String(g.cores), memory_gib: roundMilli(g.milli) }));
 
   const vendors = new Map<string, { manufacturer: string; servers: number; sockets: number; cores: number; milli: number }>();
   for (const f of facts.filter((x) => x.status === "in_use")) {
@@ -134,6 +149,10 @@ function oracle(facts: readonly Fact[]): Record<string, string>[][] {
 }
 
 const FACT_COLUMNS = "site, region, status, wou_id, wou_name, manufacturer, cpu_count, cpu_cores, memory";
+const NEWEST = `SELECT ${FACT_COLUMNS} FROM server_facts WHERE report_date = (SELECT MAX(report_date) FROM server_facts)`;
+const OLDEST = `SELECT ${FACT_COLUMNS} FROM server_facts WHERE report_date = (SELECT MIN(report_date) FROM server_facts)`;
+/** The demo backfills one day every four weeks of the generated year before the nightly run. */
+const BACKFILLED = 13;
 
 describe("demo: SQLite files in --dir", () => {
   let dir: string;
@@ -153,9 +172,15 @@ describe("demo: SQLite files in --dir", () => {
     expect(existsSync(target)).toBe(true);
     expect(run.stderr).toBe("");
     const steps = stepLines(run.stdout);
-    expect([...steps.keys()]).toEqual(["generate", "init", "run: init", "run: etl", "run: aggregate", "run: expire"]);
-    expect(steps.get("generate")).toStartWith(`300 servers, `);
-    expect(steps.get("run: etl")).toMatch(/^etl run 1: 300 servers extracted, 300 fact rows and \d+ role rows loaded for \d{4}-\d\d-\d\d; /);
+    expect([...steps.keys()]).toEqual(["generate", "init", "backfill", "run: init", "run: etl", "run: aggregate", "run: expire"]);
+    // 300 servers were created; some were deleted again during the generated year of history.
+    const live = liveServers(source);
+    expect(live).toBeGreaterThan(250);
+    expect(live).toBeLessThan(300);
+    expect(steps.get("generate")).toStartWith(`${live} servers, `);
+    expect(steps.get("generate")).toMatch(/a year of change history \(\d+ rows; \d+ more servers created and deleted again\)$/);
+    expect(steps.get("backfill")).toMatch(new RegExp(`^${BACKFILLED} past days rebuilt from the history, one every 4 weeks from \\d{4}-\\d\\d-\\d\\d to \\d{4}-\\d\\d-\\d\\d: \\d+ servers on the first, \\d+ on the last; `));
+    expect(steps.get("run: etl")).toMatch(new RegExp(`^etl run ${BACKFILLED + 1}: ${live} servers extracted, ${live} fact rows and \\d+ role rows loaded for \\d{4}-\\d\\d-\\d\\d; `));
     expect(run.stdout).toMatch(new RegExp(`^ {2}ServerDB +${source} `, "m"));
     expect(run.stdout).toMatch(new RegExp(`^ {2}warehouse +${target} `, "m"));
     expect(parseExamples(run.stdout)).toHaveLength(3);
@@ -164,14 +189,17 @@ describe("demo: SQLite files in --dir", () => {
 
   test("the printed results equal the oracle computed from server_facts", () => {
     const db = new Database(join(dir, "serverdb_dw.sqlite"), { readonly: true });
-    const facts = db.query(`SELECT ${FACT_COLUMNS} FROM server_facts WHERE report_date = (SELECT MAX(report_date) FROM server_facts)`).all() as Fact[];
-    const runs = db.query("SELECT COUNT(*) AS n FROM etl_runs WHERE status = 'success'").get() as { n: number };
+    const facts = db.query(NEWEST).all() as Fact[];
+    const oldest = db.query(OLDEST).all() as Fact[];
+    const runs = db.query("SELECT kind, COUNT(*) AS n FROM etl_runs WHERE status = 'success' GROUP BY kind ORDER BY kind").all();
     db.close();
-    expect(facts).toHaveLength(300);
-    expect(runs.n).toBe(1);
+    expect(facts).toHaveLength(liveServers(join(dir, "serverdb.sqlite")));
+    expect(runs).toEqual([{ kind: "backfill", n: BACKFILLED }, { kind: "etl", n: 1 }]);
     const printed = parseExamples(run.stdout).map((e) => e.rows);
-    const expected = oracle(facts);
+    const expected = oracle(facts, oldest);
     expect(expected[0].length).toBeGreaterThan(5);
+    // A year of history: the teams grew (or shrank) since the oldest backfilled day.
+    expect(expected[1].some((t) => t.growth !== "0")).toBe(true);
     expect(printed).toEqual(expected);
   });
 
@@ -189,9 +217,11 @@ describe("demo: SQLite files in --dir", () => {
     }
   });
 
-  test("the ServerDB file is Django's layout with the fleet", () => {
+  test("the ServerDB file is Django's layout with the fleet and its history", () => {
     const db = new Database(join(dir, "serverdb.sqlite"), { readonly: true });
-    expect((db.query("SELECT COUNT(*) AS n FROM servers_server").get() as { n: number }).n).toBe(300);
+    const deleted = (db.query("SELECT COUNT(*) AS n FROM servers_historicalserver WHERE history_type = '-'").get() as { n: number }).n;
+    expect((db.query("SELECT COUNT(*) AS n FROM servers_server").get() as { n: number }).n + deleted).toBe(300);
+    expect(deleted).toBeGreaterThan(0);
     db.close();
   });
 
@@ -200,10 +230,14 @@ describe("demo: SQLite files in --dir", () => {
     expect(again.exitCode).toBe(2);
     expect(again.stderr).toMatch(/^serverdb-etl: error: step generate: sqlite:\S+serverdb\.sqlite already has ServerDB data \(\d+ rows in servers_asset\); pass --force to replace it\n$/);
     const forced = ok("demo --force", await runCli(["demo", "--dir", dir, "--servers", "300", "--seed", "4", "--force"], { timeoutMs: T }));
-    expect(stepLines(forced.stdout).get("run: etl")).toStartWith("etl run 2: 300 servers extracted");
+    // --force rebuilds the backfilled days too: another 13 backfill runs, then the etl.
+    const live = liveServers(join(dir, "serverdb.sqlite"));
+    expect(stepLines(forced.stdout).get("run: etl")).toStartWith(`etl run ${2 * (BACKFILLED + 1)}: ${live} servers extracted`);
     expect(parseExamples(forced.stdout).map((e) => e.rows)).toEqual(parseExamples(run.stdout).map((e) => e.rows));
     const db = new Database(join(dir, "serverdb_dw.sqlite"), { readonly: true });
-    expect((db.query("SELECT COUNT(*) AS n FROM server_facts").get() as { n: number }).n).toBe(300);
+    const days = db.query("SELECT report_date, COUNT(*) AS n FROM server_facts GROUP BY report_date ORDER BY report_date").all() as { n: number }[];
+    expect(days).toHaveLength(BACKFILLED + 1);
+    expect(days.at(-1)!.n).toBe(live);
     db.close();
   }, T);
 });
@@ -238,17 +272,18 @@ describe("demo: MySQL on the test bed", () => {
     const source = dsn(servers().primary, `demo_src_${process.pid}`);
     const dir = join(base, "mysql");
     const r = ok("demo", await runCli(["demo", "--dir", dir, "--servers", "300", "--seed", "4", "--source", source, "--target", target], { timeoutMs: T }));
-    expect(stepLines(r.stdout).get("generate")).toEndWith(`written to ${source}, with realistic dirt (raw CPU strings, odd MACs, NULLs)`);
+    expect(stepLines(r.stdout).get("generate")).toContain(`written to ${source}, with realistic dirt (raw CPU strings, odd MACs, NULLs) and a year of change history`);
     // Nothing went to files: the folder was never needed.
     expect(existsSync(dir)).toBe(false);
-    expect(stepLines(r.stdout).get("run: etl")).toStartWith("etl run 1: 300 servers extracted");
     const examples = parseExamples(r.stdout);
     for (const e of examples) expect(e.command).toStartWith(`mysql --table --host=127.0.0.1 --port=${servers().primary.port} --user=root ${database} -e "\n`);
     const db = await connect(servers().primary, database);
     try {
-      const facts = await db.query<Fact>(`SELECT ${FACT_COLUMNS} FROM server_facts WHERE report_date = (SELECT MAX(report_date) FROM server_facts)`);
-      expect(facts).toHaveLength(300);
-      expect(examples.map((e) => e.rows)).toEqual(oracle(facts));
+      const facts = await db.query<Fact>(NEWEST);
+      const [{ n: live }] = await db.query<{ n: number }>(`SELECT COUNT(*) AS n FROM demo_src_${process.pid}.servers_server`);
+      expect(stepLines(r.stdout).get("run: etl")).toStartWith(`etl run ${BACKFILLED + 1}: ${live} servers extracted`);
+      expect(facts).toHaveLength(Number(live));
+      expect(examples.map((e) => e.rows)).toEqual(oracle(facts, await db.query<Fact>(OLDEST)));
     } finally {
       await db.close();
     }
