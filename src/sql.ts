@@ -14,7 +14,6 @@ import staleIds from "../sql/stale_ids.sql" with { type: "text" };
 import staleDelete from "../sql/stale_delete.sql" with { type: "text" };
 import rangeIds from "../sql/range_ids.sql" with { type: "text" };
 import rangeDelete from "../sql/range_delete.sql" with { type: "text" };
-import expireDays from "../sql/expire_days.sql" with { type: "text" };
 import expireTableProbe from "../sql/expire_table_probe.sql" with { type: "text" };
 import expireAggregateDelete from "../sql/expire_aggregate_delete.sql" with { type: "text" };
 import mysqlCreateServerFacts from "../sql/mysql/create_server_facts.sql" with { type: "text" };
@@ -25,6 +24,10 @@ import sqliteCreateServerFacts from "../sql/sqlite/create_server_facts.sql" with
 import sqliteCreateServerFactRoles from "../sql/sqlite/create_server_fact_roles.sql" with { type: "text" };
 import sqliteCreateEtlRuns from "../sql/sqlite/create_etl_runs.sql" with { type: "text" };
 import sqliteCreateAggregates from "../sql/sqlite/create_aggregates.sql" with { type: "text" };
+import mysqlExpireDays from "../sql/mysql/expire_days.sql" with { type: "text" };
+import sqliteExpireDays from "../sql/sqlite/expire_days.sql" with { type: "text" };
+import mysqlFactDays from "../sql/mysql/fact_days.sql" with { type: "text" };
+import sqliteFactDays from "../sql/sqlite/fact_days.sql" with { type: "text" };
 import aggregateServerBySite from "../sql/aggregate/server_by_site.sql" with { type: "text" };
 import aggregateServerByPuppetService from "../sql/aggregate/server_by_puppet_service.sql" with { type: "text" };
 import aggregateServerByVendorModel from "../sql/aggregate/server_by_vendor_model.sql" with { type: "text" };
@@ -32,7 +35,6 @@ import aggregateServerByTeam from "../sql/aggregate/server_by_team.sql" with { t
 import aggregateServerByCpu from "../sql/aggregate/server_by_cpu.sql" with { type: "text" };
 import aggregateDeleteDay from "../sql/aggregate/delete_day.sql" with { type: "text" };
 import aggregateCountDay from "../sql/aggregate/count_day.sql" with { type: "text" };
-import aggregateFactDays from "../sql/aggregate/fact_days.sql" with { type: "text" };
 import aggregateRunDays from "../sql/aggregate/run_days.sql" with { type: "text" };
 import aggregateLatestDay from "../sql/aggregate/latest_day.sql" with { type: "text" };
 import backfillDayRuns from "../sql/backfill_day_runs.sql" with { type: "text" };
@@ -54,9 +56,20 @@ export const SQL = {
   staleDelete,
   rangeIds,
   rangeDelete,
-  expireDays,
   expireTableProbe,
   expireAggregateDelete,
+  aggregateServerBySite,
+  aggregateServerByPuppetService,
+  aggregateServerByVendorModel,
+  aggregateServerByTeam,
+  aggregateServerByCpu,
+  aggregateDeleteDay,
+  aggregateCountDay,
+  aggregateRunDays,
+  aggregateLatestDay,
+  backfillDayRuns,
+  backfillNewestDay,
+  backfillAggregatedDays,
   mysqlCreateServerFacts,
   mysqlCreateServerFactRoles,
   mysqlCreateEtlRuns,
@@ -65,20 +78,42 @@ export const SQL = {
   sqliteCreateServerFactRoles,
   sqliteCreateEtlRuns,
   sqliteCreateAggregates,
-  aggregateServerBySite,
-  aggregateServerByPuppetService,
-  aggregateServerByVendorModel,
-  aggregateServerByTeam,
-  aggregateServerByCpu,
-  aggregateDeleteDay,
-  aggregateCountDay,
-  aggregateFactDays,
-  aggregateRunDays,
-  aggregateLatestDay,
-  backfillDayRuns,
-  backfillNewestDay,
-  backfillAggregatedDays,
+  mysqlExpireDays,
+  sqliteExpireDays,
+  mysqlFactDays,
+  sqliteFactDays,
 } as const;
+
+/**
+ * Warehouse SQL that differs per engine, where one portable text cannot do: the DDL, and the
+ * "which days are present" walks (MariaDB has a loose index scan, SQLite needs a recursive walk).
+ * Each is sql/mysql/<name>.sql and sql/sqlite/<name>.sql, the same name on both.
+ */
+export type EngineSqlName = "create_etl_runs" | "create_server_facts" | "create_server_fact_roles" | "create_aggregates" | "expire_days" | "fact_days";
+
+const ENGINE_SQL: Record<"mysql" | "sqlite", Record<EngineSqlName, string>> = {
+  mysql: {
+    create_etl_runs: SQL.mysqlCreateEtlRuns,
+    create_server_facts: SQL.mysqlCreateServerFacts,
+    create_server_fact_roles: SQL.mysqlCreateServerFactRoles,
+    create_aggregates: SQL.mysqlCreateAggregates,
+    expire_days: SQL.mysqlExpireDays,
+    fact_days: SQL.mysqlFactDays,
+  },
+  sqlite: {
+    create_etl_runs: SQL.sqliteCreateEtlRuns,
+    create_server_facts: SQL.sqliteCreateServerFacts,
+    create_server_fact_roles: SQL.sqliteCreateServerFactRoles,
+    create_aggregates: SQL.sqliteCreateAggregates,
+    expire_days: SQL.sqliteExpireDays,
+    fact_days: SQL.sqliteFactDays,
+  },
+};
+
+/** The engine's text of an engine-specific statement (Db.engine picks it): the one place that chooses. */
+export function engineSql(engine: "mysql" | "sqlite", name: EngineSqlName): string {
+  return ENGINE_SQL[engine][name];
+}
 
 /** The sql/ files imported above, relative to sql/ (for the "every file is used" test). */
 export const SQL_FILES = [
@@ -96,7 +131,6 @@ export const SQL_FILES = [
   "stale_delete.sql",
   "range_ids.sql",
   "range_delete.sql",
-  "expire_days.sql",
   "expire_table_probe.sql",
   "expire_aggregate_delete.sql",
   "mysql/create_server_facts.sql",
@@ -107,6 +141,10 @@ export const SQL_FILES = [
   "sqlite/create_server_fact_roles.sql",
   "sqlite/create_etl_runs.sql",
   "sqlite/create_aggregates.sql",
+  "mysql/expire_days.sql",
+  "sqlite/expire_days.sql",
+  "mysql/fact_days.sql",
+  "sqlite/fact_days.sql",
   "aggregate/server_by_site.sql",
   "aggregate/server_by_puppet_service.sql",
   "aggregate/server_by_vendor_model.sql",
@@ -114,7 +152,6 @@ export const SQL_FILES = [
   "aggregate/server_by_cpu.sql",
   "aggregate/delete_day.sql",
   "aggregate/count_day.sql",
-  "aggregate/fact_days.sql",
   "aggregate/run_days.sql",
   "aggregate/latest_day.sql",
   "backfill_day_runs.sql",

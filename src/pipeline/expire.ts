@@ -4,7 +4,7 @@
 import type { Db } from "../db/db.ts";
 import { quoteIdent } from "../db/ident.ts";
 import type { Progress } from "../progress/progress.ts";
-import { SQL } from "../sql.ts";
+import { SQL, engineSql } from "../sql.ts";
 import { warehouseTableNames } from "../warehouse/schema.ts";
 import { BatchWriter, DEFAULT_BATCH_WRITER } from "./batch-writer.ts";
 import type { WarehouseContext } from "./context.ts";
@@ -53,7 +53,7 @@ export function aggregateTableNames(): string[] {
 }
 
 async function daysIn(db: Db, table: string): Promise<string[]> {
-  const rows = await db.query<{ report_date: string }>(SQL.expireDays.replaceAll("{table}", quoteIdent(table)));
+  const rows = await db.query<{ report_date: string }>(engineSql(db.engine, "expire_days").replaceAll("{table}", quoteIdent(table)));
   return rows.map((r) => String(r.report_date));
 }
 

@@ -1,8 +1,8 @@
 // The warehouse's tables: one registry of DDL files per engine, read once into the expected
 // schema. `init` creates from it and compares against it (through warehouse/catalog.ts);
-// adding a table means adding its sql/mysql/ and sql/sqlite/ create_*.sql files to sql.ts
-// and to both lists (a unit test checks that both engines define the same tables and columns).
-import { SQL } from "../sql.ts";
+// adding a table means adding its sql/mysql/ and sql/sqlite/ create_*.sql files to sql.ts's
+// engineSql and to both lists (a unit test checks that both engines define the same tables and columns).
+import { engineSql } from "../sql.ts";
 import { parseDdl, type ParsedTable } from "./schema-parse.ts";
 import { sqliteTablesOf, type SqliteTable } from "./sqlite-schema.ts";
 
@@ -15,18 +15,18 @@ export interface DdlFile {
 
 /** MySQL/MariaDB warehouse DDL, in creation order. */
 export const MYSQL_WAREHOUSE_DDL: readonly DdlFile[] = [
-  { file: "mysql/create_etl_runs.sql", text: SQL.mysqlCreateEtlRuns },
-  { file: "mysql/create_server_facts.sql", text: SQL.mysqlCreateServerFacts },
-  { file: "mysql/create_server_fact_roles.sql", text: SQL.mysqlCreateServerFactRoles },
-  { file: "mysql/create_aggregates.sql", text: SQL.mysqlCreateAggregates },
+  { file: "mysql/create_etl_runs.sql", text: engineSql("mysql", "create_etl_runs") },
+  { file: "mysql/create_server_facts.sql", text: engineSql("mysql", "create_server_facts") },
+  { file: "mysql/create_server_fact_roles.sql", text: engineSql("mysql", "create_server_fact_roles") },
+  { file: "mysql/create_aggregates.sql", text: engineSql("mysql", "create_aggregates") },
 ];
 
 /** SQLite warehouse DDL (the same tables in SQLite's types), in creation order. */
 export const SQLITE_WAREHOUSE_DDL: readonly DdlFile[] = [
-  { file: "sqlite/create_etl_runs.sql", text: SQL.sqliteCreateEtlRuns },
-  { file: "sqlite/create_server_facts.sql", text: SQL.sqliteCreateServerFacts },
-  { file: "sqlite/create_server_fact_roles.sql", text: SQL.sqliteCreateServerFactRoles },
-  { file: "sqlite/create_aggregates.sql", text: SQL.sqliteCreateAggregates },
+  { file: "sqlite/create_etl_runs.sql", text: engineSql("sqlite", "create_etl_runs") },
+  { file: "sqlite/create_server_facts.sql", text: engineSql("sqlite", "create_server_facts") },
+  { file: "sqlite/create_server_fact_roles.sql", text: engineSql("sqlite", "create_server_fact_roles") },
+  { file: "sqlite/create_aggregates.sql", text: engineSql("sqlite", "create_aggregates") },
 ];
 
 let parsed: readonly ParsedTable[] | undefined;

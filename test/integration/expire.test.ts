@@ -9,7 +9,7 @@ import type { Db } from "../../src/db/db.ts";
 import type { MysqlDb } from "../../src/db/mysql.ts";
 import { quoteIdent } from "../../src/db/ident.ts";
 import { catalogFor } from "../../src/warehouse/catalog.ts";
-import { SQL } from "../../src/sql.ts";
+import { SQL, engineSql } from "../../src/sql.ts";
 import { aggregateTableNames } from "../../src/pipeline/expire.ts";
 import { connect, dsn, freshDatabase, runCli, servers, type CliResult } from "../support/servers.ts";
 import { ENGINES, hasReplica, holdRunLock, warehouseFor, watchWrites, withWarehouse, type TestWarehouse } from "../support/engines.ts";
@@ -325,7 +325,7 @@ if (ENGINES.includes("mariadb")) describe("access paths of the batched delete (d
             expect(plan[0]!.Extra ?? "").not.toMatch(/filesort|temporary/i);
           }
         }
-        const daysPlan = await db.query<{ key: string | null; Extra: string | null }>(`EXPLAIN ${q(SQL.expireDays)}`);
+        const daysPlan = await db.query<{ key: string | null; Extra: string | null }>(`EXPLAIN ${q(engineSql("mysql", "expire_days"))}`);
         expect(daysPlan[0]!.key).toBe(key);
         expect(daysPlan[0]!.Extra).toBe("Using index for group-by"); // one probe per day
       });
