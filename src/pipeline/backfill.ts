@@ -3,6 +3,7 @@
 // transform, load and sweep as `etl` (loadDay), then that day's aggregates — so a day is
 // idempotent and an interrupted backfill resumes with the first day not finished.
 import { EtlError } from "../errors.ts";
+import { throwIfInterrupted } from "../interrupt.ts";
 import { quoteIdent } from "../db/ident.ts";
 import { logger } from "../log.ts";
 import type { Progress } from "../progress/progress.ts";
@@ -67,11 +68,6 @@ export interface BackfillSummary {
   seconds: number;
 }
 
-/** Per-day stages report through this: replica waits and warnings pass, their phases would only flicker. */
-function quiet(progress: Progress): Progress {
-  return { ...progress, phaseStart() {}, phaseProgress() {}, phaseEnd() {} };
-}
-
 async function dayRuns(ctx: WarehouseContext, from: string, to: string): Promise<DayRun[]> {
   return ctx.target.db.query<DayRun>(SQL.backfillDayRuns, [from, to]);
 }
@@ -87,6 +83,25 @@ async function unaggregated(ctx: WarehouseContext, done: readonly string[]): Pro
     missing = [...new Set([...missing, ...done.filter((d) => !have.has(d))])];
   }
   return missing.sort();
+}
+
+/**
+ * What the stages of one day report, folded into the backfill's display: the per-day phases
+ * (extract, load, sweep, aggregate) would start and end 130 times, so only the load's count
+ * passes, added to the rows of the days before as one "load" line for the whole backfill (rows/s,
+ * ETA); replica waits and warnings pass as they are.
+ */
+function dayProgress(progress: Progress, rowsBefore: () => number): Progress {
+  return {
+    phaseStart() {},
+    phaseEnd() {},
+    phaseProgress(phase, done) {
+      if (phase === "load") progress.phaseProgress("load", rowsBefore() + done);
+    },
+    replicaWait: (info) => progress.replicaWait(info),
+    replicaWaitEnd: (ms) => progress.replicaWaitEnd(ms),
+    warnings: (byColumn) => progress.warnings(byColumn),
+  };
 }
 
 function addWarnings(into: Warnings, more: Warnings): void {
@@ -119,19 +134,21 @@ export async function runBackfill(ctx: WarehouseContext, options: BackfillOption
     warnings: {},
     seconds: 0,
   };
-  const inner = quiet(progress);
 
   // A previous backfill that died between a day's load and its aggregation left that day done
   // but unaggregated: finish it first (cheap: a few statements per day).
   summary.reaggregated = await unaggregated(ctx, plan.skipped.filter((s) => s.because === "done").map((s) => s.date));
-  for (const date of summary.reaggregated) await aggregateDays(ctx, { dates: { kind: "date", date } }, inner);
+  for (const date of summary.reaggregated) await aggregateDays(ctx, { dates: { kind: "date", date } }, dayProgress(progress, () => 0));
   if (summary.reaggregated.length) log.info(`aggregated ${summary.reaggregated.length} day(s) an earlier backfill had loaded but not aggregated`);
 
   // Progress estimate for the first day: today's fleet; then each day's count for the next.
   const [{ servers }] = await ctx.source.query<{ servers: number | string }>(sourceSql(SQL.factCount, ctx.sourceSchema));
   let estimate = Number(servers);
   progress.phaseStart("backfill", plan.build.length, "days");
+  if (plan.build.length) progress.phaseStart("load", plan.build.length * estimate);
+  const inner = dayProgress(progress, () => summary.loaded);
   for (const [i, date] of plan.build.entries()) {
+    throwIfInterrupted(); // between two days: nothing of the next one is started
     const t0 = performance.now();
     const before = dayEndUtc(date, options.timezone);
     const etl = await loadDay(
@@ -147,13 +164,14 @@ export async function runBackfill(ctx: WarehouseContext, options: BackfillOption
     summary.loaded += etl.loaded;
     addWarnings(summary.warnings, etl.warnings);
     const seconds = (performance.now() - t0) / 1000;
-    progress.phaseProgress("backfill", i + 1, `${date}: ${etl.loaded} servers, ${rate(etl.loaded, seconds)} rows/s`);
+    progress.phaseProgress("backfill", i + 1, `last ${date}: ${etl.loaded} servers`);
     log.info(
       `${date} (state before ${before} UTC) run ${etl.runId}: ${etl.loaded} servers, ${etl.removed} stale removed, ` +
         `${approximations(etl.warnings)}; ${seconds.toFixed(1)} s; ${i + 1}/${plan.build.length} days`,
     );
   }
   summary.seconds = (performance.now() - started) / 1000;
+  if (plan.build.length) progress.phaseEnd("load", `${summary.loaded} servers in ${plan.build.length} days`);
   progress.phaseEnd(
     "backfill",
     `${summary.built.length} days, ${summary.loaded} rows at ${rate(summary.loaded, summary.seconds)} rows/s, ${summary.skipped.length} skipped`,

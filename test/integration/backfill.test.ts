@@ -278,6 +278,32 @@ describe("an interrupted backfill", () => {
   }, 400_000);
 });
 
+describe("an interrupted backfill (SIGINT)", () => {
+  test("stops between batches with exit 130; the rerun finishes the range", async () => {
+    const dw = await freshWarehouse();
+    const from = addDays(E, -9);
+    const args = backfillArgs(source, dw, "--from", from, "--to", E, "--timezone", "UTC", "--batch-size", "100");
+    const proc = Bun.spawn([process.execPath, "run", join(REPO_ROOT, "src/cli.ts"), ...args], { cwd: REPO_ROOT, stdout: "pipe", stderr: "pipe" });
+    const stderr = new Response(proc.stderr).text();
+    await withDb(dw, async (db) => {
+      for (const started = Date.now(); Date.now() - started < 120_000; await Bun.sleep(10)) {
+        const [{ n }] = await db.query<{ n: number }>("SELECT COUNT(*) AS n FROM etl_runs WHERE status = 'success'");
+        if (Number(n) >= 3) return void proc.kill("SIGINT");
+        if (proc.exitCode !== null) throw new Error(`backfill ended before it could be interrupted: ${await stderr}`);
+      }
+    });
+    expect(await proc.exited).toBe(130);
+    expect(await stderr).toContain("interrupted by SIGINT");
+    const stopped = await runs(dw);
+    expect(stopped.filter((r) => r.status === "success").length).toBeLessThan(10);
+    // Nothing is left 'running': a day cut short was closed as 'failed' on the way out.
+    expect(stopped.some((r) => r.status === "running")).toBe(false);
+    const rerun = ok("backfill rerun", await runCli(args, { timeoutMs: 300_000 }));
+    expect(rerun.stdout).toContain(`${10 - stopped.filter((r) => r.status === "success").length} days built`);
+    for (const date of [from, E]) expectDayMatches(await day(dw, date), await day(dwAll, date));
+  }, 300_000);
+});
+
 describe("days already done, and days the nightly etl loaded", () => {
   test("etl's day is left alone, done days are skipped; --force rebuilds both", async () => {
     const dw = await freshWarehouse();
@@ -293,14 +319,22 @@ describe("days already done, and days the nightly etl loaded", () => {
     expect(await day(dw, d2)).toEqual(etlDay);
     expectDayMatches(await day(dw, d1), await day(dwAll, d1));
 
+    // A backfill cut short between a day's load and its aggregation: the rerun aggregates that day.
+    const cpuRows = await aggregates(dw, [d1]);
+    await withDb(dw, (db) => db.execute("DELETE FROM server_by_cpu WHERE report_date = ?", [d1]));
     const before = await runs(dw);
-    const second = ok("backfill again", await backfill(source, dw, "--from", d1, "--to", d2, "--timezone", "UTC"));
+    const second = ok("backfill again", await backfill(source, dw, "--from", d1, "--to", d2, "--timezone", "UTC", "--progress", "log"));
     expect(second.stdout).toContain("no day built");
     expect(second.stdout).toContain("skipped 1 already backfilled, 1 loaded by etl");
     expect(await runs(dw)).toEqual(before);
+    expect(await aggregates(dw, [d1])).toEqual(cpuRows);
+    expect(second.stderr).toContain("backfill: started, 0 days to go");
 
-    const forced = ok("backfill --force", await backfill(source, dw, "--from", d1, "--to", d2, "--timezone", "UTC", "--force"));
+    const forced = ok("backfill --force", await backfill(source, dw, "--from", d1, "--to", d2, "--timezone", "UTC", "--force", "--progress", "log"));
     expect(forced.stdout).toContain("2 days built");
+    // The display: days done of the total, and one load line for all days (rows/s, ETA).
+    expect(forced.stderr).toContain("backfill: started, 2 days to go");
+    expect(forced.stderr).toMatch(/load: done, \d+ servers in 2 days/);
     const rebuilt = await day(dw, d2);
     expectDayMatches(rebuilt, await day(dwAll, d2));
     expect(rebuilt.runIds).not.toEqual(etlDay.runIds);
