@@ -8,6 +8,7 @@ import { dirname, resolve } from "node:path";
 import type { Db, DbCapabilities, ExecResult, Params, Row } from "./db.ts";
 import { EtlError, TransientDbError, UsageError } from "../errors.ts";
 import { logger } from "../log.ts";
+import { debugSql } from "./sql-debug.ts";
 
 const log = logger("sqlite");
 
@@ -75,6 +76,7 @@ export class SqliteDb implements Db {
   }
 
   async query<T = Row>(sql: string, params: Params = []): Promise<T[]> {
+    debugSql(this.label, sql, params);
     try {
       const stmt = this.db.prepare(sql);
       try {
@@ -88,6 +90,7 @@ export class SqliteDb implements Db {
   }
 
   async execute(sql: string, params: Params = []): Promise<ExecResult> {
+    debugSql(this.label, sql, params);
     try {
       const stmt = this.db.prepare(sql);
       try {
@@ -103,6 +106,7 @@ export class SqliteDb implements Db {
 
   /** Rows one at a time from SQLite's cursor: memory stays flat whatever the result size. */
   async *stream<T = Row>(sql: string, params: Params = []): AsyncIterable<T> {
+    debugSql(this.label, sql, params);
     let stmt;
     try {
       stmt = this.db.prepare(sql);

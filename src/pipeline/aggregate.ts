@@ -32,6 +32,8 @@ export interface AggregateSummary {
   /** Rows written per table, summed over the days. */
   rows: Record<string, number>;
   seconds: number;
+  /** Time blocked waiting for replicas (absent in summaries made by hand). */
+  replicaWaitS?: number;
   /** Days with facts not built because their newest etl run did not succeed (left as they were). */
   skipped: SkippedDay[];
 }
@@ -81,7 +83,7 @@ export async function aggregateDays(ctx: WarehouseContext, options: AggregateOpt
   const seconds = (performance.now() - started) / 1000;
   const total = Object.values(rows).reduce((a, b) => a + b, 0);
   progress.phaseEnd("aggregate", `${plan.days.length} days, ${total} rows in ${tables.length} tables in ${seconds.toFixed(1)} s`);
-  return { days: plan.days, missing: plan.missing, skipped: plan.skipped, rows, seconds };
+  return { days: plan.days, missing: plan.missing, skipped: plan.skipped, rows, seconds, replicaWaitS: writer.replicaWaitMs / 1000 };
 }
 
 /**

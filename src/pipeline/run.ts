@@ -150,10 +150,20 @@ export function formatRun(s: RunSummary): string {
   const per = RUN_STEPS.filter((n) => s.seconds[n] !== undefined)
     .map((n) => `${n} ${s.seconds[n]!.toFixed(1)} s`)
     .join(", ");
+  // The night's figures in one line (issue 5): rows, warnings by column, time per step, replica wait.
+  const warnings =
+    Object.entries(s.etl.warnings)
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([c, n]) => `${c}=${n}`)
+      .join(",") || "none";
+  const replicaWaitS = s.etl.replicaWaitS + (s.aggregate.replicaWaitS ?? 0) + (s.expire?.replicaWaitS ?? 0);
   return (
-    `run ${s.reportDate}: ok, ${s.etl.loaded} servers loaded (etl run ${s.etl.runId}), ` +
+    `run ${s.reportDate}: ok, ${s.etl.loaded} servers loaded (etl run ${s.etl.runId}; ${s.etl.extracted} extracted, ` +
+    `${s.etl.removed} stale removed, warnings ${warnings}), ` +
     `${s.aggregate.days.length} day${s.aggregate.days.length === 1 ? "" : "s"} aggregated, ` +
-    (s.expire ? `${s.expire.daysDeleted.length} day${s.expire.daysDeleted.length === 1 ? "" : "s"} expired` : "expire skipped") +
-    `; ${per}; total ${s.seconds.total.toFixed(1)} s`
+    (s.expire
+      ? `${s.expire.daysDeleted.length} day${s.expire.daysDeleted.length === 1 ? "" : "s"} expired (${s.expire.factsRemoved} fact rows)`
+      : "expire skipped") +
+    `; ${per}; replica wait ${replicaWaitS.toFixed(1)} s; total ${s.seconds.total.toFixed(1)} s`
   );
 }
