@@ -120,6 +120,10 @@ export class Session {
     try {
       if (this.tty) {
         this.tty.start();
+        // Whatever ends the process (a crash included), the cursor comes back.
+        process.once("exit", () => {
+          if (this.tty?.isLive) this.tty.emergencyRestore();
+        });
         // Log lines on the view's stream go above it; on the other stream they cannot collide.
         if (this.ttyFd === 2) setLogSink((line) => this.aboveOrPlain(line, false));
         this.captureStreams();

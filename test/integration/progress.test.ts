@@ -263,3 +263,91 @@ describe("drawing is cosmetic", () => {
     expect({ status: row!.status, n: Number(row!.n) }).toEqual({ status: "success", n: FLEET });
   }, 150_000);
 });
+
+describe("signals (no terminal)", () => {
+  /** The CLI from source, as runCli starts it, but left running so the test can signal it. */
+  function spawnEtl(extra: string[]) {
+    const proc = Bun.spawn([process.execPath, "run", join(REPO_ROOT, "src/cli.ts"), ...args("etl", extra)], {
+      cwd: REPO_ROOT,
+      env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: join(dir, "home") },
+      stdin: "ignore",
+      stdout: "pipe",
+      stderr: "pipe",
+    });
+    const stderr = new Response(proc.stderr).text();
+    const stdout = new Response(proc.stdout).text();
+    return { proc, stderr, stdout };
+  }
+
+  /** A transaction holding today's fact rows, so the etl's first REPLACE waits on it; and the etl's run id. */
+  async function blockedEtl(extra: string[] = []) {
+    ok("etl", await runCli(args("etl"))); // today's rows exist
+    const blocker = await connect(servers().primary, dw);
+    await blocker.execute("BEGIN");
+    await blocker.query("SELECT id FROM server_facts WHERE report_date = (SELECT MAX(report_date) FROM server_facts) FOR UPDATE");
+    const run = spawnEtl(["--batch-size", "100", ...extra]);
+    // Until the etl's REPLACE waits for the rows the blocker holds.
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const [w] = await withDb("", (db) => db.query<{ n: number }>(
+        "SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST WHERE DB = ? AND INFO LIKE 'REPLACE INTO `server_facts`%'", [dw]));
+      if (Number(w!.n) > 0) break;
+      if (Date.now() > deadline || run.proc.exitCode !== null) throw new Error(`the etl never blocked: ${await run.stderr}`);
+      await Bun.sleep(50);
+    }
+    return { blocker, ...run };
+  }
+
+  test("SIGINT while a batch is in flight: that batch is finished first, then exit 130 with the run marked 'failed'", async () => {
+    const { blocker, proc, stderr, stdout } = await blockedEtl();
+    try {
+      proc.kill("SIGINT");
+      await Bun.sleep(1_000);
+      expect(proc.exitCode).toBeNull(); // still finishing its batch
+      await blocker.execute("ROLLBACK");
+      expect(await proc.exited).toBe(130);
+    } finally {
+      await blocker.close();
+    }
+    const err = lines(await stderr);
+    expect(err[0]).toBe("[warn] [progress] SIGINT: stopping after the current batch (Ctrl-C again to quit at once)");
+    expect(err.at(-1)).toStartWith("serverdb-etl: error: interrupted by SIGINT: stopped between two batches");
+    expect(lines(await stdout).at(-1)).toMatch(/^etl \S+: interrupted \(exit 130\) after /);
+    const [last] = await withDb(dw, (db) => db.query<{ status: string; error: string; loaded: number }>(
+      "SELECT status, error, rows_loaded AS loaded FROM etl_runs ORDER BY id DESC LIMIT 1"));
+    expect(last!.status).toBe("failed");
+    expect(last!.error).toStartWith("interrupted by SIGINT");
+    const [lock] = await withDb("", (db) => db.query<{ holder: number | null }>("SELECT IS_USED_LOCK(?) AS holder", [runLockName(dw)]));
+    expect(lock!.holder).toBeNull();
+  }, 90_000);
+
+  test("a second SIGTERM while the first waits: exit 130 at once; the server frees the lock, the run stays 'running'", async () => {
+    const { blocker, proc, stderr } = await blockedEtl();
+    let seconds: number;
+    try {
+      proc.kill("SIGTERM");
+      await Bun.sleep(500);
+      expect(proc.exitCode).toBeNull();
+      const started = performance.now();
+      proc.kill("SIGTERM");
+      expect(await proc.exited).toBe(130);
+      seconds = (performance.now() - started) / 1000;
+    } finally {
+      await blocker.execute("ROLLBACK").catch(() => {});
+      await blocker.close();
+    }
+    expect(seconds).toBeLessThan(3);
+    expect(await stderr).toContain("serverdb-etl: SIGTERM: stopped at once; a run in progress stays 'running' in etl_runs");
+    const [last] = await withDb(dw, (db) => db.query<{ status: string }>("SELECT status FROM etl_runs ORDER BY id DESC LIMIT 1"));
+    expect(last!.status).toBe("running");
+    const deadline = Date.now() + 15_000;
+    for (;;) {
+      const [lock] = await withDb("", (db) => db.query<{ holder: number | null }>("SELECT IS_USED_LOCK(?) AS holder", [runLockName(dw)]));
+      if (lock!.holder === null) break;
+      if (Date.now() > deadline) throw new Error("the lock was not released after the process exited");
+      await Bun.sleep(50);
+    }
+    // The next run replaces the day.
+    ok("etl after", await runCli(args("etl")));
+  }, 90_000);
+});
