@@ -6,9 +6,10 @@
 --
 -- Part 1, servers with history: each server's latest history row before the instant, latest
 -- by (history_date, history_id) so two saves within one microsecond keep their insertion
--- order. ROW_NUMBER() runs over three narrow columns only (the history_date index supplies
--- the range); the chosen rows are then read by primary key. A latest row of type '-' means
--- the server had been deleted by then: it is left out.
+-- order. ROW_NUMBER() runs over three narrow columns only (id, history_date, history_id: a
+-- scan of the history, or of its history_date index for early days where that is cheaper);
+-- the chosen rows are then read by primary key. A latest row of type '-' means the server had
+-- been deleted by then: it is left out.
 --
 -- Part 2, servers without any history row before the instant but created by then (bulk
 -- creates, rows that predate tracking): their current state, as fact_select.sql reads it.

@@ -57,6 +57,12 @@ export default defineCommand({
       valueHint: "TZ",
     },
     ...retentionArgs,
+    "keep-daily": {
+      ...retentionArgs["keep-daily"],
+      description:
+        "Build every day of the last N days, counted back from --to (or from the newest day already in the warehouse when later), " +
+        "and one day per ISO week before that, as expire would keep them (default 90; config [expire] keep_daily)",
+    },
     force: {
       type: "boolean",
       description: "Also rebuild days already backfilled, and overwrite days the nightly etl loaded",
