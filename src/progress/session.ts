@@ -150,7 +150,8 @@ export class Session {
       const patched = (chunk: unknown, ...rest: unknown[]): boolean => {
         if (!this.tty?.isLive) return (original as (...a: unknown[]) => boolean).call(stream, chunk, ...rest);
         const text = typeof chunk === "string" ? chunk : Buffer.from(chunk as Uint8Array).toString("utf8");
-        this.aboveOrPlain(text.replace(/\n$/, ""), isStdout);
+        // Someone else's output (a table, SQL): above the view, but its lines as they are.
+        this.aboveOrPlain(text.replace(/\n$/, ""), isStdout, false);
         const cb = rest.find((r): r is () => void => typeof r === "function");
         cb?.();
         return true;
@@ -162,17 +163,17 @@ export class Session {
     }
   }
 
-  private aboveOrPlain(line: string, stdout: boolean): void {
+  private aboveOrPlain(line: string, stdout: boolean, ours = true): void {
     try {
       if (this.tty?.isLive) {
         // The view is on stderr: stdout lines are the "other" stream; on stdout it is the reverse.
-        this.tty.above(line, stdout ? this.ttyFd === 2 : this.ttyFd === 1);
+        this.tty.above(line, stdout ? this.ttyFd === 2 : this.ttyFd === 1, ours);
         return;
       }
     } catch (err) {
       this.rendererFailed(err);
     }
-    if (stdout) process.stdout.write((logFormat() === "json" ? line : forTerminal(line, process.stdout)) + "\n");
+    if (stdout) process.stdout.write((logFormat() === "json" || !ours ? line : forTerminal(line, process.stdout)) + "\n");
     else process.stderr.write(line + "\n");
   }
 

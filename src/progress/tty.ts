@@ -109,15 +109,22 @@ export class TtyRenderer implements Progress {
     this.redraw();
   }
 
-  /** A permanent line (a log line on this stream, or a stdout line) printed above the live area. */
-  above(text: string, other = false): void {
+  /**
+   * A permanent line (a log line on this stream, or a stdout line) printed above the live area.
+   * Our own lines are wrapped at spaces to the width; data passed through as it is
+   * (`wrapLines` false: a table or SQL keeps its lines, the terminal folds them).
+   */
+  above(text: string, other = false, wrapLines = true): void {
     if (other && !this.term.otherIsSameTerminal) {
       // A pipe or a file: the line as it is, unwrapped.
       this.writeOther(text.replace(/\n*$/, "\n"));
       return;
     }
     const cols = this.cols();
-    const lines = text.replace(/\n+$/, "").split("\n").flatMap((l) => wrap(l, cols - 1));
+    const lines = text
+      .replace(/\n+$/, "")
+      .split("\n")
+      .flatMap((l) => (wrapLines ? wrap(l, cols - 1) : [l]));
     const body = lines.map((l) => l + "\n").join("");
     if (!this.live) {
       if (other) this.writeOther(body);

@@ -85,6 +85,22 @@ describe("the live view", () => {
     expect(s.vt.wrapped).toBe(0);
   });
 
+  test("someone else's output (a table, SQL) passes above the live area with its lines as they are", () => {
+    const s = setup(40);
+    loadHalfway(s);
+    const sql = "ALTER TABLE `server_facts` ADD COLUMN `memory` bigint NOT NULL DEFAULT -1;";
+    s.tty.above(sql, false, false);
+    for (let i = 0; i < 3; i++) {
+      s.clock.now += 100;
+      s.tty.tick();
+    }
+    const screen = s.vt.screen();
+    // The terminal folded the long line itself (one soft wrap), and redraws did not eat into it.
+    expect(s.vt.wrapped).toBe(1);
+    expect(screen.slice(0, 2).join("")).toBe(sql);
+    expect(screen.slice(2).map((l) => l.trim().split(/\s+/)[0])).toEqual(["extract", "load"]);
+  });
+
   test("while blocked on a replica: which one and why, ticking; afterwards the time waited in all", () => {
     const s = setup(60);
     s.progress.phaseStart("load", 100);
