@@ -32,7 +32,7 @@ export async function lockWarehouse(ep: Endpoint, caps: DbCapabilities, database
       return acquireLockFile(ep.path);
     case "advisory": {
       // Its own connection, so a reconnect of the writer never drops the lock.
-      const db = await openDb(ep, { purpose: "target" });
+      const db = await openDb(ep, { purpose: "write" });
       try {
         const lock = await acquireRunLock(db, database);
         return {

@@ -8,11 +8,12 @@ import { SqliteDb } from "./sqlite.ts";
 
 export interface OpenDbOptions extends MysqlConnectOptions {
   /**
-   * What the endpoint is opened for, which matters for a SQLite file only: a "target" (the
-   * warehouse) is created when missing; a "source" and an "inspect" (the default: doctor,
-   * init --check, a dry run) must exist, and a "source" is opened read-only.
+   * What the endpoint is opened for, which matters for a SQLite file only. A "target" is the
+   * warehouse `init` creates when missing; "write" (etl, aggregate, expire, run: they need the
+   * tables init makes) and "inspect" (the default: init --check, reads) must exist; a "source"
+   * must exist and is opened read-only.
    */
-  purpose?: "target" | "source" | "inspect";
+  purpose?: "target" | "write" | "source" | "inspect";
 }
 
 export async function openDb(ep: Endpoint, opts: OpenDbOptions = {}): Promise<Db> {

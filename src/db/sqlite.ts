@@ -163,12 +163,12 @@ function checkPath(path: string, label: string, options: SqliteOpenOptions): voi
     if (!writable(dir)) throw new UsageError(`${label}: directory ${dir} is not writable, and SQLite's WAL needs to create files beside the database; fix its permissions or move the file`);
     return;
   }
-  if (!options.create) {
-    throw new UsageError(`${label} does not exist; check the path (for a warehouse, serverdb-etl init --target ${label} creates it)`);
-  }
   const parent = nearestExisting(dir);
   if (!statSync(parent).isDirectory()) throw new UsageError(`${label}: ${parent} is a file, not a directory; choose another path`);
   if (parent !== dir) throw new UsageError(`${label}: directory ${dir} does not exist; create it or choose another path`);
+  if (!options.create) {
+    throw new UsageError(`${label} does not exist; check the path (for a warehouse, serverdb-etl init --target ${label} creates it)`);
+  }
   if (!writable(dir)) throw new UsageError(`${label}: cannot create the file, directory ${dir} is not writable; fix its permissions or choose another path`);
 }
 

@@ -29,8 +29,6 @@ export interface OpenOptions {
   source: boolean;
   /** Take the run lock on the target (every command that writes). */
   lock: boolean;
-  /** Open the target only if it exists (a read-only command such as a dry run); default: create a missing SQLite file. */
-  mustExist?: boolean;
   /** Connect to the replicas to wait for them (every command that writes). */
   replicas: boolean;
   replicaWait: ReplicaWaitOptions;
@@ -48,7 +46,9 @@ export async function openWarehouse(conns: Connections, options: OpenOptions): P
   try {
     const targetEp = requireEndpoint(conns, "target");
     const sourceEp = options.source ? requireEndpoint(conns, "source") : undefined;
-    const purpose = options.mustExist ? "inspect" : "target";
+    // The target must exist (a SQLite file is created by init only): a typo in a path must not
+    // leave an empty file behind and then fail on the missing tables.
+    const purpose = "write";
     const target: TargetHandle = {
       db: await openDb(targetEp, { purpose }),
       reconnect: async () => {

@@ -48,14 +48,23 @@ describe("bad SQLite paths: one line, exit 2, for every command that takes --tar
     writeFileSync(garbage, "this is not a database; ".repeat(8));
   });
 
-  // [what, target path, the line's distinctive part]
-  const cases: Array<[string, () => string, string]> = [
+  // Only init creates a missing file; every other command needs the tables init makes.
+  const missingFile = (path: string) => `sqlite:${path} does not exist; check the path (for a warehouse, serverdb-etl init --target sqlite:${path} creates it)`;
+  // [what, target path, the line's distinctive part for init, and for the other commands]
+  const cases: Array<[string, () => string, string, string?]> = [
     ["a directory", () => aDirectory, "is a directory; give the path of a SQLite file"],
     ["a path whose parent is a regular file", () => join(aFile, "dw.sqlite"), `${aFile} is a file, not a directory`],
     ["a file in a directory that does not exist", () => join(dir, "missing", "dw.sqlite"), `directory ${join(dir, "missing")} does not exist`],
     ["a file that is not SQLite", () => garbage, "is not a SQLite database"],
     // Refused even to root (the test bed runs as root, where chmod does not stop anyone).
-    ["a place no one can create a file", () => "/proc/serverdb-etl-test.sqlite", "unable to open database file; check that the file and its directory exist and are writable"],
+    [
+      "a place no one can create a file",
+      () => "/proc/serverdb-etl-test.sqlite",
+      "unable to open database file; check that the file and its directory exist and are writable",
+      missingFile("/proc/serverdb-etl-test.sqlite"),
+    ],
+    // A typo in the path of an existing warehouse: no empty file is left behind.
+    ["a warehouse file that does not exist (etl, aggregate, expire, run)", () => join(dir, "typo.sqlite"), "", missingFile(join(dir, "typo.sqlite"))],
   ];
   const commands: Array<[string, () => string[]]> = [
     ["init", () => ["init"]],
@@ -65,9 +74,11 @@ describe("bad SQLite paths: one line, exit 2, for every command that takes --tar
     ["run", () => ["run", "--source", sourceDsn, "--report-date", D]],
   ];
 
-  for (const [what, path, message] of cases) {
+  for (const [what, path, forInit, forOthers] of cases) {
     test(`${what}`, async () => {
       for (const [name, args] of commands) {
+        const message = name === "init" ? forInit : (forOthers ?? forInit);
+        if (!message) continue; // init creates a file where it can: that is its job
         const target = `sqlite:${path()}`;
         const r = await runCli([...args(), "--target", target]);
         expect({ name, exit: r.exitCode, stdout: r.stdout }).toEqual({ name, exit: 2, stdout: "" });
@@ -78,6 +89,7 @@ describe("bad SQLite paths: one line, exit 2, for every command that takes --tar
       }
       // Nothing was created where it could have been.
       expect(existsSync(join(dir, "missing"))).toBe(false);
+      expect(existsSync(join(dir, "typo.sqlite"))).toBe(false);
       expect(await Bun.file(garbage).text()).toBe("this is not a database; ".repeat(8));
     }, 60_000);
   }
