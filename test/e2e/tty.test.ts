@@ -96,7 +96,7 @@ const etlArgs = (extra: string[] = []) => {
 
 beforeAll(async () => {
   if (!existsSync(BIN)) throw new Error(`${BIN} is missing: run \`bun run build.ts\` (npm test does) before this suite`);
-  if (Bun.spawnSync(["sh", "-c", "command -v tmux"]).exitCode !== 0) throw new Error("tmux is missing: run scripts/ensure-tools.sh (as root)");
+  if (Bun.spawnSync(["sh", "-c", "command -v tmux"]).exitCode !== 0) throw new Error("tmux is missing: run scripts/ensure-test-tools.sh (as root)");
   const { primary } = servers();
   source = await freshDatabase("tty_src");
   const g = await runCli(["generate", "--source", dsn(primary, source), "--servers", String(FLEET), "--seed", "3"], { timeoutMs: 240_000 });

@@ -41,7 +41,7 @@ export function findMariadb(): MariadbBinaries {
   const installDb = findExecutable(["mariadb-install-db", "mysql_install_db"]);
   if (!mariadbd || !installDb) {
     throw new Error(
-      "test bed: mariadbd or mariadb-install-db not found (looked in PATH and /usr/sbin); run `bash scripts/ensure-mariadb.sh` first",
+      "test bed: mariadbd or mariadb-install-db not found (looked in PATH and /usr/sbin); run `bash scripts/ensure-test-tools.sh` first",
     );
   }
   return { mariadbd, installDb };

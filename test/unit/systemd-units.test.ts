@@ -68,7 +68,7 @@ function verify(dir: string, edit: (service: string) => string = (s) => s): { ex
       stderr: "pipe",
     });
   } catch (err) {
-    throw new Error(`systemd-analyze cannot be run (${(err as Error).message}): run scripts/ensure-systemd-analyze.sh (.ci/run does)`);
+    throw new Error(`systemd-analyze cannot be run (${(err as Error).message}): run scripts/ensure-test-tools.sh (.ci/run does)`);
   }
   return { exitCode: proc.exitCode ?? -1, output: proc.stdout.toString() + proc.stderr.toString() };
 }
