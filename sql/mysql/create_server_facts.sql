@@ -5,9 +5,11 @@
 -- Text defaults are those sentinels: they document what "unknown" looks like.
 --
 -- utf8mb4_bin on purpose: FACTS.md defines "distinct" and "sorted" by exact value and
--- code point, and the SQLite warehouse compares binary, so GROUP BY must form the same
--- groups on both engines ('Web', 'web' and 'web ' are three values here, one in the
--- source's utf8mb4_general_ci).
+-- code point, so 'Web' and 'web' are two values here (one in the source's
+-- utf8mb4_general_ci). utf8mb4_bin is PAD SPACE: 'web' and 'web ' compare equal and form
+-- one GROUP BY group; the SQLite warehouse uses COLLATE RTRIM for the same groups. The
+-- stored text keeps its trailing blanks, and role_names/puppet_services are built exactly
+-- by the transform, so only warehouse-side grouping merges them.
 --
 -- `serverdb-etl init` runs this only when the table is missing; it never alters it.
 -- It compares the live table with this file and prints ALTERs for differences.

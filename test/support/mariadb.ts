@@ -142,6 +142,8 @@ export function startServer(bin: MariadbBinaries, spec: ServerSpec): RunningServ
     `--pid-file=${spec.pidFile}`,
     `--log-error=${spec.errorLog}`,
     `--server-id=${spec.serverId}`,
+    // Its own temp dir: a test (or anything) clearing /tmp must not pull a temp table from under it.
+    `--tmpdir=${dirname(spec.dataDir)}`,
     "--skip-name-resolve",
     // --no-defaults drops the charset to latin1; Django's databases use utf8mb4.
     "--character-set-server=utf8mb4",
