@@ -3,15 +3,18 @@
 // test computes on its own from the history rows (test/support/asof-oracle.ts), the last day
 // with a live `etl` of the same source, an interrupted (SIGKILL) backfill with an uninterrupted
 // one; ties in history_date, a non-UTC time zone across a DST change, and the skip/force rules
-// for days already done or loaded by `etl`.
+// for days already done or loaded by `etl`, and the same history on SQLite (source and warehouse).
 import { beforeAll, describe, expect, test } from "bun:test";
+import { Database } from "bun:sqlite";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { MysqlDb } from "../../src/db/mysql.ts";
 import { quoteIdent } from "../../src/db/ident.ts";
 import { AGGREGATE_TABLE_NAMES } from "../../src/pipeline/aggregate-tables.ts";
 import { addDays } from "../../src/pipeline/report-date.ts";
 import { REPO_ROOT, connect, dsn, freshDatabase, runCli, servers, type CliResult } from "../support/servers.ts";
-import { FACT_COMPARED, firstDifference, readWarehouseDay, type TextRow, type WarehouseDay } from "../support/expected-facts.ts";
+import { FACT_COMPARED, ROLE_COMPARED, firstDifference, normalizeRows, readWarehouseDay, type TextRow, type WarehouseDay } from "../support/expected-facts.ts";
 import { aggregateLine, expectedAggregates } from "../support/expected-aggregates.ts";
 import { expectedAsOf } from "../support/asof-oracle.ts";
 
@@ -397,6 +400,36 @@ describe("ties, out-of-order history and a time zone with DST", () => {
       expect(memory(z!)).toBe("555.000");
     }
   }, 120_000);
+});
+
+describe("the same history on SQLite", () => {
+  test("a SQLite ServerDB backfilled into a SQLite warehouse gives the MariaDB backfill's days", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "backfill-sqlite-"));
+    try {
+      const src = `sqlite:${join(dir, "serverdb.sqlite")}`;
+      const dw = `sqlite:${join(dir, "dw.sqlite")}`;
+      ok("generate", await runCli(["generate", "--source", src, "--servers", String(FLEET), "--seed", String(SEED), "--history-days", "120", "--end-date", E], { timeoutMs: 120_000 }));
+      ok("init", await runCli(["init", "--target", dw]));
+      const days = [FIRST, tie.date, E];
+      for (const date of days) ok("backfill", await runCli(["backfill", "--source", src, "--target", dw, "--from", date, "--to", date, "--timezone", "UTC"]));
+      const lite = new Database(join(dir, "dw.sqlite"), { readonly: true });
+      try {
+        for (const date of days) {
+          const maria = await day(dwAll, date);
+          const facts = lite.query("SELECT * FROM server_facts WHERE report_date = ?").all(date) as Record<string, unknown>[];
+          const roles = lite.query("SELECT * FROM server_fact_roles WHERE report_date = ?").all(date) as Record<string, unknown>[];
+          // SQLite keeps memory as REAL: compare it as the decimal(8,3) text MariaDB returns.
+          const asText = (r: Record<string, unknown>) => ({ ...r, memory: r.memory === undefined ? undefined : Number(r.memory).toFixed(3) });
+          expect(firstDifference(`server_facts ${date}`, normalizeRows(facts.map(asText), FACT_COMPARED), maria.facts)).toBeUndefined();
+          expect(firstDifference(`server_fact_roles ${date}`, normalizeRows(roles, ROLE_COMPARED), maria.roles)).toBeUndefined();
+        }
+      } finally {
+        lite.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 180_000);
 });
 
 describe("usage errors", () => {
