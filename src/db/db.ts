@@ -32,6 +32,11 @@ export interface DbCapabilities {
   maxStatementBytes: number;
   /** Most `?` placeholders in one statement. */
   maxPlaceholders: number;
+  /**
+   * Rows can be bulk-loaded with Db.loadRows (MySQL/MariaDB: LOAD DATA LOCAL INFILE, only when
+   * the server's @@local_infile is ON; MySQL 8 defaults it OFF). Otherwise writers use REPLACE.
+   */
+  bulkLoad: boolean;
 }
 
 export interface Db {
@@ -43,6 +48,12 @@ export interface Db {
   query<T = Row>(sql: string, params?: Params): Promise<T[]>;
   /** Run a statement that returns no rows. */
   execute(sql: string, params?: Params): Promise<ExecResult>;
+  /**
+   * Replace rows of `table` from `data`, tab-separated rows as db/load-data.ts encodes them
+   * (`rows` of them); only where caps.bulkLoad. Throws when the server reports any warning:
+   * a value that did not arrive exactly as sent.
+   */
+  loadRows?(table: string, columns: readonly string[], data: Buffer, rows: number): Promise<void>;
   /** Stream a large result row by row; a slow consumer pauses the server. */
   stream<T = Row>(sql: string, params?: Params): AsyncIterable<T>;
   close(): Promise<void>;

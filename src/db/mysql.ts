@@ -5,12 +5,15 @@ import type { Db, DbCapabilities, ExecResult, Params, Row } from "./db.ts";
 import type { MysqlEndpoint } from "../dsn.ts";
 import { describeEndpoint } from "../dsn.ts";
 import { readFileSync } from "node:fs";
+import { Readable } from "node:stream";
 import { translateMysqlError } from "./mysql-errors.ts";
 import { debugSql } from "./sql-debug.ts";
+import { loadDataSql } from "./load-data.ts";
 
 /** The part of mysql2's callback Connection we use, typed narrowly. */
 interface RawConnection {
   query(sql: string, values: Params | undefined, cb: (err: MysqlDriverError | null, result: any) => void): void;
+  query(options: { sql: string; infileStreamFactory: (path: string) => Readable }, cb: (err: MysqlDriverError | null, result: any) => void): void;
   query(sql: string, values?: Params): { stream(opts: { objectMode: true; highWaterMark?: number }): AsyncIterable<any> & { destroy(): void } };
   end(cb: (err?: unknown) => void): void;
   destroy(): void;
@@ -42,6 +45,7 @@ export class MysqlDb implements Db {
     snapshotTransactions: true,
     maxStatementBytes: 4 * 2 ** 20,
     maxPlaceholders: 65_535,
+    bulkLoad: false,
   };
   /** Server version string, e.g. "10.11.19-MariaDB-log". */
   version = "";
@@ -77,11 +81,13 @@ export class MysqlDb implements Db {
     // A fatal error on an idle connection must not crash the process; the next query reports it.
     conn.on("error", () => {});
     try {
-      const [row] = await db.query<{ v: string; packet: number | string }>(
-        "SELECT VERSION() AS v, @@max_allowed_packet AS packet",
+      const [row] = await db.query<{ v: string; packet: number | string; local_infile: number | string }>(
+        "SELECT VERSION() AS v, @@max_allowed_packet AS packet, @@local_infile AS local_infile",
       );
       db.version = row.v;
       db.caps.maxStatementBytes = Number(row.packet);
+      // mysql2 offers LOCAL INFILE by default (CLIENT_LOCAL_FILES); the server must allow it too.
+      db.caps.bulkLoad = Number(row.local_infile) === 1;
     } catch (err) {
       conn.destroy();
       throw translateMysqlError(err, label);
@@ -124,6 +130,32 @@ export class MysqlDb implements Db {
     });
   }
 
+  async loadRows(table: string, columns: readonly string[], data: Buffer, rows: number): Promise<void> {
+    const sql = loadDataSql(table, columns);
+    // The shape, short enough not to be cut: the column list as a count, and no values.
+    debugSql(this.label, `${sql.replace(/\([^()]*\)$/, `(${columns.length} columns)`)} [${rows} rows, ${data.length} bytes]`);
+    // The server reads the "file" as packets, each chunk one, and refuses one over its
+    // max_allowed_packet: half of it, at most 1 MiB. A retried batch runs a new query, and so
+    // gets a new stream over the same bytes.
+    const chunk = Math.max(256, Math.min(LOAD_CHUNK_BYTES, Math.floor(this.caps.maxStatementBytes / 2)));
+    const chunks: Buffer[] = [];
+    for (let at = 0; at < data.length; at += chunk) chunks.push(data.subarray(at, at + chunk));
+    const result = await new Promise<any>((resolve, reject) => {
+      this.conn.query({ sql, infileStreamFactory: () => Readable.from(chunks) }, (err, res) =>
+        err ? reject(translateMysqlError(err, this.label)) : resolve(res),
+      );
+    });
+    // A value the server had to change (cut, or a number read from text) is only a warning
+    // outside strict mode, and on MySQL always with LOCAL (it implies IGNORE); under strict mode
+    // REPLACE would fail on it, so the load fails too rather than commit what was not sent.
+    const warnings = Number(result?.warningStatus ?? 0);
+    if (warnings > 0) {
+      const shown = await this.query<{ Level: string; Code: number; Message: string }>("SHOW WARNINGS LIMIT 3").catch(() => []);
+      const detail = shown.map((w) => `${w.Level} ${w.Code}: ${w.Message}`).join("; ");
+      throw new Error(`LOAD DATA into ${table} on ${this.label}: ${warnings} warning(s), the rows did not arrive as sent: ${detail}`);
+    }
+  }
+
   async *stream<T = Row>(sql: string, params?: Params): AsyncIterable<T> {
     debugSql(this.label, sql, params);
     const rows = this.conn.query(sql, params).stream({ objectMode: true, highWaterMark: 1000 });
@@ -145,6 +177,9 @@ export class MysqlDb implements Db {
     });
   }
 }
+
+/** Most bytes per LOAD DATA packet. */
+const LOAD_CHUNK_BYTES = 1 << 20;
 
 function sslOptions(ep: MysqlEndpoint): object | undefined {
   switch (ep.sslMode) {

@@ -31,6 +31,7 @@ const SQLITE_CAPS: DbCapabilities = {
   // SQLITE_MAX_SQL_LENGTH's default; load.ts caps its statements far below this anyway.
   maxStatementBytes: 1_000_000_000,
   maxPlaceholders: 32_766,
+  bulkLoad: false,
 };
 
 export class SqliteDb implements Db {

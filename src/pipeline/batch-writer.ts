@@ -1,7 +1,7 @@
 // Writes batches to the warehouse: one transaction per batch, retried on transient errors
-// (reconnecting after a lost connection; REPLACE and range DELETEs make a retry safe), and
-// followed by a replica wait that is pipelined: batch n+1 is written while batch n
-// replicates, so replicas are never more than two batches behind.
+// (reconnecting after a lost connection; REPLACE, LOAD DATA … REPLACE and range DELETEs make a
+// retry safe), and followed by a replica wait that is pipelined: batch n+1 is written while
+// batch n replicates, so replicas are never more than two batches behind.
 // A stop request (SIGINT/SIGTERM, interrupt.ts) is honoured here, between batches: every loop
 // that writes goes through write(), so none has to check for it itself.
 import type { Db } from "../db/db.ts";
@@ -10,7 +10,7 @@ import { positionAfterWrite, type ReplicaSet } from "../db/replication.ts";
 import type { Progress } from "../progress/progress.ts";
 import { logger } from "../log.ts";
 import { throwIfInterrupted, unlessInterrupted } from "../interrupt.ts";
-import type { Statement } from "./statements.ts";
+import { isLoad, type WriteStatement } from "./statements.ts";
 
 const log = logger("load");
 
@@ -50,7 +50,7 @@ export class BatchWriter {
   ) {}
 
   /** Commit `statements` as one transaction, then queue the replica wait for it. Returns the rows affected. */
-  async write(statements: readonly Statement[]): Promise<number> {
+  async write(statements: readonly WriteStatement[]): Promise<number> {
     if (statements.length === 0) return 0;
     throwIfInterrupted();
     const { position, affected } = await this.commitWithRetry(statements);
@@ -96,7 +96,7 @@ export class BatchWriter {
     }
   }
 
-  private async commitWithRetry(statements: readonly Statement[]) {
+  private async commitWithRetry(statements: readonly WriteStatement[]) {
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.commit(statements);
@@ -111,12 +111,16 @@ export class BatchWriter {
     }
   }
 
-  private async commit(statements: readonly Statement[]) {
+  private async commit(statements: readonly WriteStatement[]) {
     const db = this.target.db;
     await db.execute("BEGIN");
     try {
       let affected = 0;
-      for (const s of statements) affected += (await db.execute(s.sql, s.params)).affectedRows;
+      for (const s of statements) {
+        if (!isLoad(s)) affected += (await db.execute(s.sql, s.params)).affectedRows;
+        else if (db.loadRows) await db.loadRows(s.table, s.columns, s.data, s.rows); // affected rows: see LoadStatement
+        else throw new Error(`${db.label} cannot bulk-load (caps.bulkLoad is off): a LOAD statement was built for it`);
+      }
       const result = await db.execute("COMMIT");
       return { affected, position: this.replicas?.size ? await positionAfterWrite(db, result) : {} };
     } catch (err) {

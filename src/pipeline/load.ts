@@ -1,4 +1,5 @@
-// Load: transformed servers → batches of REPLACE into server_facts and server_fact_roles.
+// Load: transformed servers → batches of REPLACE (or, where the engine can, LOAD DATA … REPLACE)
+// into server_facts and server_fact_roles.
 // A batch is capped by rows (--batch-size) and by bytes (well under max_allowed_packet);
 // memory is bounded by one batch plus the writer's in-flight one.
 import type { DbCapabilities } from "../db/db.ts";
@@ -6,7 +7,7 @@ import { FACT_COLUMNS, ROLE_COLUMNS } from "../warehouse/columns.ts";
 import type { TransformedServer, Warnings } from "../transform/types.ts";
 import type { Progress } from "../progress/progress.ts";
 import type { BatchWriter } from "./batch-writer.ts";
-import { replaceStatements, rowBytes, type SplitLimits } from "./statements.ts";
+import { rowBytes, rowStatements, type SplitLimits } from "./statements.ts";
 
 export interface LoadOptions {
   /** The day the rows describe. */
@@ -29,11 +30,12 @@ const GC_EVERY_BATCHES = 2;
 const FACT_NAMES = FACT_COLUMNS.map((c) => c.name);
 const ROLE_NAMES = ROLE_COLUMNS.map((c) => c.name);
 
-/** Statement limits for an engine: its placeholder cap, and a quarter of its packet size up to 4 MiB. */
+/** Statement limits for an engine: its placeholder cap, a quarter of its packet size up to 4 MiB, bulk loads. */
 export function splitLimits(caps: DbCapabilities): SplitLimits {
   return {
     maxPlaceholders: caps.maxPlaceholders,
     maxBytes: Math.min(4 * 2 ** 20, Math.floor(caps.maxStatementBytes / 4)),
+    bulkLoad: caps.bulkLoad,
   };
 }
 
@@ -59,8 +61,8 @@ export async function loadServers(
   const flush = async () => {
     if (facts.length === 0) return;
     const statements = [
-      ...replaceStatements("server_facts", FACT_NAMES, facts, limits),
-      ...replaceStatements("server_fact_roles", ROLE_NAMES, roles, limits),
+      ...rowStatements("server_facts", FACT_NAMES, facts, limits),
+      ...rowStatements("server_fact_roles", ROLE_NAMES, roles, limits),
     ];
     const n = facts.length;
     const warnings = batchWarnings;

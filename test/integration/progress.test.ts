@@ -279,18 +279,18 @@ describe("signals (no terminal)", () => {
     return { proc, stderr, stdout };
   }
 
-  /** A transaction holding today's fact rows, so the etl's first REPLACE waits on it; and the etl's run id. */
+  /** A transaction holding today's fact rows, so the etl's first REPLACE (or LOAD DATA … REPLACE) waits on it; and the etl's run id. */
   async function blockedEtl(extra: string[] = []) {
     ok("etl", await runCli(args("etl"))); // today's rows exist
     const blocker = await connect(servers().primary, dw);
     await blocker.execute("BEGIN");
     await blocker.query("SELECT id FROM server_facts WHERE report_date = (SELECT MAX(report_date) FROM server_facts) FOR UPDATE");
     const run = spawnEtl(["--batch-size", "100", ...extra]);
-    // Until the etl's REPLACE waits for the rows the blocker holds.
+    // Until the etl's REPLACE (or LOAD DATA … REPLACE) waits for the rows the blocker holds.
     const deadline = Date.now() + 30_000;
     for (;;) {
       const [w] = await withDb("", (db) => db.query<{ n: number }>(
-        "SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST WHERE DB = ? AND INFO LIKE 'REPLACE INTO `server_facts`%'", [dw]));
+        "SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST WHERE DB = ? AND (INFO LIKE 'REPLACE INTO `server_facts`%' OR INFO LIKE 'LOAD DATA % INTO TABLE `server_facts`%')", [dw]));
       if (Number(w!.n) > 0) break;
       if (Date.now() > deadline || run.proc.exitCode !== null) throw new Error(`the etl never blocked: ${await run.stderr}`);
       await Bun.sleep(50);
