@@ -133,7 +133,7 @@ export const dateArgs = {
 export const writeArgs = {
   "batch-size": {
     type: "string",
-    description: "Servers per batch: one REPLACE transaction and one replica wait (default 1000; config [etl] batch_size)",
+    description: "Servers per batch: one transaction (LOAD DATA or REPLACE) and one replica wait (default 1000; config [etl] batch_size)",
     valueHint: "N",
   },
   "replica-timeout": {
