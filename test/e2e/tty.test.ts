@@ -10,22 +10,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runLockName } from "../../src/db/lock.ts";
 import type { MysqlDb } from "../../src/db/mysql.ts";
-import { connect, dsn, freshDatabase, runCli, servers, waitForReplica } from "../support/servers.ts";
+import { connect, dsn, freshDatabase, runCli, servers, waitForReplica, withDb } from "../support/servers.ts";
 
 const BIN = join(import.meta.dir, "../../dist/serverdb-etl");
 const FLEET = 20_000;
 const WIDTH = 60;
 const dir = mkdtempSync(join(tmpdir(), "serverdb-etl-tty-"));
 const socket = `serverdb-etl-e2e-${process.pid}`;
-
-async function withDb<T>(database: string, fn: (db: MysqlDb) => Promise<T>, server = servers().primary): Promise<T> {
-  const db = await connect(server, database);
-  try {
-    return await fn(db);
-  } finally {
-    await db.close();
-  }
-}
 
 function tmux(...args: string[]): string {
   const r = Bun.spawnSync(["tmux", "-L", socket, ...args], { env: { ...process.env, LANG: "C.UTF-8" } });

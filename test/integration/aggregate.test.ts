@@ -11,7 +11,7 @@ import type { MysqlDb } from "../../src/db/mysql.ts";
 import { FACT_COLUMNS, ROLE_COLUMNS } from "../../src/warehouse/columns.ts";
 import { AGGREGATE_TABLES, AGGREGATE_TABLE_NAMES, placeholderCount } from "../../src/pipeline/aggregate-tables.ts";
 import { engineSql } from "../../src/sql.ts";
-import { connect, dsn, freshDatabase, runCli, servers, type CliResult } from "../support/servers.ts";
+import { connect, dsn, freshDatabase, runCli, servers, type CliResult, ok, withDb } from "../support/servers.ts";
 import { aggregateLine, expectedAggregates } from "../support/expected-aggregates.ts";
 import { ENGINES, hasReplica, holdRunLock, inList, warehouseFor, withWarehouse, type Engine, type TestWarehouse } from "../support/engines.ts";
 
@@ -23,20 +23,6 @@ const FLEET = 800;
 const SEED = 20261118;
 /** Ids of the hand-made sites, CPUs and roles, far above the generated ones. */
 const B = 9_100_000;
-
-function ok(what: string, r: CliResult): CliResult {
-  if (r.exitCode !== 0) throw new Error(`${what} exited ${r.exitCode}\nstdout: ${r.stdout.slice(-2000)}\nstderr: ${r.stderr.slice(-4000)}`);
-  return r;
-}
-
-async function withDb<T>(database: string, fn: (db: MysqlDb) => Promise<T>, server = servers().primary): Promise<T> {
-  const db = await connect(server, database);
-  try {
-    return await fn(db);
-  } finally {
-    await db.close();
-  }
-}
 
 const etl = (source: string, dw: TestWarehouse, day: string) =>
   runCli(["etl", "--source", dsn(servers().primary, source), "--target", dw.dsn, "--report-date", day]);

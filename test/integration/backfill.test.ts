@@ -13,7 +13,7 @@ import type { MysqlDb } from "../../src/db/mysql.ts";
 import { quoteIdent } from "../../src/db/ident.ts";
 import { AGGREGATE_TABLE_NAMES } from "../../src/pipeline/aggregate-tables.ts";
 import { addDays } from "../../src/pipeline/report-date.ts";
-import { REPO_ROOT, connect, dsn, freshDatabase, runCli, servers, type CliResult } from "../support/servers.ts";
+import { REPO_ROOT, connect, dsn, freshDatabase, runCli, servers, type CliResult, ok, withDb } from "../support/servers.ts";
 import { FACT_COMPARED, ROLE_COMPARED, firstDifference, normalizeRows, readWarehouseDay, type TextRow, type WarehouseDay } from "../support/expected-facts.ts";
 import { aggregateLine, expectedAggregates } from "../support/expected-aggregates.ts";
 import { expectedAsOf } from "../support/asof-oracle.ts";
@@ -26,20 +26,6 @@ const FLEET = 1500;
 const SEED = 11;
 /** Hand-made history rows get ids from here (far above the generated ones). */
 const H = 5_000_000;
-
-function ok(what: string, r: CliResult): CliResult {
-  if (r.exitCode !== 0) throw new Error(`${what} exited ${r.exitCode}\nstdout: ${r.stdout.slice(-2000)}\nstderr: ${r.stderr.slice(-4000)}`);
-  return r;
-}
-
-async function withDb<T>(database: string, fn: (db: MysqlDb) => Promise<T>, server = servers().primary): Promise<T> {
-  const db = await connect(server, database);
-  try {
-    return await fn(db);
-  } finally {
-    await db.close();
-  }
-}
 
 async function freshWarehouse(): Promise<string> {
   const dw = await freshDatabase("bfdw");

@@ -16,7 +16,7 @@
 import { beforeAll, describe, expect, test } from "bun:test";
 import { AGGREGATE_TABLE_NAMES } from "../../src/pipeline/aggregate-tables.ts";
 import { FACT_COLUMNS, ROLE_COLUMNS } from "../../src/warehouse/columns.ts";
-import { connect, dsn, freshDatabase, runCli, servers, type CliResult } from "../support/servers.ts";
+import { connect, dsn, freshDatabase, runCli, servers, type CliResult, ok } from "../support/servers.ts";
 import { thousandths } from "../support/expected-aggregates.ts";
 import { warehouseFor, withWarehouse, type TestWarehouse } from "../support/engines.ts";
 
@@ -26,11 +26,6 @@ const FLEET = 1200;
 const SEED = 4242;
 const B = 9_200_000;
 const BIG_ID = "9007199254740993"; // 2^53 + 1
-
-function ok(what: string, r: CliResult): CliResult {
-  if (r.exitCode !== 0) throw new Error(`${what} exited ${r.exitCode}\nstdout: ${r.stdout.slice(-2000)}\nstderr: ${r.stderr.slice(-4000)}`);
-  return r;
-}
 
 type Row = Record<string, unknown>;
 

@@ -5,25 +5,11 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { MysqlDb } from "../../src/db/mysql.ts";
 import { encodeRows } from "../../src/db/load-data.ts";
-import { connect, dsn, freshDatabase, runCli, servers, type CliResult } from "../support/servers.ts";
+import { connect, dsn, freshDatabase, runCli, servers, type CliResult, ok, withDb } from "../support/servers.ts";
 import { expectedFacts, firstDifference, readWarehouseDay } from "../support/expected-facts.ts";
 
 const FLEET = 300;
 const SEED = 20261127;
-
-function ok(what: string, r: CliResult): CliResult {
-  if (r.exitCode !== 0) throw new Error(`${what} exited ${r.exitCode}\nstdout: ${r.stdout.slice(-2000)}\nstderr: ${r.stderr.slice(-4000)}`);
-  return r;
-}
-
-async function withDb<T>(database: string, fn: (db: MysqlDb) => Promise<T>, server = servers().primary): Promise<T> {
-  const db = await connect(server, database);
-  try {
-    return await fn(db);
-  } finally {
-    await db.close();
-  }
-}
 
 /** Names every escape of the LOAD DATA encoding has to carry (team → wou_name, role → role_name/role_names). */
 const TEAM = "Team\\N\t\"quoted\" back\\slash 😀";

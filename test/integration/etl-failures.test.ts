@@ -9,25 +9,11 @@ import type { Subprocess } from "bun";
 import type { MysqlDb } from "../../src/db/mysql.ts";
 import { quoteIdent } from "../../src/db/ident.ts";
 import { runLockName } from "../../src/db/lock.ts";
-import { REPO_ROOT, connect, dsn, freshDatabase, runCli, servers, waitForReplica, type CliResult } from "../support/servers.ts";
+import { REPO_ROOT, connect, dsn, freshDatabase, runCli, servers, waitForReplica, type CliResult, ok, withDb } from "../support/servers.ts";
 import { firstDifference, readWarehouseDay, type WarehouseDay } from "../support/expected-facts.ts";
 
 const D = "2026-11-20";
 const SEED = 4711;
-
-function ok(what: string, r: CliResult): CliResult {
-  if (r.exitCode !== 0) throw new Error(`${what} exited ${r.exitCode}\nstdout: ${r.stdout.slice(-2000)}\nstderr: ${r.stderr.slice(-4000)}`);
-  return r;
-}
-
-async function withDb<T>(database: string, fn: (db: MysqlDb) => Promise<T>, server = servers().primary): Promise<T> {
-  const db = await connect(server, database);
-  try {
-    return await fn(db);
-  } finally {
-    await db.close();
-  }
-}
 
 async function generate(fleet: number): Promise<string> {
   const database = await freshDatabase("src");

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { MysqlDb } from "../../src/db/mysql.ts";
 import { quoteIdent } from "../../src/db/ident.ts";
-import { connect, dsn, freshDatabase, runCli, servers, type CliResult } from "../support/servers.ts";
+import { connect, dsn, freshDatabase, runCli, servers, type CliResult, ok, withDb } from "../support/servers.ts";
 import { ENGINES, hasReplica, warehouseFor, withWarehouse, type Engine, type TestWarehouse } from "../support/engines.ts";
 import { cutChars, expectedFacts, firstDifference, readWarehouseDay, type Expected, type WarehouseDay } from "../support/expected-facts.ts";
 
@@ -16,12 +16,6 @@ const FLEET = 1500;
 const SEED = 20261120;
 /** First id of the hand-made edge cases, far above the generated ids. */
 const B = 9_000_000;
-
-/** Fail with the CLI's output when it did not exit 0. */
-function ok(what: string, r: CliResult): CliResult {
-  if (r.exitCode !== 0) throw new Error(`${what} exited ${r.exitCode}\nstdout: ${r.stdout.slice(-2000)}\nstderr: ${r.stderr.slice(-4000)}`);
-  return r;
-}
 
 async function generate(database: string): Promise<void> {
   const { primary } = servers();
@@ -49,15 +43,6 @@ function etl(source: string, dw: TestWarehouse, reportDate: string, extra: strin
     "--report-date", reportDate,
     ...extra,
   ], { env });
-}
-
-async function withDb<T>(database: string, fn: (db: MysqlDb) => Promise<T>, server = servers().primary): Promise<T> {
-  const db = await connect(server, database);
-  try {
-    return await fn(db);
-  } finally {
-    await db.close();
-  }
 }
 
 const day = (dw: TestWarehouse, reportDate: string, server: "primary" | "replica" = "primary") =>

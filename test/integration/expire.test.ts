@@ -11,7 +11,7 @@ import { quoteIdent } from "../../src/db/ident.ts";
 import { catalogFor } from "../../src/warehouse/catalog.ts";
 import { SQL, engineSql } from "../../src/sql.ts";
 import { aggregateTableNames } from "../../src/pipeline/expire.ts";
-import { connect, dsn, freshDatabase, runCli, servers, type CliResult } from "../support/servers.ts";
+import { connect, dsn, freshDatabase, runCli, servers, type CliResult, withDb } from "../support/servers.ts";
 import { ENGINES, hasReplica, holdRunLock, warehouseFor, watchWrites, withWarehouse, type TestWarehouse } from "../support/engines.ts";
 import { oracleDayName, oracleDecisions, oracleIsoWeek, syntheticCalendar, type OracleDecision } from "../support/retention-oracle.ts";
 
@@ -28,15 +28,6 @@ const ORPHAN_NEW = "2027-06-30";
 function ok(what: string, r: CliResult): CliResult {
   if (r.exitCode !== 0) throw new Error(`${what} exited ${r.exitCode}\nstdout: ${r.stdout.slice(-3000)}\nstderr: ${r.stderr.slice(-3000)}`);
   return r;
-}
-
-async function withDb<T>(database: string, fn: (db: MysqlDb) => Promise<T>, server = servers().primary): Promise<T> {
-  const db = await connect(server, database);
-  try {
-    return await fn(db);
-  } finally {
-    await db.close();
-  }
 }
 
 const FACT_COLUMNS = "(id, report_date, cpu_count, cpu_cores, cpu_threads, memory, network_speed, wou_id, created_at, last_edit, etl_run_id)";

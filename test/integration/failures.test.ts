@@ -5,21 +5,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { MysqlDb } from "../../src/db/mysql.ts";
 import { quoteIdent } from "../../src/db/ident.ts";
 import { runLockName } from "../../src/db/lock.ts";
-import { connect, dsn, freshDatabase, runCli, servers, waitForReplica, type CliResult } from "../support/servers.ts";
-
-function ok(what: string, r: CliResult): CliResult {
-  if (r.exitCode !== 0) throw new Error(`${what} exited ${r.exitCode}\nstdout: ${r.stdout.slice(-2000)}\nstderr: ${r.stderr.slice(-4000)}`);
-  return r;
-}
-
-async function withDb<T>(database: string, fn: (db: MysqlDb) => Promise<T>, server = servers().primary): Promise<T> {
-  const db = await connect(server, database);
-  try {
-    return await fn(db);
-  } finally {
-    await db.close();
-  }
-}
+import { connect, dsn, freshDatabase, runCli, servers, waitForReplica, type CliResult, ok, withDb } from "../support/servers.ts";
 
 /** A port on which nothing listens (bound once by us, then closed). */
 function closedPort(): number {

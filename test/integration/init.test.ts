@@ -16,19 +16,10 @@ import { readLiveTables } from "../../src/warehouse/schema-live.ts";
 import { warehouseTableNames, warehouseTables } from "../../src/warehouse/schema.ts";
 import { FACT_COLUMNS } from "../../src/warehouse/columns.ts";
 import type { TableSchema } from "../../src/warehouse/schema-model.ts";
-import { connect, dsn, freshDatabase, runCli, servers, waitForReplica, type CliResult } from "../support/servers.ts";
+import { connect, dsn, freshDatabase, runCli, servers, waitForReplica, type CliResult, withDb } from "../support/servers.ts";
 import { ENGINES, applyScript, warehouseFor, watchWrites, withWarehouse, type TestWarehouse } from "../support/engines.ts";
 
 const TABLES = warehouseTableNames();
-
-async function withDb<T>(database: string, fn: (db: MysqlDb) => Promise<T>, server = servers().primary): Promise<T> {
-  const db = await connect(server, database);
-  try {
-    return await fn(db);
-  } finally {
-    await db.close();
-  }
-}
 
 const init = (database: string, ...extra: string[]) => runCli(["init", "--target", dsn(servers().primary, database), ...extra]);
 

@@ -9,17 +9,12 @@ import { join } from "node:path";
 import type { MysqlDb } from "../../src/db/mysql.ts";
 import { quoteIdent } from "../../src/db/ident.ts";
 import { runLockName } from "../../src/db/lock.ts";
-import { REPO_ROOT, connect, dsn, freshDatabase, runCli, servers, type CliResult } from "../support/servers.ts";
+import { REPO_ROOT, connect, dsn, freshDatabase, runCli, servers, type CliResult, ok } from "../support/servers.ts";
 import { has, parseExposition, valueOf } from "../support/prometheus.ts";
 
 const FLEET = 3000;
 const dir = mkdtempSync(join(tmpdir(), "serverdb-etl-progress-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function ok(what: string, r: CliResult): CliResult {
-  if (r.exitCode !== 0) throw new Error(`${what} exited ${r.exitCode}\nstdout: ${r.stdout.slice(-2000)}\nstderr: ${r.stderr.slice(-4000)}`);
-  return r;
-}
 
 async function withDb<T>(database: string, fn: (db: MysqlDb) => Promise<T>): Promise<T> {
   const db = await connect(servers().primary, database);

@@ -6,7 +6,7 @@
 import { beforeAll, describe, expect, test } from "bun:test";
 import type { MysqlDb } from "../../src/db/mysql.ts";
 import { quoteIdent } from "../../src/db/ident.ts";
-import { connect, dsn, freshDatabase, runCli, servers, waitForReplica, type CliResult } from "../support/servers.ts";
+import { connect, dsn, freshDatabase, runCli, servers, waitForReplica, type CliResult, ok, withDb } from "../support/servers.ts";
 import { ENGINES, hasReplica, holdRunLock, warehouseFor, withWarehouse, type Engine, type TestWarehouse } from "../support/engines.ts";
 import { expectedFacts, firstDifference, readWarehouseDay } from "../support/expected-facts.ts";
 
@@ -14,20 +14,6 @@ const D = "2026-11-20";
 const SEED = 8128;
 const FLEET = 500;
 const AGGREGATES = ["server_by_cpu", "server_by_puppet_service", "server_by_site", "server_by_team", "server_by_vendor_model"];
-
-function ok(what: string, r: CliResult): CliResult {
-  if (r.exitCode !== 0) throw new Error(`${what} exited ${r.exitCode}\nstdout: ${r.stdout.slice(-2000)}\nstderr: ${r.stderr.slice(-4000)}`);
-  return r;
-}
-
-async function withDb<T>(database: string, fn: (db: MysqlDb) => Promise<T>, server = servers().primary): Promise<T> {
-  const db = await connect(server, database);
-  try {
-    return await fn(db);
-  } finally {
-    await db.close();
-  }
-}
 
 /** 'YYYY-MM-DD' plus n days, and its ISO weekday (1=Mon), computed here with Date, not with the code under test. */
 const plusDays = (date: string, n: number) => new Date(Date.parse(`${date}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);

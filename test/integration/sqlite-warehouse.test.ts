@@ -8,15 +8,10 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { MysqlDb } from "../../src/db/mysql.ts";
-import { connect, dsn, freshDatabase, REPO_ROOT, runCli, servers, type CliResult } from "../support/servers.ts";
+import { connect, dsn, freshDatabase, REPO_ROOT, runCli, servers, type CliResult, ok } from "../support/servers.ts";
 import { warehouseFor, type TestWarehouse } from "../support/engines.ts";
 
 const D = "2026-11-20";
-
-function ok(what: string, r: CliResult): CliResult {
-  if (r.exitCode !== 0) throw new Error(`${what} exited ${r.exitCode}\nstdout: ${r.stdout.slice(-2000)}\nstderr: ${r.stderr.slice(-4000)}`);
-  return r;
-}
 
 /** stderr lines without the warning every past --report-date earns. */
 const errorLines = (r: CliResult) =>

@@ -134,3 +134,19 @@ export async function runCli(
   }
   return { exitCode, stdout, stderr };
 }
+
+/** The CLI result when it exited 0; otherwise fail with its output (the tail of stdout and stderr). */
+export function ok(what: string, r: CliResult): CliResult {
+  if (r.exitCode !== 0) throw new Error(`${what} exited ${r.exitCode}\nstdout: ${r.stdout.slice(-2000)}\nstderr: ${r.stderr.slice(-4000)}`);
+  return r;
+}
+
+/** Run `fn` with a root connection to `database` on `server` (the primary by default), closed afterwards. */
+export async function withDb<T>(database: string, fn: (db: MysqlDb) => Promise<T>, server: TestServer = servers().primary): Promise<T> {
+  const db = await connect(server, database);
+  try {
+    return await fn(db);
+  } finally {
+    await db.close();
+  }
+}
