@@ -92,6 +92,9 @@ export class MysqlDb implements Db {
       conn.destroy();
       throw translateMysqlError(err, label);
     }
+    // mysql2's client-side escaping and our LOAD DATA encoding both use backslash escapes; a
+    // server default of NO_BACKSLASH_ESCAPES would turn them into wrong data, so this session drops it.
+    await db.execute("SET SESSION sql_mode = REPLACE(@@SESSION.sql_mode, 'NO_BACKSLASH_ESCAPES', '')");
     if (/mariadb/i.test(db.version)) {
       db.caps = { ...db.caps, gtid: "mariadb" };
       // Return @@last_gtid with every write result: no extra round trip per batch.
