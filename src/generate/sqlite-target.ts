@@ -2,6 +2,7 @@
 // servers_* tables hold rows (unless --force, which drops and recreates them), create the missing
 // tables of Django's SQLite schema (their indexes once the rows are in), and store values the way
 // Django's SQLite backend does.
+import { quoteIdent } from "../db/ident.ts";
 import { SqliteDb } from "../db/sqlite.ts";
 import type { SqliteEndpoint } from "../dsn.ts";
 import { UsageError } from "../errors.ts";
@@ -42,8 +43,8 @@ async function prepareSchema(db: SqliteDb, path: string, force: boolean): Promis
   const ours = tables.filter((t) => isServersTable(t.name) && existing.has(t.name)).map((t) => t.name);
   const withRows: Array<{ table: string; rows: number }> = [];
   for (const table of ours) {
-    // Names come from our own schema file, never from input; SQLite quotes identifiers with "".
-    const [{ n }] = await db.query<{ n: number }>(`SELECT COUNT(*) AS n FROM "${table}"`);
+    // Names come from our own schema file, never from input; quoteIdent validates them anyway.
+    const [{ n }] = await db.query<{ n: number }>(`SELECT COUNT(*) AS n FROM ${quoteIdent(table, "table name")}`);
     if (n > 0) withRows.push({ table, rows: n });
   }
   if (withRows.length) {
@@ -52,7 +53,7 @@ async function prepareSchema(db: SqliteDb, path: string, force: boolean): Promis
     if (!force) throw new UsageError(`sqlite:${path} already has ServerDB data (${what}); pass --force to replace it`);
     log().warn(`--force: dropping and recreating the ${ours.length} servers_* tables of sqlite:${path} (${what})`);
     await db.execute("BEGIN");
-    for (const t of ours) await db.execute(`DROP TABLE "${t}"`);
+    for (const t of ours) await db.execute(`DROP TABLE ${quoteIdent(t, "table name")}`);
     await db.execute("COMMIT");
     for (const t of ours) existing.delete(t);
   } else if (ours.length) {
