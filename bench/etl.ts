@@ -3,6 +3,7 @@
 // replica has applied it. Both run on a throwaway MariaDB primary + GTID replica (the test
 // bed's startPair, datadirs on disk by default), source database on the primary.
 // Usage: bun run bench/etl.ts [--servers 100000,400000] [--runs 2] [--datadir-parent DIR] [--batch-size N]
+//        [--load-path load-data|replace]   (replace: SET GLOBAL local_infile=OFF, so etl falls back to REPLACE … VALUES)
 // Each etl run uses a new report date, so every REPLACE writes (an identical REPLACE writes nothing).
 // Prints a markdown table (the one in BENCHMARKS.md).
 import { readFileSync, existsSync } from "node:fs";
@@ -20,6 +21,7 @@ const { values: opts } = parseArgs({
     "datadir-parent": { type: "string", default: "/var/tmp" },
     "batch-size": { type: "string" },
     seed: { type: "string", default: "7" },
+    "load-path": { type: "string", default: "load-data" },
   },
 });
 const REPO = resolve(import.meta.dir, "..");
@@ -81,6 +83,18 @@ function phases(summary: string): { load: number; sweep: number; wait: number } 
   return { load: num(/load ([\d.]+) s/), sweep: num(/sweep ([\d.]+) s/), wait: num(/replica wait ([\d.]+) s/) };
 }
 
+if (!["load-data", "replace"].includes(opts["load-path"]!)) throw new Error("--load-path must be load-data or replace");
+
+/** etl picks LOAD DATA LOCAL when the warehouse has @@local_infile ON; turning it off selects REPLACE … VALUES. */
+async function setLoadPath(pair: Pair): Promise<void> {
+  const p = await connect(pair.primary);
+  try {
+    await p.execute(`SET GLOBAL local_infile = ${opts["load-path"] === "load-data" ? "ON" : "OFF"}`);
+  } finally {
+    await p.close();
+  }
+}
+
 const rows: string[] = [];
 for (const servers of opts.servers!.split(",").map(Number)) {
   const pair = await startPair(opts["datadir-parent"]!);
@@ -94,6 +108,7 @@ for (const servers of opts.servers!.split(",").map(Number)) {
       await p.close();
       await cli(["init", "--target", dsn(pair.primary, db)]);
     }
+    await setLoadPath(pair);
     const ref = await reference(pair, "serverdb2", "serverdb_ref", "2026-01-01");
     process.stderr.write(`${servers}: reference ${ref.primaryS.toFixed(2)} s on the primary, ${ref.totalS.toFixed(2)} s until the replica has it\n`);
     for (let run = 1; run <= Number(opts.runs); run++) {
@@ -112,6 +127,7 @@ for (const servers of opts.servers!.split(",").map(Number)) {
     await pair.stop();
   }
 }
+console.log(`load path: ${opts["load-path"]}`);
 console.log("| servers | run | reference s (primary only) | etl wall s | load s | sweep s | replica wait s | servers/s | peak RSS MB | etl / reference |");
 console.log("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
 for (const row of rows) console.log(row);

@@ -34,8 +34,8 @@ export default defineCommand({
     description:
       "Snapshot every Server of the ServerDB into the warehouse for one report date. " +
       "Reads the source in one consistent read-only snapshot (START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY); " +
-      "writes server_facts and server_fact_roles with batched REPLACE (one transaction per batch, waiting for every --replica " +
-      "after each), then deletes that day's rows the run did not write (servers gone since an earlier run that day), " +
+      "writes server_facts and server_fact_roles in batches (LOAD DATA LOCAL INFILE … REPLACE where the warehouse has local_infile ON, " +
+      "else multi-row REPLACE; one transaction per batch, waiting for every --replica after each), then deletes that day's rows the run did not write (servers gone since an earlier run that day), " +
       "and records the run in etl_runs. Other days are never touched. Safe to re-run: a rerun replaces the day. " +
       "Takes the warehouse lock (exit 75 if another run holds it).",
   },
