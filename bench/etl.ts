@@ -4,7 +4,10 @@
 // bed's startPair, datadirs on disk by default), source database on the primary.
 // Usage: bun run bench/etl.ts [--servers 100000,400000] [--runs 2] [--datadir-parent DIR] [--batch-size N]
 //        [--load-path load-data|replace]   (replace: SET GLOBAL local_infile=OFF, so etl falls back to REPLACE … VALUES)
-// Each etl run uses a new report date, so every REPLACE writes (an identical REPLACE writes nothing).
+//        [--same-day]   every run the same report date, the source's last_edit moved 1 s before each rerun
+//                       (REPLACE over that day's existing rows: delete + insert of every row, then the sweep)
+// Each etl run uses a new report date (the nightly case), so every row is written; --same-day
+// reruns one date with changed values instead (an identical REPLACE would write nothing).
 // Prints a markdown table (the one in BENCHMARKS.md).
 import { readFileSync, existsSync } from "node:fs";
 import { resolve } from "node:path";
@@ -22,6 +25,7 @@ const { values: opts } = parseArgs({
     "batch-size": { type: "string" },
     seed: { type: "string", default: "7" },
     "load-path": { type: "string", default: "load-data" },
+    "same-day": { type: "boolean", default: false },
   },
 });
 const REPO = resolve(import.meta.dir, "..");
@@ -95,6 +99,32 @@ async function setLoadPath(pair: Pair): Promise<void> {
   }
 }
 
+/** Change a value of every server in the source (not timed), so a same-day rerun rewrites every row. */
+async function touchSource(pair: Pair): Promise<void> {
+  const p = await connect(pair.primary);
+  try {
+    await p.execute("UPDATE `serverdb2`.`servers_asset` SET `last_edit` = `last_edit` + INTERVAL 1 SECOND");
+  } finally {
+    await p.close();
+  }
+}
+
+/** The replica must hold the day exactly as this run wrote it: `servers` fact rows, all stamped with its run id. */
+async function checkReplica(pair: Pair, reportDate: string, summary: string, servers: number): Promise<void> {
+  const runId = Number(/ run (\d+):/.exec(summary)?.[1]);
+  const r = await connect(pair.replica);
+  try {
+    const [row] = await r.query<{ n: number; stale: number }>(
+      "SELECT COUNT(*) AS n, COALESCE(SUM(etl_run_id <> ?), 0) AS stale FROM `serverdb_dw`.`server_facts` WHERE report_date = ?",
+      [runId, reportDate],
+    );
+    if (Number(row!.n) !== servers || Number(row!.stale) !== 0)
+      throw new Error(`replica holds ${row!.n} rows of ${reportDate} (${row!.stale} not from run ${runId}); expected ${servers}`);
+  } finally {
+    await r.close();
+  }
+}
+
 const rows: string[] = [];
 for (const servers of opts.servers!.split(",").map(Number)) {
   const pair = await startPair(opts["datadir-parent"]!);
@@ -112,11 +142,13 @@ for (const servers of opts.servers!.split(",").map(Number)) {
     const ref = await reference(pair, "serverdb2", "serverdb_ref", "2026-01-01");
     process.stderr.write(`${servers}: reference ${ref.primaryS.toFixed(2)} s on the primary, ${ref.totalS.toFixed(2)} s until the replica has it\n`);
     for (let run = 1; run <= Number(opts.runs); run++) {
-      const reportDate = addDays("2026-01-01", run);
+      const reportDate = addDays("2026-01-01", opts["same-day"] ? 1 : run);
+      if (opts["same-day"] && run > 1) await touchSource(pair);
       const args = ["etl", "--source", source, "--target", dsn(pair.primary, "serverdb_dw"), "--replica", dsn(pair.replica, "serverdb_dw", "ro"), "--report-date", reportDate];
       if (opts["batch-size"]) args.push("--batch-size", opts["batch-size"]);
       const etl = await cli(args);
       const ph = phases(etl.stdout);
+      await checkReplica(pair, reportDate, etl.stdout, servers);
       const ratio = etl.seconds / ref.totalS;
       process.stderr.write(`${servers}: etl run ${run}: ${etl.stdout.trim()} (wall ${etl.seconds.toFixed(2)} s, ${etl.maxRssMb.toFixed(0)} MB)\n`);
       rows.push(
@@ -127,7 +159,7 @@ for (const servers of opts.servers!.split(",").map(Number)) {
     await pair.stop();
   }
 }
-console.log(`load path: ${opts["load-path"]}`);
+console.log(`load path: ${opts["load-path"]}${opts["same-day"] ? ", same report date each run (values changed between runs)" : ", a new report date each run"}`);
 console.log("| servers | run | reference s (primary only) | etl wall s | load s | sweep s | replica wait s | servers/s | peak RSS MB | etl / reference |");
 console.log("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
 for (const row of rows) console.log(row);
