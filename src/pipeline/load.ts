@@ -85,23 +85,30 @@ export async function loadServers(
     writing.catch(() => {}); // surfaced by the next await; avoids an unhandled rejection meanwhile
   };
 
-  for await (const server of servers) {
-    const f = server.fact;
-    const factRow = FACT_NAMES.map((name) =>
-      name === "report_date" ? options.reportDate : name === "etl_run_id" ? options.runId : f[name as keyof typeof f],
-    );
-    facts.push(factRow);
-    bytes += rowBytes(factRow);
-    for (const r of server.roles) {
-      const roleRow = [options.reportDate, r.id, r.role_id, r.role_name, r.puppet_service, r.wou_id, r.wou_name, options.runId];
-      roles.push(roleRow);
-      bytes += rowBytes(roleRow);
+  try {
+    for await (const server of servers) {
+      const f = server.fact;
+      const factRow = FACT_NAMES.map((name) =>
+        name === "report_date" ? options.reportDate : name === "etl_run_id" ? options.runId : f[name as keyof typeof f],
+      );
+      facts.push(factRow);
+      bytes += rowBytes(factRow);
+      for (const r of server.roles) {
+        const roleRow = [options.reportDate, r.id, r.role_id, r.role_name, r.puppet_service, r.wou_id, r.wou_name, options.runId];
+        roles.push(roleRow);
+        bytes += rowBytes(roleRow);
+      }
+      for (const [column, n] of Object.entries(server.warnings)) {
+        result.warnings[column] = (result.warnings[column] ?? 0) + n;
+        batchWarnings[column] = (batchWarnings[column] ?? 0) + n;
+      }
+      if (facts.length >= options.batchSize || bytes >= limits.maxBytes) await flush();
     }
-    for (const [column, n] of Object.entries(server.warnings)) {
-      result.warnings[column] = (result.warnings[column] ?? 0) + n;
-      batchWarnings[column] = (batchWarnings[column] ?? 0) + n;
-    }
-    if (facts.length >= options.batchSize || bytes >= limits.maxBytes) await flush();
+  } catch (err) {
+    // The source (or a transform) failed while a batch was still being written: let that batch
+    // commit or roll back first, so the caller's "failed" record does not land inside its transaction.
+    await writing?.catch(() => {});
+    throw err;
   }
   await flush();
   await writing;
