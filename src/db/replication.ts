@@ -43,6 +43,8 @@ export interface ReplicaSet {
   readonly size: number;
   /** The replicas as shown to people (describeEndpoint), for progress lines. */
   readonly labels?: readonly string[];
+  /** How long one wait may last before it fails (ReplicaWaitOptions.timeoutS). */
+  readonly timeoutS?: number;
   /**
    * Resolve when every replica has applied `pos` (or lag ≤ maxLag without GTIDs). Replicas are
    * waited on concurrently; calls may overlap (pipelined batches). `onWait` hears when a replica
@@ -106,6 +108,7 @@ export async function createReplicaSet(connectors: ReplicaConnector[], options: 
   return {
     size: replicas.length,
     labels: replicas.map((r) => r.label),
+    timeoutS: settings.timeoutS,
     async waitFor(pos, onWait) {
       const start = performance.now();
       // allSettled, not all: no wait is left running behind a failed one.

@@ -8,7 +8,8 @@ import { transformServer } from "../transform/index.ts";
 import type { RawServerRow, TransformOptions, TransformedServer, Warnings } from "../transform/types.ts";
 import type { Progress } from "../progress/progress.ts";
 import { BatchWriter, DEFAULT_BATCH_WRITER } from "./batch-writer.ts";
-import { extractServers, type Extract } from "./extract.ts";
+import { allowReaderPauses, extractServers, type Extract } from "./extract.ts";
+import { DEFAULT_REPLICA_WAIT } from "../db/replication.ts";
 import { loadServers } from "./load.ts";
 import { finishRunStatement, startRun, type RunKind } from "./runs.ts";
 import { sweepStaleRows } from "./sweep.ts";
@@ -70,6 +71,7 @@ export async function loadDay(ctx: WarehouseContext, options: EtlOptions, open: 
   const runId = await startRun(ctx.target.db, options.kind ?? "etl", options.reportDate);
   const counts = { extracted: 0, loaded: 0, removed: 0, warnings: {} as Warnings };
   try {
+    await allowReaderPauses(ctx.source, ctx.replicas?.size ? (ctx.replicas.timeoutS ?? DEFAULT_REPLICA_WAIT.timeoutS) : 0);
     const extract = await open(ctx.source, ctx.sourceSchema);
     // Extract and load run at the same time (load is at most two batches behind): two lines.
     progress.phaseStart("extract", extract.total);

@@ -30,6 +30,25 @@ export function sourceSql(text: string, schema: string): string {
 }
 
 /**
+ * Time a batch's commit may take beyond its replica wait before the load reads on: its retries
+ * (5 attempts, each up to a lock-wait timeout, 50 s by default, plus backoff and reconnects).
+ */
+const WRITE_RETRY_ALLOWANCE_S = 600;
+
+/**
+ * Let the source wait for us. The extract is read with backpressure: while a batch waits for a
+ * replica (up to `replicaTimeoutS`) or is retried, the load stops reading and the server blocks
+ * writing rows to us. After @@net_write_timeout (60 s by default) the server would drop the
+ * connection and the night would fail, so this session's timeout is raised (never lowered) to
+ * cover the longest pause the load can make. A dead client still shows up at once (TCP reset).
+ */
+export async function allowReaderPauses(source: Db, replicaTimeoutS: number): Promise<void> {
+  if (!source.caps.snapshotTransactions) return; // SQLite: no network, nothing times out
+  const seconds = Math.ceil(replicaTimeoutS + WRITE_RETRY_ALLOWANCE_S);
+  await source.execute("SET SESSION net_write_timeout = GREATEST(@@SESSION.net_write_timeout, ?)", [seconds]);
+}
+
+/**
  * Start the consistent read-only snapshot every extract reads in; returns the idempotent
  * function that ends it. Shared by the nightly extract and the backfill's as-of extract.
  */

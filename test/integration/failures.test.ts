@@ -230,6 +230,10 @@ describe("--verbose DEBUG", () => {
     // The test bed's primary has local_infile ON: the batch is one LOAD DATA, shown by its shape and size.
     expect(sql.some((l) => /LOAD DATA LOCAL INFILE '\S+' REPLACE INTO TABLE `server_facts` .* \(\d+ columns\) \[300 rows, \d+ bytes\]$/.test(l))).toBe(true);
     expect(sql.some((l) => l.includes("START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY"))).toBe(true);
+    // The source session may wait for the load (source-pauses.test.ts): raised before the snapshot opens.
+    const raise = sql.findIndex((l) => l.includes("SET SESSION net_write_timeout = GREATEST(@@SESSION.net_write_timeout, ?) [1 bound values]"));
+    expect(raise).toBeGreaterThanOrEqual(0);
+    expect(raise).toBeLessThan(sql.findIndex((l) => l.includes("START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY")));
     // No value of the data: not one server name of the source appears anywhere in the log.
     const names = await withDb(source, (db) => db.query<{ name: string }>("SELECT name FROM servers_asset WHERE name <> '' LIMIT 50"));
     expect(names.length).toBeGreaterThan(10);
