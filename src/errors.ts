@@ -7,6 +7,7 @@
 // | 0    | —                 | success                                                     |
 // | 1    | (anything else)   | unexpected failure: a bug or an unclassified database error |
 // | 1    | EtlError          | an expected failure of a run (source down, replica behind…) |
+// | 1    | RunLockLostError  | the run lost its warehouse lock mid-run and stopped         |
 // | 2    | UsageError        | bad option, bad config, bad DSN, bad date, bad identifier   |
 // | 3    | SchemaDriftError  | a warehouse table differs from what this version expects    |
 // | 4    | DoctorFailed      | `doctor` found at least one failing check                   |
@@ -41,6 +42,13 @@ export class DoctorFailed extends EtlError {
 export class LockHeldError extends EtlError {
   override readonly exitCode = 75;
 }
+
+/**
+ * The server released this run's lock while it ran (its connection was killed or dropped): the
+ * run stopped between batches, as on SIGINT, so that two runs never write at once. A failure
+ * (exit 1), never retried: the fix is a rerun.
+ */
+export class RunLockLostError extends EtlError {}
 
 /** SIGINT/SIGTERM: the run stopped cleanly. */
 export class InterruptedError extends EtlError {

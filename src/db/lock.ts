@@ -2,14 +2,16 @@
 // (caps.runLock): on MariaDB/MySQL a server-side GET_LOCK held by a connection kept open for
 // the whole run, so the server releases it when the process dies; on SQLite the write lock of
 // a sibling lock file (lock-file.ts). Either way a second run fails at once with LockHeldError
-// (exit 75) saying who holds it and since when.
+// (exit 75) saying who holds it and since when. A GET_LOCK can be lost mid-run (its connection
+// killed or dropped: the server releases it); lock-watch.ts notices, and the caller's onLost stops the run.
 import { createHash } from "node:crypto";
 import type { Db, DbCapabilities } from "./db.ts";
 import type { Endpoint } from "../dsn.ts";
-import { EtlError, LockHeldError } from "../errors.ts";
+import { EtlError, LockHeldError, RunLockLostError } from "../errors.ts";
 import { logger } from "../log.ts";
 import { openDb } from "./open.ts";
 import { acquireLockFile } from "./lock-file.ts";
+import { watchRunLock } from "./lock-watch.ts";
 
 const log = logger("lock");
 
@@ -21,11 +23,22 @@ export interface RunLock {
   release(): Promise<void>;
 }
 
+/** A GET_LOCK, and the server connection holding it. */
+export interface AdvisoryLock extends RunLock {
+  readonly connectionId: number;
+}
+
 /**
  * Take the run lock of the warehouse at `ep` (whose writer has `caps`); `database` names it in
- * GET_LOCK. release() frees it and closes whatever holds it.
+ * GET_LOCK. release() frees it and closes whatever holds it. `onLost` is called (at most once)
+ * if the server releases a GET_LOCK while it is held; a lock file cannot be lost.
  */
-export async function lockWarehouse(ep: Endpoint, caps: DbCapabilities, database: string): Promise<RunLock> {
+export async function lockWarehouse(
+  ep: Endpoint,
+  caps: DbCapabilities,
+  database: string,
+  onLost: (err: RunLockLostError) => void = () => {},
+): Promise<RunLock> {
   switch (caps.runLock) {
     case "lock-file":
       if (ep.kind !== "sqlite") throw new Error(`lock-file run lock on a ${ep.kind} endpoint`);
@@ -33,16 +46,35 @@ export async function lockWarehouse(ep: Endpoint, caps: DbCapabilities, database
     case "advisory": {
       // Its own connection, so a reconnect of the writer never drops the lock.
       const db = await openDb(ep, { purpose: "write" });
+      let lock: AdvisoryLock | undefined;
       try {
-        const lock = await acquireRunLock(db, database);
+        lock = await acquireRunLock(db, database);
+        const { name } = lock;
+        let lost = false;
+        // No re-acquiring a lost lock: in the gap another run may have taken it, written and
+        // released it, and nothing would show that. Stopping is always safe (a rerun replaces the day).
+        const watcher = await openDb(ep, { purpose: "write" });
+        const watch = watchRunLock({ name, holder: db, holderId: lock.connectionId, watcher }, (reason) => {
+          lost = true;
+          onLost(
+            new RunLockLostError(
+              `lost the warehouse run lock ${name} on ${db.label} (${reason}); ` +
+                "stopped between two batches so that two runs never write at once; rerun",
+            ),
+          );
+        });
+        const held = lock;
         return {
-          name: lock.name,
+          name,
           async release() {
-            await lock.release();
-            await db.close().catch(() => {});
+            await watch.stop();
+            // A lost lock is not ours to release, and its connection may hang on a dead network.
+            if (!lost) await held.release();
+            await Promise.race([db.close().catch(() => {}), Bun.sleep(1000)]);
           },
         };
       } catch (err) {
+        await lock?.release();
         await db.close().catch(() => {});
         throw err;
       }
@@ -63,14 +95,17 @@ export function runLockName(database: string): string {
  * server releases the lock if the process dies, and an idle holder's PROCESSLIST TIME is how
  * long it has held the lock (shown to the run that is turned away).
  */
-export async function acquireRunLock(db: Db, database: string): Promise<RunLock> {
+export async function acquireRunLock(db: Db, database: string): Promise<AdvisoryLock> {
   if (db.caps.runLock !== "advisory") {
     throw new EtlError(`${db.label}: this database has no server-side locks; take the run lock with lockWarehouse()`);
   }
   const name = runLockName(database);
   // Without this an idle lock connection is closed by the server after wait_timeout, releasing the lock mid-run.
   await db.execute("SET SESSION wait_timeout = GREATEST(@@SESSION.wait_timeout, ?)", [LOCK_SESSION_WAIT_TIMEOUT_S]);
-  const [row] = await db.query<{ got: number | string | null }>("SELECT GET_LOCK(?, 0) AS got", [name]);
+  const [row] = await db.query<{ got: number | string | null; id: number | string }>(
+    "SELECT GET_LOCK(?, 0) AS got, CONNECTION_ID() AS id",
+    [name],
+  );
   const got = row?.got === null || row?.got === undefined ? null : Number(row.got);
   if (got === null) {
     throw new EtlError(`${db.label}: GET_LOCK(${name}) failed (returned NULL: out of memory or the thread was killed); rerun, and check the server's error log if it persists`);
@@ -80,6 +115,7 @@ export async function acquireRunLock(db: Db, database: string): Promise<RunLock>
   let released = false;
   return {
     name,
+    connectionId: Number(row!.id),
     async release() {
       if (released) return;
       released = true;

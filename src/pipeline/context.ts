@@ -7,7 +7,8 @@ import { lockWarehouse, type RunLock } from "../db/lock.ts";
 import type { Connections } from "../config.ts";
 import { requireEndpoint } from "../config.ts";
 import { describeEndpoint, type Endpoint } from "../dsn.ts";
-import { UsageError } from "../errors.ts";
+import { RunLockLostError, UsageError } from "../errors.ts";
+import { requestStop } from "../interrupt.ts";
 import type { TargetHandle } from "./batch-writer.ts";
 import { logger } from "../log.ts";
 
@@ -66,7 +67,10 @@ export async function openWarehouse(conns: Connections, options: OpenOptions): P
       );
     }
     if (options.lock) {
-      const lock = await lockWarehouse(targetEp, target.db.caps, ctx.targetDatabase);
+      // A lost lock stops the run as SIGINT does (between batches, the run marked failed), with its own error.
+      const lock = await lockWarehouse(targetEp, target.db.caps, ctx.targetDatabase, (err) =>
+        requestStop(() => new RunLockLostError(err.message)),
+      );
       ctx.lock = lock;
       opened.push({ close: () => lock.release() });
     }
