@@ -11,11 +11,18 @@ interface DriverError {
   fatal?: boolean;
 }
 
+/**
+ * The code of every connection that is gone, whatever the driver said (a socket that ended,
+ * mysql2's code-less "closed state" error, an error packet on an idle connection): the batch
+ * writer reconnects on it.
+ */
+export const CONNECTION_LOST_CODE = "PROTOCOL_CONNECTION_LOST";
+
 /** Error codes after which the same batch may simply be tried again. */
 const TRANSIENT = new Set([
   "ER_LOCK_DEADLOCK",
   "ER_LOCK_WAIT_TIMEOUT",
-  "PROTOCOL_CONNECTION_LOST",
+  CONNECTION_LOST_CODE,
   "ECONNRESET",
   "EPIPE",
   "ER_SERVER_SHUTDOWN",
@@ -23,8 +30,16 @@ const TRANSIENT = new Set([
   "ER_QUERY_INTERRUPTED",
 ]);
 
+/** Why a connection goes away, for the message of a lost one. */
+const LOST_HINT =
+  "the server closed the connection or the network dropped it: a server restart or failover, a KILL, or a server timeout " +
+  "(wait_timeout while the connection was idle, net_write_timeout while a result waited for a slow reader)";
+
 /** The fix to suggest for a code, worded for a DBA. */
 const HINTS: Record<string, string> = {
+  [CONNECTION_LOST_CODE]: LOST_HINT,
+  ECONNRESET: LOST_HINT,
+  EPIPE: LOST_HINT,
   ECONNREFUSED: "nothing listens there; check host and port and that the server runs",
   ENOTFOUND: "unknown host; check the host name in the DSN",
   EAI_AGAIN: "the host name did not resolve; check DNS and the host name in the DSN",
@@ -89,12 +104,25 @@ function hintFor(code: string, detail: string): string | undefined {
 export function translateMysqlError(err: unknown, label: string): Error {
   if (err instanceof EtlError) return err;
   const e = (err ?? {}) as DriverError;
+  // mysql2 closes a connection after every fatal error; its "Can't add new command when
+  // connection is in closed state" (a query on a connection that died while idle) has no code.
+  if (e.fatal && !e.code) return connectionLostError(label, "before this statement", err);
   const code = e.code ?? "UNKNOWN";
   const detail = maskSecrets(e.sqlMessage ?? e.message ?? String(err)).replace(/\s+/g, " ").trim();
   const hint = hintFor(code, detail);
   const message = `${label}: ${detail}${hint ? ` (${hint})` : ""}`;
   if (TRANSIENT.has(code)) return new TransientDbError(message, code, { cause: err });
   return new EtlError(message, { cause: err });
+}
+
+/**
+ * A connection that is gone, as a TransientDbError with CONNECTION_LOST_CODE. `when` says what
+ * it was doing ("while idle", "after 2913 rows of a streamed result"); `cause` is what the
+ * driver reported, if anything.
+ */
+export function connectionLostError(label: string, when: string, cause?: unknown): TransientDbError {
+  const said = cause === undefined ? "" : maskSecrets((cause as DriverError)?.message ?? String(cause)).replace(/\s+/g, " ").trim();
+  return new TransientDbError(`${label}: connection lost ${when}${said ? ` (${said})` : ""}; ${LOST_HINT}`, CONNECTION_LOST_CODE, { cause });
 }
 
 /** The driver's error code of a translated or raw error ("" when none). */

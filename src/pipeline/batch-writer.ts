@@ -5,7 +5,7 @@
 // A stop request (SIGINT/SIGTERM, interrupt.ts) is honoured here, between batches: every loop
 // that writes goes through write(), so none has to check for it itself.
 import type { Db } from "../db/db.ts";
-import { TransientDbError } from "../errors.ts";
+import { EtlError, TransientDbError } from "../errors.ts";
 import { positionAfterWrite, type ReplicaSet } from "../db/replication.ts";
 import type { Progress } from "../progress/progress.ts";
 import { logger } from "../log.ts";
@@ -97,18 +97,43 @@ export class BatchWriter {
   }
 
   private async commitWithRetry(statements: readonly WriteStatement[]) {
+    const { maxAttempts, backoffMs } = this.options;
+    let reconnect = false; // the connection is gone: the next attempt starts with a new one
     for (let attempt = 1; ; attempt++) {
       try {
+        if (reconnect) await this.replaceConnection();
+        reconnect = false;
         return await this.commit(statements);
       } catch (err) {
-        if (!(err instanceof TransientDbError) || attempt >= this.options.maxAttempts) throw err;
+        // Still set: the reconnect itself failed. A restarting or failing-over server refuses
+        // connections (then logins) for a while, so that is an attempt like any other, whatever
+        // the error's class, and the next attempt reconnects again.
+        const failed = reconnect ? "reconnect" : "batch";
+        if (!reconnect && !(err instanceof TransientDbError)) throw err;
+        if (err instanceof TransientDbError && CONNECTION_LOST.has(err.code)) reconnect = true;
+        const message = err instanceof Error ? err.message : String(err);
+        if (attempt >= maxAttempts) {
+          const backoff = backoffMs * (2 ** (attempt - 1) - 1);
+          throw new EtlError(
+            `${this.target.db.label}: gave up on a batch after ${attempt} attempts (retried ${attempt - 1} times, ${formatMs(backoff)} of backoff); ` +
+              `the last ${failed === "reconnect" ? "reconnect" : "attempt"} failed: ${message}`,
+            { cause: err },
+          );
+        }
         this.retries++;
-        const delay = this.options.backoffMs * 2 ** (attempt - 1);
-        log.warn(`batch failed (${err.code}), retry ${attempt}/${this.options.maxAttempts - 1} in ${delay} ms: ${err.message}`);
+        const delay = backoffMs * 2 ** (attempt - 1);
+        const code = err instanceof TransientDbError ? err.code : "connect";
+        log.warn(`${failed} failed (${code}), retry ${attempt}/${maxAttempts - 1} in ${delay} ms${reconnect ? " on a new connection" : ""}: ${message}`);
         await Bun.sleep(delay);
-        if (CONNECTION_LOST.has(err.code)) this.target.db = await this.target.reconnect();
       }
     }
+  }
+
+  /** A new warehouse connection in place of the lost one, which is closed in passing (never awaited: it is dead). */
+  private async replaceConnection(): Promise<void> {
+    const lost = this.target.db;
+    this.target.db = await this.target.reconnect();
+    lost.close().catch(() => {});
   }
 
   private async commit(statements: readonly WriteStatement[]) {
@@ -128,4 +153,8 @@ export class BatchWriter {
       throw err;
     }
   }
+}
+
+function formatMs(ms: number): string {
+  return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
 }
