@@ -6,7 +6,8 @@ import type { MysqlEndpoint } from "../dsn.ts";
 import { describeEndpoint } from "../dsn.ts";
 import { readFileSync } from "node:fs";
 import { Readable } from "node:stream";
-import { translateMysqlError } from "./mysql-errors.ts";
+import { connectionLostError, translateMysqlError } from "./mysql-errors.ts";
+import { EtlError } from "../errors.ts";
 import { debugSql } from "./sql-debug.ts";
 import { loadDataSql } from "./load-data.ts";
 
@@ -17,7 +18,10 @@ interface RawConnection {
   query(sql: string, values?: Params): { stream(opts: { objectMode: true; highWaterMark?: number }): AsyncIterable<any> & { destroy(): void } };
   end(cb: (err?: unknown) => void): void;
   destroy(): void;
+  /** Every connection-level 'error' is fatal: mysql2 closes the connection after it. */
   on(event: "error", cb: (err: MysqlDriverError) => void): void;
+  /** The socket ended: the server (or this process) closed the connection. */
+  on(event: "end", cb: () => void): void;
 }
 
 export interface MysqlDriverError extends Error {
@@ -32,6 +36,11 @@ export interface MysqlConnectOptions {
   multipleStatements?: boolean;
   /** Seconds before a connection attempt gives up. */
   connectTimeoutS?: number;
+  /**
+   * Seconds this session must survive idle: its wait_timeout is raised to this (never lowered),
+   * so a server with a short wait_timeout does not close it while, e.g., the writer waits for a replica.
+   */
+  idleTimeoutS?: number;
 }
 
 export class MysqlDb implements Db {
@@ -49,6 +58,9 @@ export class MysqlDb implements Db {
   };
   /** Server version string, e.g. "10.11.19-MariaDB-log". */
   version = "";
+  /** What ended the connection (an 'error' or 'end' of mysql2's connection), once it has ended. */
+  private lost: { cause?: MysqlDriverError } | undefined;
+  private closed = false;
 
   private constructor(
     private conn: RawConnection,
@@ -78,8 +90,12 @@ export class MysqlDb implements Db {
       ssl: sslOptions(ep),
     }) as unknown as RawConnection;
     const db = new MysqlDb(conn, ep);
-    // A fatal error on an idle connection must not crash the process; the next query reports it.
-    conn.on("error", () => {});
+    // A connection that dies while idle (KILL, wait_timeout, a restart) says so only here, to
+    // the connection; mysql2 then answers the next query with a code-less "closed state" error.
+    // Remember it, so the next statement fails as a lost connection (retried after a reconnect).
+    // Listening also keeps a fatal 'error' from crashing the process.
+    conn.on("error", (err) => (db.lost ??= { cause: err }));
+    conn.on("end", () => (db.lost ??= {}));
     try {
       const [row] = await db.query<{ v: string; packet: number | string; local_infile: number | string }>(
         "SELECT VERSION() AS v, @@max_allowed_packet AS packet, @@local_infile AS local_infile",
@@ -104,6 +120,7 @@ export class MysqlDb implements Db {
       // MySQL's counterpart: the committed transaction's GTID comes back in the OK packet.
       await db.execute("SET SESSION session_track_gtids = OWN_GTID");
     }
+    if (opts.idleTimeoutS) await db.execute("SET SESSION wait_timeout = GREATEST(@@SESSION.wait_timeout, ?)", [Math.ceil(opts.idleTimeoutS)]);
     return db;
   }
 
@@ -111,8 +128,17 @@ export class MysqlDb implements Db {
     return /mariadb/i.test(this.version);
   }
 
+  /** Why no statement can run here any more, or undefined while the connection is usable. */
+  private unusable(): Error | undefined {
+    if (this.closed) return new EtlError(`${this.label}: the connection was used after close() (a bug)`);
+    if (this.lost) return connectionLostError(this.label, "while idle", this.lost.cause);
+    return undefined;
+  }
+
   query<T = Row>(sql: string, params?: Params): Promise<T[]> {
     debugSql(this.label, sql, params);
+    const gone = this.unusable();
+    if (gone) return Promise.reject(gone);
     return new Promise((resolve, reject) => {
       this.conn.query(sql, params, (err, rows) => (err ? reject(translateMysqlError(err, this.label)) : resolve(rows as T[])));
     });
@@ -120,6 +146,8 @@ export class MysqlDb implements Db {
 
   execute(sql: string, params?: Params): Promise<ExecResult> {
     debugSql(this.label, sql, params);
+    const gone = this.unusable();
+    if (gone) return Promise.reject(gone);
     return new Promise((resolve, reject) => {
       this.conn.query(sql, params, (err, result) => {
         if (err) return reject(translateMysqlError(err, this.label));
@@ -137,6 +165,8 @@ export class MysqlDb implements Db {
     const sql = loadDataSql(table, columns);
     // The shape, short enough not to be cut: the column list as a count, and no values.
     debugSql(this.label, `${sql.replace(/\([^()]*\)$/, `(${columns.length} columns)`)} [${rows} rows, ${data.length} bytes]`);
+    const gone = this.unusable();
+    if (gone) throw gone;
     // The server reads the "file" as packets, each chunk one, and refuses one over its
     // max_allowed_packet: half of it, at most 1 MiB. A retried batch runs a new query, and so
     // gets a new stream over the same bytes.
@@ -161,6 +191,8 @@ export class MysqlDb implements Db {
 
   async *stream<T = Row>(sql: string, params?: Params): AsyncIterable<T> {
     debugSql(this.label, sql, params);
+    const gone = this.unusable();
+    if (gone) throw gone;
     const rows = this.conn.query(sql, params).stream({ objectMode: true, highWaterMark: 1000 });
     try {
       for await (const row of rows) yield row as T;
@@ -172,6 +204,12 @@ export class MysqlDb implements Db {
   }
 
   close(): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    this.closed = true;
+    if (this.lost) {
+      this.conn.destroy();
+      return Promise.resolve();
+    }
     return new Promise((resolve) => {
       this.conn.end(() => {
         this.conn.destroy();

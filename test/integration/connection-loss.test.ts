@@ -1,0 +1,168 @@
+// Lost connections on the test bed's real MariaDB: a writer connection that dies while idle
+// (KILL CONNECTION from another session, or its own wait_timeout) makes the next batch reconnect
+// and commit instead of failing with mysql2's code-less "closed state" error.
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import type { Db } from "../../src/db/db.ts";
+import { MysqlDb } from "../../src/db/mysql.ts";
+import { parseDsn, type MysqlEndpoint } from "../../src/dsn.ts";
+import { TransientDbError } from "../../src/errors.ts";
+import { openReplicaSet } from "../../src/db/replication.ts";
+import { BatchWriter, type TargetHandle } from "../../src/pipeline/batch-writer.ts";
+import { noProgress } from "../../src/progress/progress.ts";
+import { setLogSink } from "../../src/log.ts";
+import { connect, dsn, freshDatabase, servers } from "../support/servers.ts";
+
+let database: string;
+let admin: MysqlDb; // root on the primary: kills other connections, reads rows back
+let replicaRoot: MysqlDb;
+let nextId = 0;
+
+beforeAll(async () => {
+  database = await freshDatabase("connloss");
+  admin = await connect(servers().primary, database);
+  await admin.execute("CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR(40) NOT NULL)");
+  replicaRoot = await connect(servers().replica, database);
+});
+
+afterAll(async () => {
+  await admin?.close();
+  await replicaRoot?.close();
+});
+
+async function connectionId(db: Db): Promise<number> {
+  const [{ id }] = await db.query<{ id: number | string }>("SELECT CONNECTION_ID() AS id");
+  return Number(id);
+}
+
+/** KILL CONNECTION `id`, then wait until the server has let it go and the client has had time to hear of it. */
+async function kill(id: number): Promise<void> {
+  await admin.execute("KILL CONNECTION ?", [id]);
+  for (let i = 0; i < 100; i++) {
+    const rows = await admin.query("SELECT ID FROM information_schema.PROCESSLIST WHERE ID = ?", [id]);
+    if (rows.length === 0) break;
+    await Bun.sleep(20);
+  }
+  await Bun.sleep(100);
+}
+
+/** A writer target on the primary whose reconnects are counted. */
+async function writerTarget() {
+  const reconnects: MysqlDb[] = [];
+  const handle: TargetHandle = {
+    db: await connect(servers().primary, database),
+    async reconnect() {
+      const db = await connect(servers().primary, database);
+      reconnects.push(db);
+      return db;
+    },
+  };
+  return { handle, reconnects, close: () => handle.db.close() };
+}
+
+const row = (v: string) => {
+  const id = ++nextId;
+  return { id, statements: [{ sql: "REPLACE INTO t (id, v) VALUES (?, ?)", params: [id, v] }] };
+};
+
+async function valueOf(db: MysqlDb, id: number): Promise<string | undefined> {
+  return (await db.query<{ v: string }>("SELECT v FROM t WHERE id = ?", [id]))[0]?.v;
+}
+
+/** Collect log lines while `fn` runs. */
+async function capturingLog<T>(fn: () => Promise<T>): Promise<{ result: T; lines: string[] }> {
+  const lines: string[] = [];
+  setLogSink((line) => lines.push(line));
+  try {
+    return { result: await fn(), lines };
+  } finally {
+    setLogSink(undefined);
+  }
+}
+
+describe("a writer connection that died while idle", () => {
+  test("a statement on it fails at once as a lost connection (transient), not as mysql2's code-less closed-state error", async () => {
+    const db = await connect(servers().primary, database);
+    try {
+      await kill(await connectionId(db));
+      const err = (await db.execute("BEGIN").catch((e: unknown) => e)) as Error;
+      expect(err).toBeInstanceOf(TransientDbError);
+      expect((err as TransientDbError).code).toBe("PROTOCOL_CONNECTION_LOST");
+      expect(err.message).toStartWith(`${db.label}: connection lost while idle`);
+      expect(err.message).toContain("a KILL");
+      // a stream on it fails too, rather than wait for rows that cannot come
+      const streamed = (async () => {
+        for await (const _ of db.stream("SELECT 1")) void _;
+      })();
+      await expect(streamed).rejects.toBeInstanceOf(TransientDbError);
+    } finally {
+      await db.close();
+    }
+  });
+
+  test("KILL between two batches (the writer idle in a replica wait): the next batch reconnects and commits, and reaches the replica", async () => {
+    const { handle, reconnects, close } = await writerTarget();
+    const replicas = await openReplicaSet([parseDsn(dsn(servers().replica, "", "ro"), "test")], { timeoutS: 20, maxLagS: 1, logEveryS: 10 });
+    try {
+      const writer = new BatchWriter(handle, replicas, noProgress, { maxAttempts: 3, backoffMs: 50 });
+      const first = row("before the kill");
+      await writer.write(first.statements);
+      const killed = await connectionId(handle.db);
+      await kill(killed);
+
+      const second = row("after the kill");
+      const { lines } = await capturingLog(() => writer.write(second.statements));
+      await writer.drain();
+
+      expect(reconnects).toHaveLength(1);
+      expect(handle.db).toBe(reconnects[0]!);
+      expect(await connectionId(handle.db)).not.toBe(killed);
+      expect(writer.retries).toBe(1);
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toContain("batch failed (PROTOCOL_CONNECTION_LOST), retry 1/2 in 50 ms on a new connection");
+      expect(lines[0]).toContain("connection lost while idle");
+      expect(await valueOf(admin, second.id)).toBe("after the kill");
+      expect(await valueOf(replicaRoot, second.id)).toBe("after the kill"); // drained: on the replica too
+    } finally {
+      await replicas.close();
+      await close();
+    }
+  });
+
+  test("closed by the server's wait_timeout: the next batch reconnects and commits", async () => {
+    const { handle, reconnects, close } = await writerTarget();
+    try {
+      await handle.db.execute("SET SESSION wait_timeout = 1");
+      const writer = new BatchWriter(handle, undefined, noProgress, { maxAttempts: 3, backoffMs: 50 });
+      await writer.write(row("before the timeout").statements);
+      await Bun.sleep(2500); // idle longer than wait_timeout
+      const after = row("after the timeout");
+      await capturingLog(() => writer.write(after.statements));
+      expect(reconnects).toHaveLength(1);
+      expect(await valueOf(admin, after.id)).toBe("after the timeout");
+    } finally {
+      await close();
+    }
+  });
+
+  test("idleTimeoutS raises the session's wait_timeout to outlast a replica wait, and never lowers it", async () => {
+    const ep = parseDsn(dsn(servers().primary, database), "test") as MysqlEndpoint;
+    const [{ was }] = await admin.query<{ was: number | string }>("SELECT @@GLOBAL.wait_timeout AS was");
+    await admin.execute("SET GLOBAL wait_timeout = 30"); // a DBA's short default
+    try {
+      const sessionWait = async (idleTimeoutS?: number) => {
+        const db = await MysqlDb.connect(ep, { idleTimeoutS });
+        try {
+          const [{ s }] = await db.query<{ s: number | string }>("SELECT @@SESSION.wait_timeout AS s");
+          return Number(s);
+        } finally {
+          await db.close();
+        }
+      };
+      expect(await sessionWait()).toBe(30);
+      expect(await sessionWait(360)).toBe(360);
+      expect(await sessionWait(10)).toBe(30);
+    } finally {
+      await admin.execute("SET GLOBAL wait_timeout = ?", [Number(was)]);
+    }
+  });
+});
