@@ -11,17 +11,25 @@ import { EtlError } from "../errors.ts";
 import { debugSql } from "./sql-debug.ts";
 import { loadDataSql } from "./load-data.ts";
 
+/** A query without a callback: rows come as a stream; 'end' once the server has sent them all (or an error). */
+interface RawStreamingQuery {
+  stream(opts: { objectMode: true; highWaterMark?: number }): AsyncIterable<any> & { destroy(err?: Error): void };
+  once(event: "end", cb: () => void): void;
+}
+
 /** The part of mysql2's callback Connection we use, typed narrowly. */
 interface RawConnection {
   query(sql: string, values: Params | undefined, cb: (err: MysqlDriverError | null, result: any) => void): void;
   query(options: { sql: string; infileStreamFactory: (path: string) => Readable }, cb: (err: MysqlDriverError | null, result: any) => void): void;
-  query(sql: string, values?: Params): { stream(opts: { objectMode: true; highWaterMark?: number }): AsyncIterable<any> & { destroy(): void } };
+  query(sql: string, values?: Params): RawStreamingQuery;
   end(cb: (err?: unknown) => void): void;
   destroy(): void;
   /** Every connection-level 'error' is fatal: mysql2 closes the connection after it. */
   on(event: "error", cb: (err: MysqlDriverError) => void): void;
   /** The socket ended: the server (or this process) closed the connection. */
   on(event: "end", cb: () => void): void;
+  off(event: "error", cb: (err: MysqlDriverError) => void): void;
+  off(event: "end", cb: () => void): void;
 }
 
 export interface MysqlDriverError extends Error {
@@ -193,12 +201,30 @@ export class MysqlDb implements Db {
     debugSql(this.label, sql, params);
     const gone = this.unusable();
     if (gone) throw gone;
-    const rows = this.conn.query(sql, params).stream({ objectMode: true, highWaterMark: 1000 });
+    const query = this.conn.query(sql, params);
+    const rows = query.stream({ objectMode: true, highWaterMark: 1000 });
+    let received = 0;
+    let complete = false;
+    query.once("end", () => (complete = true));
+    // A streamed query has no callback, so when the connection dies mid-result mysql2 tells only
+    // the connection: the row stream would hand over what was buffered and then neither fail nor
+    // end. Fail it here. After the last row the connection may go without losing anything.
+    const fail = (cause?: MysqlDriverError) => {
+      if (!complete) rows.destroy(connectionLostError(this.label, `after ${received} rows of a streamed result`, cause));
+    };
+    const onEnd = () => fail();
+    this.conn.on("error", fail);
+    this.conn.on("end", onEnd);
     try {
-      for await (const row of rows) yield row as T;
+      for await (const row of rows) {
+        received++;
+        yield row as T;
+      }
     } catch (err) {
       throw translateMysqlError(err, this.label);
     } finally {
+      this.conn.off("error", fail);
+      this.conn.off("end", onEnd);
       rows.destroy();
     }
   }

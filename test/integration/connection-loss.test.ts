@@ -1,6 +1,9 @@
 // Lost connections on the test bed's real MariaDB: a writer connection that dies while idle
 // (KILL CONNECTION from another session, or its own wait_timeout) makes the next batch reconnect
-// and commit instead of failing with mysql2's code-less "closed state" error.
+// and commit instead of failing with mysql2's code-less "closed state" error; a source whose
+// connection the server drops mid-result (net_write_timeout behind a paused reader, or a KILL)
+// fails the stream within seconds instead of hanging. Each stream test has a bun timeout, so a
+// hang fails it.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { Db } from "../../src/db/db.ts";
 import { MysqlDb } from "../../src/db/mysql.ts";
@@ -163,6 +166,94 @@ describe("a writer connection that died while idle", () => {
       expect(await sessionWait(10)).toBe(30);
     } finally {
       await admin.execute("SET GLOBAL wait_timeout = ?", [Number(was)]);
+    }
+  });
+});
+
+describe("a source connection lost mid-stream", () => {
+  const SQL = "SELECT seq, REPEAT('x', 500) AS pad FROM seq_1_to_300000";
+
+  /** Stream SQL; after 1000 rows pause the consumer, doing `duringPause` (then the rest of `pauseMs`). */
+  async function pausedStream(db: MysqlDb, pauseMs: number, duringPause: () => Promise<void> = async () => {}) {
+    let received = 0;
+    let inOrder = true;
+    let pausedAt = 0;
+    const started = performance.now();
+    try {
+      for await (const r of db.stream<{ seq: number | string }>(SQL)) {
+        received++;
+        if (Number(r.seq) !== received) inOrder = false;
+        if (received === 1000) {
+          pausedAt = performance.now();
+          await duringPause();
+          await Bun.sleep(pauseMs - (performance.now() - pausedAt));
+        }
+      }
+      return { error: undefined, received, inOrder, afterResumeMs: 0, totalMs: performance.now() - started };
+    } catch (error) {
+      const now = performance.now();
+      return { error: error as Error, received, inOrder, afterResumeMs: now - pausedAt - pauseMs, totalMs: now - started };
+    }
+  }
+
+  test(
+    "the server gives up on a paused reader (net_write_timeout): the stream fails once the buffered rows are read, instead of hanging",
+    async () => {
+      const db = await connect(servers().primary, database);
+      try {
+        await db.execute("SET SESSION net_write_timeout = 1");
+        const r = await pausedStream(db, 4000);
+        expect(r.error).toBeInstanceOf(TransientDbError);
+        expect((r.error as TransientDbError).code).toBe("PROTOCOL_CONNECTION_LOST");
+        expect(r.error!.message).toMatch(new RegExp(`^${db.label.replace(/[.?*+^$[\]\\(){}|-]/g, "\\$&")}: connection lost after \\d+ rows of a streamed result( \\([^)]*\\))?; `));
+        expect(r.error!.message).toContain("net_write_timeout");
+        // over TCP the server's close may come as a reset, which drops what the socket had buffered
+        expect(r.received).toBeGreaterThanOrEqual(1000);
+        expect(r.received).toBeLessThan(300_000);
+        expect(r.inOrder).toBe(true); // what did arrive is the result's head, intact
+        expect(r.afterResumeMs).toBeLessThan(2000);
+        console.error(`net_write_timeout: stream failed ${r.afterResumeMs.toFixed(0)} ms after the reader resumed, after ${r.received} rows (${(r.totalMs / 1000).toFixed(1)} s in all)`);
+        // the Db says so too, for whoever uses it next
+        await expect(db.execute("SELECT 1")).rejects.toBeInstanceOf(TransientDbError);
+      } finally {
+        await db.close();
+      }
+    },
+    20_000,
+  );
+
+  test(
+    "KILL CONNECTION while the reader is paused: the stream fails, instead of hanging",
+    async () => {
+      const db = await connect(servers().primary, database);
+      try {
+        const id = await connectionId(db);
+        const r = await pausedStream(db, 1000, () => kill(id));
+        expect(r.error).toBeInstanceOf(TransientDbError);
+        expect((r.error as TransientDbError).code).toBe("PROTOCOL_CONNECTION_LOST");
+        expect(r.received).toBeLessThan(300_000);
+        expect(r.inOrder).toBe(true);
+        expect(r.afterResumeMs).toBeLessThan(2000);
+        console.error(`KILL: stream failed ${r.afterResumeMs.toFixed(0)} ms after the reader resumed, after ${r.received} rows`);
+      } finally {
+        await db.close();
+      }
+    },
+    20_000,
+  );
+
+  test("a result the server has sent in full is read to its end, even when the connection dies before the reader is done", async () => {
+    const db = await connect(servers().primary, database);
+    try {
+      const id = await connectionId(db);
+      let n = 0;
+      for await (const _ of db.stream("SELECT seq FROM seq_1_to_500")) {
+        if (++n === 1) await kill(id); // all 500 rows are already buffered (highWaterMark 1000)
+      }
+      expect(n).toBe(500);
+      await expect(db.execute("SELECT 1")).rejects.toBeInstanceOf(TransientDbError);
+    } finally {
+      await db.close();
     }
   });
 });
