@@ -1,6 +1,6 @@
 // Watching a held GET_LOCK run lock. The server releases it when its connection goes (KILL, a
 // network blip, a restart) and nothing else would notice: a second run could then take the lock
-// and write alongside this one. So a second connection asks the server, once a second, which
+// and write alongside this one. So a second connection asks the server, every 5 s, which
 // connection holds the lock; any answer but ours, an error, or no answer in time means lost.
 // The check runs on its own connection rather than the holder's so that the holder stays idle:
 // its PROCESSLIST TIME is how long the lock has been held, which a refused run shows (lock.ts).
@@ -19,8 +19,12 @@ export interface LockWatchOptions {
   answerWithinMs: number;
 }
 
-/** Once a second; a silent server for 10 s stops the run (a rerun is cheap, two writers are not). */
-export const DEFAULT_LOCK_WATCH: LockWatchOptions = { intervalMs: 1000, answerWithinMs: 10_000 };
+/**
+ * Every 5 s (a KILL or restart is heard at once through onLost; the check covers what the holder
+ * cannot see, such as a silent network); a silent server for 10 s stops the run (a rerun is cheap,
+ * two writers are not).
+ */
+export const DEFAULT_LOCK_WATCH: LockWatchOptions = { intervalMs: 5000, answerWithinMs: 10_000 };
 
 /** What one check saw: IS_USED_LOCK's answer, the check's error, or no answer in time. */
 export type LockCheck = { holder: number | null } | { error: string } | { noAnswerMs: number };

@@ -69,6 +69,8 @@ export class MysqlDb implements Db {
   /** What ended the connection (an 'error' or 'end' of mysql2's connection), once it has ended. */
   private lost: { cause?: MysqlDriverError } | undefined;
   private closed = false;
+  /** Who wants to hear of the loss (onLost), told once. */
+  private lostListeners: Array<(cause?: Error) => void> = [];
 
   private constructor(
     private conn: RawConnection,
@@ -102,8 +104,8 @@ export class MysqlDb implements Db {
     // the connection; mysql2 then answers the next query with a code-less "closed state" error.
     // Remember it, so the next statement fails as a lost connection (retried after a reconnect).
     // Listening also keeps a fatal 'error' from crashing the process.
-    conn.on("error", (err) => (db.lost ??= { cause: err }));
-    conn.on("end", () => (db.lost ??= {}));
+    conn.on("error", (err) => db.markLost(err));
+    conn.on("end", () => db.markLost());
     try {
       const [row] = await db.query<{ v: string; packet: number | string; local_infile: number | string }>(
         "SELECT VERSION() AS v, @@max_allowed_packet AS packet, @@local_infile AS local_infile",
@@ -134,6 +136,23 @@ export class MysqlDb implements Db {
 
   get isMariadb(): boolean {
     return /mariadb/i.test(this.version);
+  }
+
+  /**
+   * Call `listener` once when the connection ends other than by close() (a KILL, a restart, a
+   * dropped network), at once if it already has. The run lock's watch (lock-watch.ts) uses it.
+   */
+  onLost(listener: (cause?: Error) => void): void {
+    if (this.closed) return;
+    if (this.lost) listener(this.lost.cause);
+    else this.lostListeners.push(listener);
+  }
+
+  private markLost(cause?: MysqlDriverError): void {
+    if (this.lost) return;
+    this.lost = { cause };
+    if (this.closed) return; // our own close(): nothing was lost
+    for (const listener of this.lostListeners.splice(0)) listener(cause);
   }
 
   /** Why no statement can run here any more, or undefined while the connection is usable. */

@@ -35,6 +35,9 @@ export interface OpenOptions {
   replicaWait: ReplicaWaitOptions;
 }
 
+/** Idle time of the writer beyond a replica wait: the retries and waits around it. */
+const WRITER_IDLE_ALLOWANCE_S = 600;
+
 function databaseOf(ep: Endpoint): string {
   return ep.kind === "mysql" ? ep.database : "main";
 }
@@ -50,10 +53,13 @@ export async function openWarehouse(conns: Connections, options: OpenOptions): P
     // The target must exist (a SQLite file is created by init only): a typo in a path must not
     // leave an empty file behind and then fail on the missing tables.
     const purpose = "write";
+    // The writer sits idle while a batch waits for the replicas (up to --replica-timeout): a
+    // server wait_timeout shorter than that would close it under us, so the session's is raised.
+    const idleTimeoutS = options.replicaWait.timeoutS + WRITER_IDLE_ALLOWANCE_S;
     const target: TargetHandle = {
-      db: await openDb(targetEp, { purpose }),
+      db: await openDb(targetEp, { purpose, idleTimeoutS }),
       reconnect: async () => {
-        const db = await openDb(targetEp, { purpose });
+        const db = await openDb(targetEp, { purpose, idleTimeoutS });
         opened.push(db);
         return db;
       },
