@@ -124,7 +124,8 @@ export class BatchWriter {
         const delay = backoffMs * 2 ** (attempt - 1);
         const code = err instanceof TransientDbError ? err.code : "connect";
         log.warn(`${failed} failed (${code}), retry ${attempt}/${maxAttempts - 1} in ${delay} ms${reconnect ? " on a new connection" : ""}: ${message}`);
-        await Bun.sleep(delay);
+        // A stop request (SIGINT, a lost run lock) does not sit out the backoff: nothing is committed.
+        await unlessInterrupted(Bun.sleep(delay));
       }
     }
   }

@@ -234,6 +234,8 @@ describe("--verbose DEBUG", () => {
     const raise = sql.findIndex((l) => l.includes("SET SESSION net_write_timeout = GREATEST(@@SESSION.net_write_timeout, ?) [1 bound values]"));
     expect(raise).toBeGreaterThanOrEqual(0);
     expect(raise).toBeLessThan(sql.findIndex((l) => l.includes("START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY")));
+    // The writer's and the lock's sessions outlive a replica wait: both raise wait_timeout.
+    expect(sql.filter((l) => l.includes("SET SESSION wait_timeout = GREATEST(@@SESSION.wait_timeout, ?)")).length).toBeGreaterThanOrEqual(2);
     // No value of the data: not one server name of the source appears anywhere in the log.
     const names = await withDb(source, (db) => db.query<{ name: string }>("SELECT name FROM servers_asset WHERE name <> '' LIMIT 50"));
     expect(names.length).toBeGreaterThan(10);

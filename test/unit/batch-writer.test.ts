@@ -7,7 +7,8 @@ import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import type { Db, ExecResult, Params, Row } from "../../src/db/db.ts";
 import type { ReplicaSet, WritePosition } from "../../src/db/replication.ts";
 import { translateMysqlError } from "../../src/db/mysql-errors.ts";
-import { EtlError, TransientDbError } from "../../src/errors.ts";
+import { EtlError, InterruptedError, TransientDbError } from "../../src/errors.ts";
+import { requestInterrupt, resetInterrupt } from "../../src/interrupt.ts";
 import { setLogSink } from "../../src/log.ts";
 import { BatchWriter, type TargetHandle } from "../../src/pipeline/batch-writer.ts";
 import { noProgress } from "../../src/progress/progress.ts";
@@ -144,6 +145,27 @@ describe("retries on transient errors", () => {
     expect(message).toContain("Lock wait timeout exceeded");
     expect((err as Error).cause).toBeInstanceOf(TransientDbError);
     expect(writer.batches).toBe(0);
+  });
+
+  test("a stop request (Ctrl-C, a lost run lock) ends the backoff at once instead of sitting it out", async () => {
+    const db = new FakeDb("db1", (s) => (s.startsWith("REPLACE") ? deadlock() : undefined));
+    const { handle } = target(db);
+    const writer = new BatchWriter(handle, undefined, noProgress, { maxAttempts: 5, backoffMs: 10_000 });
+    try {
+      const started = performance.now();
+      const pending = writer.write(batch(1)).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      await Bun.sleep(50); // the first attempt failed; the writer is in its 10 s backoff
+      requestInterrupt("SIGINT");
+      const err = await pending;
+      expect(err).toBeInstanceOf(InterruptedError);
+      expect(performance.now() - started).toBeLessThan(2000);
+      expect(db.begins()).toHaveLength(1); // no second attempt
+    } finally {
+      resetInterrupt();
+    }
   });
 
   test("a non-transient error is not retried: it is thrown as it came, after a ROLLBACK", async () => {
