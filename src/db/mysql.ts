@@ -227,9 +227,27 @@ export class MysqlDb implements Db {
     query.once("end", () => (complete = true));
     // A streamed query has no callback, so when the connection dies mid-result mysql2 tells only
     // the connection: the row stream would hand over what was buffered and then neither fail nor
-    // end. Fail it here. After the last row the connection may go without losing anything.
+    // end. Fail it here — but only once every packet that did arrive has been read: while our
+    // reader is paused, mysql2 holds parsed packets back (its paused queue), and those may well
+    // hold the rest of the result and its end (a source idle in its snapshot after sending it all,
+    // then closed by wait_timeout or a KILL, has lost nothing).
+    let lost: { cause?: MysqlDriverError } | undefined;
+    const heldBack = () => (this.conn as unknown as { _paused_packets?: { length: number } })._paused_packets?.length ?? 0;
+    const settle = () => {
+      if (lost && !complete && heldBack() === 0) {
+        rows.destroy(connectionLostError(this.label, `after ${received} rows of a streamed result`, lost.cause));
+      }
+    };
+    // The reader asking for more is when mysql2 replays held-back packets (resume()); after that,
+    // if the result has not ended, nothing more can come.
+    const readMore = (rows as unknown as { _read: (n: number) => void })._read.bind(rows);
+    (rows as unknown as { _read: (n: number) => void })._read = (n) => {
+      readMore(n);
+      settle();
+    };
     const fail = (cause?: MysqlDriverError) => {
-      if (!complete) rows.destroy(connectionLostError(this.label, `after ${received} rows of a streamed result`, cause));
+      lost ??= { cause };
+      settle();
     };
     const onEnd = () => fail();
     this.conn.on("error", fail);

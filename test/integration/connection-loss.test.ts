@@ -13,7 +13,7 @@ import { openReplicaSet } from "../../src/db/replication.ts";
 import { BatchWriter, type TargetHandle } from "../../src/pipeline/batch-writer.ts";
 import { noProgress } from "../../src/progress/progress.ts";
 import { setLogSink } from "../../src/log.ts";
-import { connect, dsn, freshDatabase, servers } from "../support/servers.ts";
+import { connect, dsn, freshDatabase, servers, withDb } from "../support/servers.ts";
 
 let database: string;
 let admin: MysqlDb; // root on the primary: kills other connections, reads rows back
@@ -241,6 +241,35 @@ describe("a source connection lost mid-stream", () => {
     },
     20_000,
   );
+
+  test("a result sent in full but held back by mysql2 while the reader pauses (more than highWaterMark rows) is read to its end after a KILL", async () => {
+    const db = await connect(servers().primary, database);
+    try {
+      const id = await connectionId(db);
+      let n = 0;
+      let last = 0;
+      for await (const r of db.stream<{ seq: number | string }>("SELECT seq FROM seq_1_to_5000")) {
+        last = Number(r.seq);
+        if (++n === 10) {
+          // The server has sent everything and sits idle (as a source in its snapshot while the
+          // load waits for a replica); then wait_timeout, an idle-transaction timeout or a KILL ends it.
+          await withDb("", async (other) => {
+            for (let i = 0; i < 100; i++) {
+              const [row] = await other.query<{ c: string }>("SELECT COMMAND AS c FROM information_schema.PROCESSLIST WHERE ID = ?", [id]);
+              if (row?.c === "Sleep") break;
+              await Bun.sleep(20);
+            }
+          });
+          await kill(id);
+          await Bun.sleep(200); // the close has reached us while the reader is still paused
+        }
+      }
+      expect(n).toBe(5000);
+      expect(last).toBe(5000);
+    } finally {
+      await db.close();
+    }
+  });
 
   test("a result the server has sent in full is read to its end, even when the connection dies before the reader is done", async () => {
     const db = await connect(servers().primary, database);
