@@ -21,8 +21,8 @@ export interface LockWatchOptions {
 
 /**
  * Every 5 s (a KILL or restart is heard at once through onLost; the check covers what the holder
- * cannot see, such as a silent network); a silent server for 10 s stops the run (a rerun is cheap,
- * two writers are not).
+ * cannot see, such as a silent network); no answer for 10 s requests the stop (a rerun is cheap,
+ * two writers are not), which takes effect at the next batch boundary.
  */
 export const DEFAULT_LOCK_WATCH: LockWatchOptions = { intervalMs: 5000, answerWithinMs: 10_000 };
 

@@ -69,7 +69,8 @@ export async function lockWarehouse(
           async release() {
             await watch.stop();
             // A lost lock is not ours to release, and its connection may hang on a dead network.
-            if (!lost) await held.release();
+            // Capped like the close below: a network gone silent must not hang the end of the run.
+            if (!lost) await Promise.race([held.release().catch(() => {}), Bun.sleep(1000)]);
             await Promise.race([db.close().catch(() => {}), Bun.sleep(1000)]);
           },
         };

@@ -114,23 +114,24 @@ export class MysqlDb implements Db {
       db.caps.maxStatementBytes = Number(row.packet);
       // mysql2 offers LOCAL INFILE by default (CLIENT_LOCAL_FILES); the server must allow it too.
       db.caps.bulkLoad = Number(row.local_infile) === 1;
+      // mysql2's client-side escaping and our LOAD DATA encoding both use backslash escapes; a
+      // server default of NO_BACKSLASH_ESCAPES would turn them into wrong data, so this session drops it.
+      await db.execute("SET SESSION sql_mode = REPLACE(@@SESSION.sql_mode, 'NO_BACKSLASH_ESCAPES', '')");
+      if (/mariadb/i.test(db.version)) {
+        db.caps = { ...db.caps, gtid: "mariadb" };
+        // Return @@last_gtid with every write result: no extra round trip per batch.
+        await db.execute("SET SESSION session_track_system_variables = 'last_gtid'");
+      } else if (Number.parseInt(db.version) >= 8) {
+        db.caps = { ...db.caps, gtid: "mysql" };
+        // MySQL's counterpart: the committed transaction's GTID comes back in the OK packet.
+        await db.execute("SET SESSION session_track_gtids = OWN_GTID");
+      }
+      if (opts.idleTimeoutS) await db.execute("SET SESSION wait_timeout = GREATEST(@@SESSION.wait_timeout, ?)", [Math.ceil(opts.idleTimeoutS)]);
     } catch (err) {
+      // A session setting that fails leaves no open connection behind (a reconnect loop would pile them up).
       conn.destroy();
       throw translateMysqlError(err, label);
     }
-    // mysql2's client-side escaping and our LOAD DATA encoding both use backslash escapes; a
-    // server default of NO_BACKSLASH_ESCAPES would turn them into wrong data, so this session drops it.
-    await db.execute("SET SESSION sql_mode = REPLACE(@@SESSION.sql_mode, 'NO_BACKSLASH_ESCAPES', '')");
-    if (/mariadb/i.test(db.version)) {
-      db.caps = { ...db.caps, gtid: "mariadb" };
-      // Return @@last_gtid with every write result: no extra round trip per batch.
-      await db.execute("SET SESSION session_track_system_variables = 'last_gtid'");
-    } else if (Number.parseInt(db.version) >= 8) {
-      db.caps = { ...db.caps, gtid: "mysql" };
-      // MySQL's counterpart: the committed transaction's GTID comes back in the OK packet.
-      await db.execute("SET SESSION session_track_gtids = OWN_GTID");
-    }
-    if (opts.idleTimeoutS) await db.execute("SET SESSION wait_timeout = GREATEST(@@SESSION.wait_timeout, ?)", [Math.ceil(opts.idleTimeoutS)]);
     return db;
   }
 

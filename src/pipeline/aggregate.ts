@@ -74,7 +74,7 @@ export async function aggregateDays(ctx: WarehouseContext, options: AggregateOpt
       await writer.write(rebuildDay(t, day));
       // Counted on the primary after the commit; the run lock keeps anyone else from writing.
       const count = SQL.aggregateCountDay.replaceAll("{table}", quoteIdent(t.table));
-      const [{ n }] = await ctx.target.db.query<{ n: number | string }>(count, [day]);
+      const [{ n }] = await writer.read<{ n: number | string }>(count, [day]);
       rows[t.table] += Number(n);
     }
     progress.phaseProgress("aggregate", i + 1, day);

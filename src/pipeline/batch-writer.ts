@@ -4,7 +4,7 @@
 // batch n replicates, so replicas are never more than two batches behind.
 // A stop request (SIGINT/SIGTERM, interrupt.ts) is honoured here, between batches: every loop
 // that writes goes through write(), so none has to check for it itself.
-import type { Db } from "../db/db.ts";
+import type { Db, Params, Row } from "../db/db.ts";
 import { EtlError, TransientDbError } from "../errors.ts";
 import { positionAfterWrite, type ReplicaSet } from "../db/replication.ts";
 import type { Progress } from "../progress/progress.ts";
@@ -96,26 +96,41 @@ export class BatchWriter {
     }
   }
 
-  private async commitWithRetry(statements: readonly WriteStatement[]) {
+  /**
+   * A read on the warehouse connection with the writes' retry policy (a lost connection is
+   * replaced): the reads between batches, such as the id walks of sweep and expire and
+   * aggregate's counts, so that a reconnect covers them too.
+   */
+  async read<T = Row>(sql: string, params?: Params): Promise<T[]> {
+    throwIfInterrupted();
+    return this.withRetry("read", () => this.target.db.query<T>(sql, params));
+  }
+
+  private commitWithRetry(statements: readonly WriteStatement[]) {
+    return this.withRetry("batch", () => this.commit(statements));
+  }
+
+  /** `attemptOnce()` until it succeeds, retrying transient errors (reconnecting first where the connection is gone). */
+  private async withRetry<R>(what: "batch" | "read", attemptOnce: () => Promise<R>): Promise<R> {
     const { maxAttempts, backoffMs } = this.options;
     let reconnect = false; // the connection is gone: the next attempt starts with a new one
     for (let attempt = 1; ; attempt++) {
       try {
         if (reconnect) await this.replaceConnection();
         reconnect = false;
-        return await this.commit(statements);
+        return await attemptOnce();
       } catch (err) {
         // Still set: the reconnect itself failed. A restarting or failing-over server refuses
         // connections (then logins) for a while, so that is an attempt like any other, whatever
         // the error's class, and the next attempt reconnects again.
-        const failed = reconnect ? "reconnect" : "batch";
+        const failed = reconnect ? "reconnect" : what;
         if (!reconnect && !(err instanceof TransientDbError)) throw err;
         if (err instanceof TransientDbError && CONNECTION_LOST.has(err.code)) reconnect = true;
         const message = err instanceof Error ? err.message : String(err);
         if (attempt >= maxAttempts) {
           const backoff = backoffMs * (2 ** (attempt - 1) - 1);
           throw new EtlError(
-            `${this.target.db.label}: gave up on a batch after ${attempt} attempts (retried ${attempt - 1} times, ${formatMs(backoff)} of backoff); ` +
+            `${this.target.db.label}: gave up on a ${what} after ${attempt} attempts (retried ${attempt - 1} times, ${formatMs(backoff)} of backoff); ` +
               `the last ${failed === "reconnect" ? "reconnect" : "attempt"} failed: ${message}`,
             { cause: err },
           );

@@ -70,6 +70,7 @@ export async function loadDay(ctx: WarehouseContext, options: EtlOptions, open: 
   const writer = new BatchWriter(ctx.target, ctx.replicas, progress, DEFAULT_BATCH_WRITER);
   const runId = await startRun(ctx.target.db, options.kind ?? "etl", options.reportDate);
   const counts = { extracted: 0, loaded: 0, removed: 0, warnings: {} as Warnings };
+  let recorded = false;
   try {
     await allowReaderPauses(ctx.source, ctx.replicas?.size ? (ctx.replicas.timeoutS ?? DEFAULT_REPLICA_WAIT.timeoutS) : 0);
     const extract = await open(ctx.source, ctx.sourceSchema);
@@ -106,7 +107,7 @@ export async function loadDay(ctx: WarehouseContext, options: EtlOptions, open: 
 
     progress.phaseStart("sweep");
     const sweepStart = performance.now();
-    const removed = await sweepStaleRows(() => ctx.target.db, writer, {
+    const removed = await sweepStaleRows(writer, {
       reportDate: options.reportDate,
       runId,
       batchSize: options.batchSize,
@@ -118,6 +119,9 @@ export async function loadDay(ctx: WarehouseContext, options: EtlOptions, open: 
     progress.phaseEnd("sweep", `${removed.facts} stale servers, ${removed.roles} stale role rows removed`);
 
     await writer.write([finishRunStatement(runId, "success", counts)]);
+    // Committed: the day is complete. A failure from here on (the last replica wait, a stop
+    // request) still fails the command, but must not turn the record into 'failed'.
+    recorded = true;
     await writer.drain();
     return {
       runId,
@@ -133,6 +137,7 @@ export async function loadDay(ctx: WarehouseContext, options: EtlOptions, open: 
       retries: writer.retries,
     };
   } catch (err) {
+    if (recorded) throw err;
     // Best effort and without replica waits: the target or a replica may be what failed.
     const failed = finishRunStatement(runId, "failed", counts, err instanceof Error ? err.message : String(err));
     await ctx.target.db.execute(failed.sql, failed.params).catch(() => {});

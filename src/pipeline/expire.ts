@@ -100,12 +100,12 @@ export async function expireFacts(ctx: WarehouseContext, options: ExpireOptions,
     // Bridge rows first: until the last fact row is gone the day stays in the plan, so an
     // interrupted expire is finished by the next one and never leaves bridge rows without facts.
     const day = { reportDate: date, batchSize: options.batchSize };
-    const roles = await deleteDayRows(db, writer, {
+    const roles = await deleteDayRows(writer, {
       table: "server_fact_roles",
       ...day,
       onBatch: (n) => progress.phaseProgress("expire", removed + n, note),
     });
-    const facts = await deleteDayRows(db, writer, {
+    const facts = await deleteDayRows(writer, {
       table: "server_facts",
       ...day,
       onBatch: (n) => progress.phaseProgress("expire", removed + roles + n, note),

@@ -1,7 +1,6 @@
 // Deletes one report day's rows of server_facts or server_fact_roles in small batches by id
 // ranges, each batch through the BatchWriter (its own short transaction, retries, replica wait).
 // Used by the etl sweep (rows a run did not write) and by expire (every row of the day).
-import type { Db } from "../db/db.ts";
 import { quoteIdent } from "../db/ident.ts";
 import { SQL } from "../sql.ts";
 import type { BatchWriter } from "./batch-writer.ts";
@@ -26,7 +25,7 @@ export interface DayRowsOptions {
  * range (one index range read in id order, no sort), then DELETE that id range. Returns the rows
  * the DELETEs removed. Safe to interrupt and re-run: each batch is a whole id range.
  */
-export async function deleteDayRows(db: () => Db, writer: BatchWriter, o: DayRowsOptions): Promise<number> {
+export async function deleteDayRows(writer: BatchWriter, o: DayRowsOptions): Promise<number> {
   const table = quoteIdent(o.table);
   const sweep = o.exceptRunId !== undefined;
   const walk = (sweep ? SQL.staleIds : SQL.rangeIds).replaceAll("{table}", table);
@@ -35,7 +34,8 @@ export async function deleteDayRows(db: () => Db, writer: BatchWriter, o: DayRow
   let after: unknown = -1;
   let removed = 0;
   for (;;) {
-    const ids = await db().query<{ id: number | string }>(walk, [o.reportDate, after, ...filter, o.batchSize]);
+    // Through the writer: a connection lost since the last batch is replaced, as for the DELETEs.
+    const ids = await writer.read<{ id: number | string }>(walk, [o.reportDate, after, ...filter, o.batchSize]);
     if (ids.length === 0) return removed;
     const first = ids[0]!.id;
     const last = ids[ids.length - 1]!.id;

@@ -1,7 +1,6 @@
 // After a successful load: remove the day's rows that this run did not write, so a day's
 // snapshot is exactly the latest run's extract. Deletes go by id ranges in small batches,
 // each through the BatchWriter (its own transaction, replica wait, retries): ranged-delete.ts.
-import type { Db } from "../db/db.ts";
 import type { BatchWriter } from "./batch-writer.ts";
 import { deleteDayRows } from "./ranged-delete.ts";
 
@@ -15,9 +14,9 @@ export interface SweepOptions {
 }
 
 /** Remove stale rows of `reportDate` from the fact and bridge tables; returns the rows removed from each. */
-export async function sweepStaleRows(db: () => Db, writer: BatchWriter, options: SweepOptions): Promise<{ facts: number; roles: number }> {
+export async function sweepStaleRows(writer: BatchWriter, options: SweepOptions): Promise<{ facts: number; roles: number }> {
   const day = { reportDate: options.reportDate, batchSize: options.batchSize, exceptRunId: options.runId };
-  const facts = await deleteDayRows(db, writer, { table: "server_facts", ...day, onBatch: (n) => options.onRemoved?.(n) });
-  const roles = await deleteDayRows(db, writer, { table: "server_fact_roles", ...day, onBatch: (n) => options.onRemoved?.(facts + n) });
+  const facts = await deleteDayRows(writer, { table: "server_facts", ...day, onBatch: (n) => options.onRemoved?.(n) });
+  const roles = await deleteDayRows(writer, { table: "server_fact_roles", ...day, onBatch: (n) => options.onRemoved?.(facts + n) });
   return { facts, roles };
 }

@@ -212,6 +212,32 @@ describe("lost connections: reconnect, then retry", () => {
     expect(fresh.statements().at(-1)).toBe("COMMIT");
   });
 
+  test("a read between batches (sweep's id walk, aggregate's count) on a lost connection is replaced and retried too", async () => {
+    /** Answers reads; the first read fails as a connection that died while idle. */
+    class ReadingDb extends FakeDb {
+      override async query<T = Row>(sql: string): Promise<T[]> {
+        this.sent.push({ sql, at: performance.now() });
+        const err = this.failRead?.();
+        if (err) throw err;
+        return [{ id: 42 } as T];
+      }
+      failRead?: () => Error | undefined;
+    }
+    const lost = new ReadingDb("db1");
+    let once = true;
+    lost.failRead = () => (once ? ((once = false), closedState()) : undefined);
+    const fresh = new ReadingDb("db2");
+    const { handle, attempts } = target(lost, [fresh]);
+    const writer = new BatchWriter(handle, undefined, noProgress, { maxAttempts: 3, backoffMs: BACKOFF });
+
+    expect(await writer.read<{ id: number }>("SELECT id FROM server_facts WHERE report_date = ?", ["2026-11-20"])).toEqual([{ id: 42 }]);
+
+    expect(attempts).toHaveLength(1);
+    expect(handle.db).toBe(fresh);
+    expect(fresh.statements()).toEqual(["SELECT id FROM server_facts WHERE report_date = ?"]);
+    expect(logLines[0]).toContain(`read failed (PROTOCOL_CONNECTION_LOST), retry 1/2 in ${BACKOFF} ms on a new connection`);
+  });
+
   test("a reconnect that fails once counts as an attempt; the next attempt reconnects again and the run goes on", async () => {
     const lost = new FakeDb("db1", failFirst(1, "BEGIN", connectionLost));
     const fresh = new FakeDb("db2");

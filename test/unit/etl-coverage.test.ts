@@ -12,6 +12,8 @@ import { extractServers } from "../../src/pipeline/extract.ts";
 import { runEtl } from "../../src/pipeline/etl.ts";
 import { initWarehouse } from "../../src/pipeline/init.ts";
 import type { WarehouseContext } from "../../src/pipeline/context.ts";
+import type { ReplicaSet } from "../../src/db/replication.ts";
+import { EtlError } from "../../src/errors.ts";
 import { dateIn } from "../../src/pipeline/report-date.ts";
 import { reportDateFrom } from "../../src/options.ts";
 import { DEFAULT_CPU_DROP_WORDS } from "../../src/transform/index.ts";
@@ -199,6 +201,46 @@ describe("extract: a repeated id is dropped", () => {
       expect(roles.map((r) => Number(r.id))).toEqual([1, 2, 3]);
       const [run] = await target.query<{ rows_extracted: unknown; rows_loaded: unknown; status: string }>("SELECT * FROM etl_runs");
       expect([Number(run!.rows_extracted), Number(run!.rows_loaded), run!.status]).toEqual([3, 3, "success"]);
+    } finally {
+      await target.close();
+    }
+  });
+});
+
+describe("the etl_runs record", () => {
+  test("a failure after the 'success' record has committed (the last replica wait) fails the run but leaves the record 'success'", async () => {
+    const target = SqliteDb.open(":memory:", { create: true });
+    try {
+      await initWarehouse(target);
+      // A replica that applies everything until the run's own success record: then its wait fails.
+      let waits = 0;
+      const replicas: ReplicaSet = {
+        size: 1,
+        labels: ["fake:replica"],
+        async waitFor() {
+          waits++;
+          const [run] = await target.query<{ status: string }>("SELECT status FROM etl_runs");
+          if (run?.status === "success") throw new EtlError("replica fake:replica did not apply the last batch within 5 s");
+          return { waitedMs: 0 };
+        },
+        async close() {},
+      };
+      const ctx: WarehouseContext = {
+        target: { db: target, reconnect: async () => target },
+        targetDatabase: "main",
+        source: fakeSource([rawRow(1, "one"), rawRow(2, "two")]),
+        sourceSchema: "serverdb2",
+        replicas,
+        close: async () => {},
+      };
+      const failure = await runEtl(ctx, { reportDate: "2026-11-20", batchSize: 1000, transform: { cpuDropWords: DEFAULT_CPU_DROP_WORDS } }, noProgress).then(
+        () => undefined,
+        (e: Error) => e,
+      );
+      expect(failure?.message).toContain("did not apply the last batch");
+      expect(waits).toBeGreaterThanOrEqual(2); // the load's batch, then the record's
+      const [run] = await target.query<{ status: string; rows_loaded: unknown }>("SELECT status, rows_loaded FROM etl_runs");
+      expect([run!.status, Number(run!.rows_loaded)]).toEqual(["success", 2]);
     } finally {
       await target.close();
     }
