@@ -29,6 +29,13 @@ export interface BatchWriterOptions {
 
 export const DEFAULT_BATCH_WRITER: BatchWriterOptions = { maxAttempts: 5, backoffMs: 500 };
 
+/**
+ * How long a batch may keep the run waiting beyond its replica wait (--replica-timeout): its
+ * retries, each up to a lock-wait timeout (50 s by default), plus backoff and reconnects. The
+ * sessions that sit idle meanwhile (the source's paused extract, the writer) outlast this.
+ */
+export const BATCH_RETRY_ALLOWANCE_S = 600;
+
 /** Codes after which the connection itself is gone and must be replaced. */
 const CONNECTION_LOST = new Set(["PROTOCOL_CONNECTION_LOST", "ECONNRESET", "EPIPE", "ER_SERVER_SHUTDOWN"]);
 

@@ -9,7 +9,7 @@ import { requireEndpoint } from "../config.ts";
 import { describeEndpoint, type Endpoint } from "../dsn.ts";
 import { RunLockLostError, UsageError } from "../errors.ts";
 import { requestStop } from "../interrupt.ts";
-import type { TargetHandle } from "./batch-writer.ts";
+import { BATCH_RETRY_ALLOWANCE_S, type TargetHandle } from "./batch-writer.ts";
 import { logger } from "../log.ts";
 
 const log = logger("connect");
@@ -35,9 +35,6 @@ export interface OpenOptions {
   replicaWait: ReplicaWaitOptions;
 }
 
-/** Idle time of the writer beyond a replica wait: the retries and waits around it. */
-const WRITER_IDLE_ALLOWANCE_S = 600;
-
 function databaseOf(ep: Endpoint): string {
   return ep.kind === "mysql" ? ep.database : "main";
 }
@@ -55,7 +52,7 @@ export async function openWarehouse(conns: Connections, options: OpenOptions): P
     const purpose = "write";
     // The writer sits idle while a batch waits for the replicas (up to --replica-timeout): a
     // server wait_timeout shorter than that would close it under us, so the session's is raised.
-    const idleTimeoutS = options.replicaWait.timeoutS + WRITER_IDLE_ALLOWANCE_S;
+    const idleTimeoutS = options.replicaWait.timeoutS + BATCH_RETRY_ALLOWANCE_S;
     const target: TargetHandle = {
       db: await openDb(targetEp, { purpose, idleTimeoutS }),
       reconnect: async () => {

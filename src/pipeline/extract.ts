@@ -4,6 +4,7 @@
 import type { Db } from "../db/db.ts";
 import { quoteIdent } from "../db/ident.ts";
 import { SQL } from "../sql.ts";
+import { BATCH_RETRY_ALLOWANCE_S } from "./batch-writer.ts";
 import type { RawServerRow, Warnings } from "../transform/types.ts";
 
 export interface ExtractOptions {
@@ -30,12 +31,6 @@ export function sourceSql(text: string, schema: string): string {
 }
 
 /**
- * Time a batch's commit may take beyond its replica wait before the load reads on: its retries
- * (5 attempts, each up to a lock-wait timeout, 50 s by default, plus backoff and reconnects).
- */
-const WRITE_RETRY_ALLOWANCE_S = 600;
-
-/**
  * Let the source wait for us. The extract is read with backpressure: while a batch waits for a
  * replica (up to `replicaTimeoutS`) or is retried, the load stops reading and the server blocks
  * writing rows to us. After @@net_write_timeout (60 s by default) the server would drop the
@@ -44,7 +39,7 @@ const WRITE_RETRY_ALLOWANCE_S = 600;
  */
 export async function allowReaderPauses(source: Db, replicaTimeoutS: number): Promise<void> {
   if (!source.caps.snapshotTransactions) return; // SQLite: no network, nothing times out
-  const seconds = Math.ceil(replicaTimeoutS + WRITE_RETRY_ALLOWANCE_S);
+  const seconds = Math.ceil(replicaTimeoutS + BATCH_RETRY_ALLOWANCE_S);
   await source.execute("SET SESSION net_write_timeout = GREATEST(@@SESSION.net_write_timeout, ?)", [seconds]);
 }
 
