@@ -12,13 +12,14 @@
 // The binary log would grow by ~2 KB per row written (tens of GB for 100k servers × 130 days):
 // it is rotated at 256 MiB and logs older than two minutes are purged (the replica is never that far behind).
 // Prints a markdown table (the one in BENCHMARKS.md).
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { mkdtempSync, rmSync } from "node:fs";
+import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { quoteIdent } from "../src/db/ident.ts";
 import { addDays } from "../src/pipeline/report-date.ts";
 import { startPair } from "../test/support/pair.ts";
 import { connect, dsn } from "../test/support/servers.ts";
+import { cli } from "./support.ts";
 
 const { values: opts } = parseArgs({
   options: {
@@ -30,33 +31,8 @@ const { values: opts } = parseArgs({
     seed: { type: "string", default: "7" },
   },
 });
-const REPO = resolve(import.meta.dir, "..");
-const BINARY = resolve(REPO, "dist/serverdb-etl");
 /** The generated history ends here; backfill covers the year before it, etl runs load later days. */
 const END = "2026-06-30";
-
-interface Timed {
-  stdout: string;
-  stderr: string;
-  seconds: number;
-  maxRssMb: number;
-}
-
-/** Run the CLI (the built binary when present: what ships) under /usr/bin/time for peak RSS. */
-async function cli(args: string[]): Promise<Timed> {
-  const cmd = existsSync(BINARY) ? [BINARY] : [process.execPath, "run", resolve(REPO, "src/cli.ts")];
-  const started = performance.now();
-  const proc = Bun.spawn(["/usr/bin/time", "-f", "__RSS_KB=%M", ...cmd, ...args], {
-    cwd: REPO,
-    stdout: "pipe",
-    stderr: "pipe",
-    env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: "/nonexistent" },
-  });
-  const [stdout, stderr, exitCode] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
-  const seconds = (performance.now() - started) / 1000;
-  if (exitCode !== 0) throw new Error(`serverdb-etl ${args.join(" ")} exited ${exitCode}:\n${stderr}`);
-  return { stdout, stderr, seconds, maxRssMb: Number(/__RSS_KB=(\d+)/.exec(stderr)?.[1] ?? 0) / 1024 };
-}
 
 const servers = Number(opts.servers);
 const historyDays = Number(opts["history-days"]);

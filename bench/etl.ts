@@ -9,13 +9,14 @@
 // Each etl run uses a new report date (the nightly case), so every row is written; --same-day
 // reruns one date with changed values instead (an identical REPLACE would write nothing).
 // Prints a markdown table (the one in BENCHMARKS.md).
-import { readFileSync, existsSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { quoteIdent } from "../src/db/ident.ts";
 import { addDays } from "../src/pipeline/report-date.ts";
 import { startPair, type Pair } from "../test/support/pair.ts";
 import { connect, dsn } from "../test/support/servers.ts";
+import { cli } from "./support.ts";
 
 const { values: opts } = parseArgs({
   options: {
@@ -28,33 +29,6 @@ const { values: opts } = parseArgs({
     "same-day": { type: "boolean", default: false },
   },
 });
-const REPO = resolve(import.meta.dir, "..");
-const BINARY = resolve(REPO, "dist/serverdb-etl");
-
-interface Timed {
-  exitCode: number;
-  stdout: string;
-  stderr: string;
-  seconds: number;
-  maxRssMb: number;
-}
-
-/** Run the CLI (the built binary when present: what ships) under /usr/bin/time for peak RSS. */
-async function cli(args: string[]): Promise<Timed> {
-  const cmd = existsSync(BINARY) ? [BINARY] : [process.execPath, "run", resolve(REPO, "src/cli.ts")];
-  const started = performance.now();
-  const proc = Bun.spawn(["/usr/bin/time", "-f", "__RSS_KB=%M", ...cmd, ...args], {
-    cwd: REPO,
-    stdout: "pipe",
-    stderr: "pipe",
-    env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: "/nonexistent" },
-  });
-  const [stdout, stderr, exitCode] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
-  const seconds = (performance.now() - started) / 1000;
-  const rss = Number(/__RSS_KB=(\d+)/.exec(stderr)?.[1] ?? 0);
-  if (exitCode !== 0) throw new Error(`serverdb-etl ${args.join(" ")} exited ${exitCode}:\n${stderr}`);
-  return { exitCode, stdout, stderr, seconds, maxRssMb: rss / 1024 };
-}
 
 /** The server-side reference: INSERT … SELECT on the primary, then MASTER_GTID_WAIT on the replica. */
 async function reference(pair: Pair, schema: string, dw: string, reportDate: string): Promise<{ primaryS: number; totalS: number }> {
