@@ -15,8 +15,8 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { quoteIdent } from "../src/db/ident.ts";
-import { addDays } from "../src/pipeline/report-date.ts";
+import { quoteIdent } from "../src/engine/ident.ts";
+import { addDays } from "../src/plans/report-date.ts";
 import { startPair } from "../test/support/pair.ts";
 import { connect, dsn } from "../test/support/servers.ts";
 import { cli } from "./support.ts";

@@ -9,8 +9,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { MysqlDb } from "../src/db/mysql.ts";
-import { parseDsn, type MysqlEndpoint } from "../src/dsn.ts";
+import { MysqlDb } from "../src/engine/mysql/mysql-db.ts";
+import { parseDsn, type MysqlEndpoint } from "../src/settings/dsn.ts";
 import { findMariadb, freePorts, installDataDir, stopServer, waitUntilReady, type RunningServer, type ServerSpec } from "../test/support/mariadb.ts";
 
 const { values: opts } = parseArgs({

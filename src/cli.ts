@@ -6,10 +6,10 @@ import { EtlError, UsageError, exitCodeOf, isUserFacing } from "./errors.ts";
 import { LOG_LEVELS, isDebug, jsonLine, log, logFormat, maskSecrets, setLogFormat, setLogLevel, type LogLevelName } from "./log.ts";
 import { globalArgs } from "./commands/_args.ts";
 import { VERSION } from "./version.ts";
-import { runCleanups } from "./cleanup.ts";
-import { splitSteps, unknownArguments } from "./chain.ts";
-import { requestInterrupt } from "./interrupt.ts";
-import { outputOptionsFrom } from "./progress/options.ts";
+import { runCleanups } from "./cli/cleanup.ts";
+import { splitSteps, unknownArguments } from "./cli/chain.ts";
+import { requestInterrupt } from "./cli/interrupt.ts";
+import { outputOptionsFrom } from "./progress/output-options.ts";
 import { forTerminal, startSession, type Session } from "./progress/session.ts";
 
 type AnyCommand = CommandDef<any>;

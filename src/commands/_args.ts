@@ -1,7 +1,7 @@
 // Argument sets shared by the commands. `as const satisfies` keeps their types literal,
 // so `args.source` is typed in every command that spreads them.
 import type { ArgsDef } from "citty";
-import type { ConnectionFlags } from "../config.ts";
+import type { ConnectionFlags } from "../settings/connections.ts";
 import { LOG_LEVELS } from "../log.ts";
 
 /** Accepted by the root and by every command, so they work before or after the command name. */

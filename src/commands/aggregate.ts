@@ -1,15 +1,15 @@
 // `aggregate`: rebuild the server_by_* tables of the selected days from server_facts (glue
-// only; the work is in pipeline/aggregate.ts).
+// only; the work is in stages/aggregate.ts).
 import { defineCommand } from "citty";
 import { connectionFlags, credentialArgs, globalArgs, targetArgs, writeArgs } from "./_args.ts";
-import { resolveConnections } from "../config.ts";
-import { replicaWaitFrom } from "../options.ts";
-import { openWarehouse } from "../pipeline/context.ts";
-import { aggregateDays, aggregateShortfall, formatAggregateSummary } from "../pipeline/aggregate.ts";
-import { parseDateSelection } from "../pipeline/aggregate-days.ts";
-import { AGGREGATE_TABLE_NAMES, selectAggregateTables } from "../pipeline/aggregate-tables.ts";
+import { resolveConnections } from "../settings/connections.ts";
+import { replicaWaitFrom } from "../settings/run-options.ts";
+import { openWarehouse } from "../stages/context.ts";
+import { aggregateDays, aggregateShortfall, formatAggregateSummary } from "../stages/aggregate.ts";
+import { parseDateSelection } from "../plans/aggregate-days.ts";
+import { AGGREGATE_TABLE_NAMES, selectAggregateTables } from "../stages/aggregate-tables.ts";
 import { reportSummary, runProgress } from "../progress/session.ts";
-import { onCleanup } from "../cleanup.ts";
+import { onCleanup } from "../cli/cleanup.ts";
 
 export default defineCommand({
   meta: {

@@ -1,13 +1,13 @@
 // `backfill`: rebuild past days from ServerDB's change history (glue only; the work is in
-// pipeline/backfill.ts, the day choice in pipeline/backfill-plan.ts).
+// stages/backfill.ts, the day choice in plans/backfill-plan.ts).
 import { defineCommand } from "citty";
 import { connectionFlags, credentialArgs, globalArgs, retentionArgs, sourceArgs, targetArgs, writeArgs } from "./_args.ts";
-import { resolveConnections } from "../config.ts";
-import { backfillRangeFrom, batchSizeFrom, replicaWaitFrom, retentionFrom, transformFrom } from "../options.ts";
-import { openWarehouse } from "../pipeline/context.ts";
-import { formatBackfillSummary, runBackfill } from "../pipeline/backfill.ts";
+import { resolveConnections } from "../settings/connections.ts";
+import { backfillRangeFrom, batchSizeFrom, replicaWaitFrom, retentionFrom, transformFrom } from "../settings/run-options.ts";
+import { openWarehouse } from "../stages/context.ts";
+import { formatBackfillSummary, runBackfill } from "../stages/backfill.ts";
 import { logProgress } from "../progress/progress.ts";
-import { onCleanup } from "../cleanup.ts";
+import { onCleanup } from "../cli/cleanup.ts";
 
 /** What a backfilled day cannot know, in the words --help and the README use. */
 export const BACKFILL_APPROXIMATIONS = [

@@ -1,17 +1,17 @@
 // `serverdb-etl demo`: a synthetic ServerDB, the warehouse and one nightly run in a scratch
 // folder (or on servers you name), then example queries with their results (glue only; the
-// steps are in pipeline/demo.ts, the printout in pipeline/demo-report.ts).
+// steps are in demo/demo.ts, the printout in demo/demo-report.ts).
 import { mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { defineCommand } from "citty";
 import { connectionFlags, credentialArgs, globalArgs } from "./_args.ts";
-import { requireEndpoint, resolveConnections } from "../config.ts";
-import { parseDsn } from "../dsn.ts";
+import { requireEndpoint, resolveConnections } from "../settings/connections.ts";
+import { parseDsn } from "../settings/dsn.ts";
 import { UsageError } from "../errors.ts";
-import { parseGenerateOptions } from "../generate/options.ts";
-import { DEMO_DEFAULTS, runDemo, type DemoOptions } from "../pipeline/demo.ts";
-import { formatExamples, formatFiles, formatIntro, formatOutro, formatStepLine } from "../pipeline/demo-report.ts";
+import { parseGenerateOptions } from "../generate/generate-options.ts";
+import { DEMO_DEFAULTS, runDemo, type DemoOptions } from "../demo/demo.ts";
+import { formatExamples, formatFiles, formatIntro, formatOutro, formatStepLine } from "../demo/demo-report.ts";
 import { logProgress } from "../progress/progress.ts";
 
 /** File names in the demo's folder when --source / --target are not given. */

@@ -2,7 +2,7 @@
 // Glue only: resolve connections, run the checks (src/doctor/), print, set the exit code.
 import { defineCommand } from "citty";
 import { credentialArgs, connectionFlags, globalArgs, sourceArgs, targetArgs } from "./_args.ts";
-import { resolveConnections } from "../config.ts";
+import { resolveConnections } from "../settings/connections.ts";
 import { DoctorFailed, UsageError } from "../errors.ts";
 import { DOCTOR_DEFAULTS, runDoctor } from "../doctor/run-doctor.ts";
 import { renderJson, renderTable, summarize } from "../doctor/render.ts";

@@ -1,16 +1,16 @@
 // `etl`: tonight's snapshot of every Server into server_facts and server_fact_roles.
 import { defineCommand } from "citty";
 import { connectionFlags, credentialArgs, dateArgs, globalArgs, sourceArgs, targetArgs, writeArgs } from "./_args.ts";
-import { resolveConnections } from "../config.ts";
-import { batchSizeFrom, replicaWaitFrom, reportDateFrom, transformFrom } from "../options.ts";
-import { openWarehouse } from "../pipeline/context.ts";
-import { runEtl } from "../pipeline/etl.ts";
+import { resolveConnections } from "../settings/connections.ts";
+import { batchSizeFrom, replicaWaitFrom, reportDateFrom, transformFrom } from "../settings/run-options.ts";
+import { openWarehouse } from "../stages/context.ts";
+import { runEtl } from "../stages/etl.ts";
 import { reportSummary, runProgress, setReportDate } from "../progress/session.ts";
-import { onCleanup } from "../cleanup.ts";
-import { formatEtlSummary } from "../pipeline/summary.ts";
-import { checkWarehouseSchema } from "../pipeline/init.ts";
+import { onCleanup } from "../cli/cleanup.ts";
+import { formatEtlSummary } from "../stages/etl-summary.ts";
+import { checkWarehouseSchema } from "../stages/init.ts";
 import { SchemaDriftError } from "../errors.ts";
-import type { Db } from "../db/db.ts";
+import type { Db } from "../engine/db.ts";
 
 /**
  * A warehouse whose tables differ from this version's fails before anything is written (exit 3),

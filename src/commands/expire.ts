@@ -1,13 +1,13 @@
 // `expire`: apply the retention policy (FACTS.md "Retention") to the warehouse's facts.
-// Glue only; the plan is pipeline/retention.ts, the deletes pipeline/expire.ts.
+// Glue only; the plan is plans/retention.ts, the deletes stages/expire.ts.
 import { defineCommand } from "citty";
 import { connectionFlags, credentialArgs, globalArgs, retentionArgs, targetArgs, writeArgs } from "./_args.ts";
-import { resolveConnections } from "../config.ts";
-import { batchSizeFrom, replicaWaitFrom, retentionFrom } from "../options.ts";
-import { openWarehouse } from "../pipeline/context.ts";
-import { expireFacts, formatExpireSummary, formatRetentionTable } from "../pipeline/expire.ts";
+import { resolveConnections } from "../settings/connections.ts";
+import { batchSizeFrom, replicaWaitFrom, retentionFrom } from "../settings/run-options.ts";
+import { openWarehouse } from "../stages/context.ts";
+import { expireFacts, formatExpireSummary, formatRetentionTable } from "../stages/expire.ts";
 import { reportSummary, runProgress } from "../progress/session.ts";
-import { onCleanup } from "../cleanup.ts";
+import { onCleanup } from "../cli/cleanup.ts";
 
 export default defineCommand({
   meta: {

@@ -2,10 +2,10 @@
 // the work is in src/generate/).
 import { defineCommand } from "citty";
 import { connectionFlags, credentialArgs, globalArgs, sourceArgs } from "./_args.ts";
-import { requireEndpoint, resolveConnections } from "../config.ts";
+import { requireEndpoint, resolveConnections } from "../settings/connections.ts";
 import { UsageError } from "../errors.ts";
 import { formatSummary, generateServerDb } from "../generate/index.ts";
-import { GENERATE_DEFAULTS, parseGenerateOptions } from "../generate/options.ts";
+import { GENERATE_DEFAULTS, parseGenerateOptions } from "../generate/generate-options.ts";
 
 export default defineCommand({
   meta: {

@@ -1,11 +1,11 @@
 // `serverdb-etl init [--check]`: create missing warehouse tables, then report schema drift as
-// a reviewable SQL script on stdout (exit 3). Glue only; the work is in pipeline/init.ts.
+// a reviewable SQL script on stdout (exit 3). Glue only; the work is in stages/init.ts.
 import { defineCommand } from "citty";
 import { connectionFlags, credentialArgs, globalArgs, targetArgs } from "./_args.ts";
-import { requireEndpoint, resolveConnections } from "../config.ts";
-import { openDb } from "../db/open.ts";
-import { initWarehouse, schemaDriftError } from "../pipeline/init.ts";
-import { catalogFor } from "../warehouse/catalog.ts";
+import { requireEndpoint, resolveConnections } from "../settings/connections.ts";
+import { openDb } from "../engine/open.ts";
+import { initWarehouse, schemaDriftError } from "../stages/init.ts";
+import { catalogFor } from "../engine/catalog.ts";
 import { renderMigration } from "../warehouse/schema-migration.ts";
 
 export default defineCommand({

@@ -1,13 +1,13 @@
 // `serverdb-etl run`: the nightly job the systemd timer starts (glue only; the steps are composed
-// in pipeline/run.ts). One process, one set of connections, one run lock for every step.
+// in stages/nightly.ts). One process, one set of connections, one run lock for every step.
 import { defineCommand } from "citty";
 import { connectionFlags, credentialArgs, dateArgs, globalArgs, retentionArgs, sourceArgs, targetArgs, writeArgs } from "./_args.ts";
-import { requireEndpoint, resolveConnections } from "../config.ts";
-import { batchSizeFrom, replicaWaitFrom, reportDateFrom, retentionFrom, transformFrom } from "../options.ts";
-import { openWarehouse } from "../pipeline/context.ts";
-import { formatRun, runNightly } from "../pipeline/run.ts";
+import { requireEndpoint, resolveConnections } from "../settings/connections.ts";
+import { batchSizeFrom, replicaWaitFrom, reportDateFrom, retentionFrom, transformFrom } from "../settings/run-options.ts";
+import { openWarehouse } from "../stages/context.ts";
+import { formatRun, runNightly } from "../stages/nightly.ts";
 import { reportLine, reportSummary, runProgress, setReportDate } from "../progress/session.ts";
-import { onCleanup } from "../cleanup.ts";
+import { onCleanup } from "../cli/cleanup.ts";
 
 export default defineCommand({
   meta: {

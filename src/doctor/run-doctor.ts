@@ -1,13 +1,13 @@
 // doctor's flow: connect to every configured endpoint at once (each with a short connect
 // timeout), read its facts, then judge each in its role. A connection that fails is one
 // failing row with the driver's reason; the other endpoints are still checked.
-import type { Connections } from "../config.ts";
-import { describeEndpoint, type Endpoint } from "../dsn.ts";
-import { MysqlDb } from "../db/mysql.ts";
-import { mysqlErrorCode } from "../db/mysql-errors.ts";
+import type { Connections } from "../settings/connections.ts";
+import { describeEndpoint, type Endpoint } from "../settings/dsn.ts";
+import { MysqlDb } from "../engine/mysql/mysql-db.ts";
+import { mysqlErrorCode } from "../engine/mysql/errors.ts";
 import { logger } from "../log.ts";
-import { inspectServer } from "./inspect.ts";
-import { checkSqlite } from "./sqlite.ts";
+import { inspectServer } from "../engine/mysql/doctor-inspect.ts";
+import { checkSqlite } from "../engine/sqlite/doctor.ts";
 import { judge, type JudgeContext } from "./judge.ts";
 import type { Check, ReportRow, Role, ServerFacts } from "./types.ts";
 

@@ -1,6 +1,6 @@
 // The shapes doctor passes around: facts read from one server (inspect.ts measures them)
 // and the checks judged from them (judge.ts decides). Plain data, no behaviour.
-import type { Role } from "../config.ts";
+import type { Role } from "../settings/connections.ts";
 import type { Grant } from "./grants.ts";
 
 export type { Role };

@@ -1,12 +1,12 @@
 // `generate` as a function: prepare the target database, stream the synthetic fleet into it,
 // and report what was written. The engine-specific preparation is chosen here, once.
-import type { Endpoint } from "../dsn.ts";
+import type { Endpoint } from "../settings/dsn.ts";
 import { logger } from "../log.ts";
 import { emptySummary, generateFleet, planFleet, type FleetSummary } from "./fleet.ts";
-import { prepareMysqlTarget, type PreparedTarget } from "./mysql-target.ts";
-import type { GenerateOptions } from "./options.ts";
+import { prepareMysqlTarget, type PreparedTarget } from "../engine/mysql/generate-target.ts";
+import type { GenerateOptions } from "./generate-options.ts";
 import type { TableBatch } from "./rows.ts";
-import { prepareSqliteTarget } from "./sqlite-target.ts";
+import { prepareSqliteTarget } from "../engine/sqlite/generate-target.ts";
 import { writeBatches } from "./writer.ts";
 
 // Created per use: a child made at import time keeps the level it was born with (before --verbose).

@@ -3,8 +3,8 @@
 // per few statements, and two statements in flight so generating overlaps with inserting.
 // Rows of one table are merged across batches; tables are flushed independently (the target
 // session has foreign-key checks off, so parent-first order is not required).
-import type { Db, ExecResult } from "../db/db.ts";
-import { quoteIdent } from "../db/ident.ts";
+import type { Db, ExecResult } from "../engine/db.ts";
+import { quoteIdent } from "../engine/ident.ts";
 import type { RowValues, TableBatch } from "./rows.ts";
 
 export interface WriteOptions {

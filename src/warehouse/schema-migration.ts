@@ -12,7 +12,7 @@ export function hasBlockingDrift(drifts: readonly Drift[]): boolean {
 
 /**
  * The script for `drifts` ("" when there are none). `where` names the warehouse in the header;
- * `apply` is how to run the script there (warehouse/catalog.ts has each engine's).
+ * `apply` is how to run the script there (engine/catalog.ts has each engine's).
  */
 export function renderMigration(drifts: readonly Drift[], where?: string, apply = "mysql DB < FILE"): string {
   if (!drifts.length) return "";

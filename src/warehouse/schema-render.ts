@@ -3,7 +3,7 @@
 import { charsetOf, isNumericType, isTextType, type ColumnDefault, type ColumnSchema } from "./schema-model.ts";
 
 /**
- * `name` → `` `name` ``, doubling any backtick. Unlike db/ident.ts's quoteIdent this accepts
+ * `name` → `` `name` ``, doubling any backtick. Unlike engine/ident.ts's quoteIdent this accepts
  * any name, because it quotes what the live server reports (a DBA's extra column may be
  * called anything) into text printed for review; we never execute it ourselves.
  */

@@ -1,10 +1,10 @@
 // The warehouse's tables: one registry of DDL files per engine, read once into the expected
-// schema. `init` creates from it and compares against it (through warehouse/catalog.ts);
+// schema. `init` creates from it and compares against it (through engine/catalog.ts);
 // adding a table means adding its sql/mysql/ and sql/sqlite/ create_*.sql files to sql.ts's
 // engineSql and to both lists (a unit test checks that both engines define the same tables and columns).
 import { engineSql } from "../sql.ts";
 import { parseDdl, type ParsedTable } from "./schema-parse.ts";
-import { sqliteTablesOf, type SqliteTable } from "./sqlite-schema.ts";
+import { sqliteTablesOf, type SqliteTable } from "../engine/sqlite/schema-live.ts";
 
 export interface DdlFile {
   /** Path under sql/, for error messages and tests. */

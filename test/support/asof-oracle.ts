@@ -9,8 +9,8 @@
 //   (those tables are copied as they are now);
 // - a live server with no history row before the instant but created before it is taken as
 //   it is today.
-import type { MysqlDb } from "../../src/db/mysql.ts";
-import { quoteIdent } from "../../src/db/ident.ts";
+import type { MysqlDb } from "../../src/engine/mysql/mysql-db.ts";
+import { quoteIdent } from "../../src/engine/ident.ts";
 import { connect, freshDatabase, servers } from "./servers.ts";
 import { expectedFacts, type Expected } from "./expected-facts.ts";
 

@@ -5,10 +5,10 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Db } from "../../src/db/db.ts";
-import { lockWarehouse, type RunLock } from "../../src/db/lock.ts";
-import { SqliteDb } from "../../src/db/sqlite.ts";
-import { parseDsn } from "../../src/dsn.ts";
+import type { Db } from "../../src/engine/db.ts";
+import { lockWarehouse, type RunLock } from "../../src/engine/run-lock.ts";
+import { SqliteDb } from "../../src/engine/sqlite/sqlite-db.ts";
+import { parseDsn } from "../../src/settings/dsn.ts";
 import { connect, dsn, freshDatabase, servers } from "./servers.ts";
 
 export type Engine = "mariadb" | "sqlite";

@@ -6,9 +6,9 @@
 //
 // Where FACTS.md is silent the oracle takes the choice the transform documents (listed
 // below, so a reviewer can see and challenge each one).
-import type { MysqlDb } from "../../src/db/mysql.ts";
-import type { Db } from "../../src/db/db.ts";
-import { quoteIdent } from "../../src/db/ident.ts";
+import type { MysqlDb } from "../../src/engine/mysql/mysql-db.ts";
+import type { Db } from "../../src/engine/db.ts";
+import { quoteIdent } from "../../src/engine/ident.ts";
 
 // Choices FACTS.md does not spell out; each matches the documented choice of src/transform:
 // - status: surrounding blanks are trimmed before lower-casing; blank → '<unknown>'.

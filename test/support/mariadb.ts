@@ -6,8 +6,8 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { delimiter, dirname, join } from "node:path";
 import type { Subprocess } from "bun";
-import { MysqlDb } from "../../src/db/mysql.ts";
-import { mysqlErrorCode } from "../../src/db/mysql-errors.ts";
+import { MysqlDb } from "../../src/engine/mysql/mysql-db.ts";
+import { mysqlErrorCode } from "../../src/engine/mysql/errors.ts";
 
 /** Prefix of the test bed's temp dirs; `cleanStaleTestbeds` only ever touches these. */
 export const TESTBED_DIR_PREFIX = "serverdb-etl-testbed-";

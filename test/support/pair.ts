@@ -3,7 +3,7 @@
 // kill() from an exit handler where nothing async can run.
 import { mkdirSync, mkdtempSync, renameSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { MysqlDb } from "../../src/db/mysql.ts";
+import { MysqlDb } from "../../src/engine/mysql/mysql-db.ts";
 import {
   TESTBED_DIR_PREFIX,
   cleanStaleTestbeds,

@@ -1,5 +1,5 @@
 // For the retention tests: a 400-day synthetic calendar with gaps, and an independent oracle of
-// FACTS.md "Retention". The oracle shares no code with src/pipeline/retention.ts: it finds ISO
+// FACTS.md "Retention". The oracle shares no code with src/plans/retention.ts: it finds ISO
 // weeks from the week that holds January 4th (ISO 8601's definition) with Date.UTC arithmetic,
 // where the code under test counts days from the week's Thursday.
 

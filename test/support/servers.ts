@@ -2,8 +2,8 @@
 // once per `bun test` process, plus helpers to reach them and to run the CLI from source.
 // Tests only ever talk to these servers, never to the system MariaDB on 3306.
 import { join, resolve } from "node:path";
-import { MysqlDb } from "../../src/db/mysql.ts";
-import { quoteIdent } from "../../src/db/ident.ts";
+import { MysqlDb } from "../../src/engine/mysql/mysql-db.ts";
+import { quoteIdent } from "../../src/engine/ident.ts";
 
 export interface TestServer {
   name: "primary" | "replica";

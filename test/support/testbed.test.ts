@@ -1,8 +1,8 @@
 // Self-test of the test bed: the servers are what the other suites assume (a GTID replica
 // that really replicates, a read-only `ro` user, utf8mb4), and the helpers behave as documented.
 import { describe, expect, test } from "bun:test";
-import { MysqlDb } from "../../src/db/mysql.ts";
-import { mysqlErrorCode } from "../../src/db/mysql-errors.ts";
+import { MysqlDb } from "../../src/engine/mysql/mysql-db.ts";
+import { mysqlErrorCode } from "../../src/engine/mysql/errors.ts";
 import { connect, dsn, freshDatabase, runCli, servers, waitForReplica } from "./servers.ts";
 
 async function connectAs(port: number, user: string, database = ""): Promise<MysqlDb> {

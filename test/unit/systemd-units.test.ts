@@ -1,15 +1,15 @@
 // contrib/systemd: `systemd-analyze verify` accepts both units without a warning, the service
 // has the hardening the README promises, and what it hands the binary (ExecStart's arguments,
-// the LoadCredential= names) is what the CLI and src/config.ts actually read.
+// the LoadCredential= names) is what the CLI and src/settings/connections.ts actually read.
 import { afterAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ArgsDef } from "citty";
 import { subCommands } from "../../src/cli.ts";
-import { unknownArguments } from "../../src/chain.ts";
-import { resolveConnections } from "../../src/config.ts";
-import { batchSizeFrom, replicaWaitFrom, reportDateFrom, retentionFrom, transformFrom } from "../../src/options.ts";
+import { unknownArguments } from "../../src/cli/chain.ts";
+import { resolveConnections } from "../../src/settings/connections.ts";
+import { batchSizeFrom, replicaWaitFrom, reportDateFrom, retentionFrom, transformFrom } from "../../src/settings/run-options.ts";
 
 const UNITS = join(import.meta.dir, "../../contrib/systemd");
 const CONFIG_EXAMPLE = join(import.meta.dir, "../../contrib/config.example.toml");
@@ -135,7 +135,7 @@ describe(SERVICE, () => {
     expect(rest).toEqual(["--config", "%d/config.toml"]);
   });
 
-  test("the credentials it loads are the config and passwords src/config.ts reads from $CREDENTIALS_DIRECTORY", () => {
+  test("the credentials it loads are the config and passwords src/settings/connections.ts reads from $CREDENTIALS_DIRECTORY", () => {
     const creds = new Map(
       values(SERVICE, "Service", "LoadCredential").map((v) => {
         const [id, path] = v.split(":");

@@ -1,0 +1,56 @@
+// The demo's printout, for a person: what is about to happen, one timed line per step, where
+// the files are, and the example queries with their results. Pure: values in, text out.
+import { describeEndpoint, type Endpoint } from "../settings/dsn.ts";
+import { renderResult, shellCommand, shellWord, type ExampleResult } from "./demo-queries.ts";
+import { where, type DemoOptions, type DemoResult, type StepLine } from "./demo.ts";
+
+const STEP_WIDTH = "run: aggregate".length;
+
+export function formatIntro(o: DemoOptions): string {
+  return (
+    `serverdb-etl demo: a synthetic ServerDB of ${o.servers} servers (seed ${o.seed}), snapshotted into a warehouse ` +
+    `as the nightly job does it, for ${o.reportDate}.\n\nWhat happened\n`
+  );
+}
+
+export function formatStepLine(line: StepLine): string {
+  return `  ${line.step.padEnd(STEP_WIDTH)}  ${line.seconds.toFixed(1).padStart(5)} s  ${line.text}`;
+}
+
+export function formatFiles(o: DemoOptions): string {
+  const rows: Array<[string, string, string]> = [
+    ["ServerDB", where(o.source), "the source: Django's servers_* tables, as the etl reads them"],
+    ["warehouse", where(o.target), "server_facts, server_fact_roles, etl_runs and the server_by_* aggregates"],
+  ];
+  const w0 = Math.max(...rows.map((r) => r[0].length));
+  const w1 = Math.max(...rows.map((r) => r[1].length));
+  const both = o.source.kind === "sqlite" && o.target.kind === "sqlite";
+  return [
+    both ? "Files" : "Databases",
+    ...rows.map(([a, b, c]) => `  ${a.padEnd(w0)}  ${b.padEnd(w1)}  ${c}`),
+  ].join("\n");
+}
+
+function indent(text: string, by: string): string {
+  return text
+    .split("\n")
+    .map((l) => (l ? by + l : l))
+    .join("\n");
+}
+
+export function formatExamples(examples: readonly ExampleResult[], target: Endpoint): string {
+  const client = target.kind === "sqlite" ? "sqlite3" : "mysql";
+  const parts = [`Example queries (copy a command to run it with the ${client} client; the SQL runs as is on SQLite and MySQL)`];
+  examples.forEach((e, i) => {
+    parts.push(`${i + 1}. ${e.query.title}\n\n${indent(shellCommand(target, e.query.sql), "   ")}\n\n${indent(renderResult(e.columns, e.rows), "   ")}`);
+  });
+  return parts.join("\n\n");
+}
+
+export function formatOutro(o: DemoOptions, r: DemoResult): string {
+  const dsn = (ep: Endpoint) => shellWord(ep.kind === "sqlite" ? `sqlite:${ep.path}` : describeEndpoint(ep));
+  return (
+    `Done in ${r.seconds.toFixed(1)} s. Run the nightly job again (it replaces the day's snapshot):\n` +
+    `  serverdb-etl run --source ${dsn(o.source)} --target ${dsn(o.target)}`
+  );
+}

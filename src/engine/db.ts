@@ -1,0 +1,60 @@
+// The small database interface every pipeline stage talks to. One implementation per
+// engine (mysql.ts, sqlite.ts); differences are capability flags, so pipeline code never
+// asks which engine it has.
+
+export type Row = Record<string, unknown>;
+export type Params = readonly unknown[];
+
+export interface ExecResult {
+  affectedRows: number;
+  /** AUTO_INCREMENT id of an INSERT (0 when none). */
+  insertId: number;
+  /** MariaDB: the GTID of the transaction this statement committed (tracked session variable). */
+  gtid?: string;
+}
+
+/** What an engine can do; pipeline code branches on these, never on the engine's name. */
+export interface DbCapabilities {
+  /** Writes produce GTIDs that replicas can wait for. */
+  gtid: "mariadb" | "mysql" | "none";
+  /**
+   * How a run keeps other runs out (engine/run-lock.ts): "advisory" = GET_LOCK held by a server
+   * connection; "lock-file" = a SQLite write lock on a sibling `<file>.lock` database.
+   */
+  runLock: "advisory" | "lock-file";
+  /** Where the live schema is read from (engine/catalog.ts): information_schema, or SQLite's PRAGMAs. */
+  catalog: "information_schema" | "sqlite";
+  /** Other servers can replicate this database's writes, so replica waits make sense. */
+  replication: boolean;
+  /** START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY and session variables (MySQL/MariaDB). */
+  snapshotTransactions: boolean;
+  /** Largest statement the server accepts, in bytes (MySQL: @@max_allowed_packet). */
+  maxStatementBytes: number;
+  /** Most `?` placeholders in one statement. */
+  maxPlaceholders: number;
+  /**
+   * Rows can be bulk-loaded with Db.loadRows (MySQL/MariaDB: LOAD DATA LOCAL INFILE, only when
+   * the server's @@local_infile is ON; MySQL 8 defaults it OFF). Otherwise writers use REPLACE.
+   */
+  bulkLoad: boolean;
+}
+
+export interface Db {
+  readonly engine: "mysql" | "sqlite";
+  /** The endpoint as shown to people (never with a password). */
+  readonly label: string;
+  readonly caps: DbCapabilities;
+  /** Run a statement and return all its rows (small results only). */
+  query<T = Row>(sql: string, params?: Params): Promise<T[]>;
+  /** Run a statement that returns no rows. */
+  execute(sql: string, params?: Params): Promise<ExecResult>;
+  /**
+   * Replace rows of `table` from `data`, tab-separated rows as engine/mysql/load-data.ts encodes them
+   * (`rows` of them); only where caps.bulkLoad. Throws when the server reports any warning:
+   * a value that did not arrive exactly as sent.
+   */
+  loadRows?(table: string, columns: readonly string[], data: Buffer, rows: number): Promise<void>;
+  /** Stream a large result row by row; a slow consumer pauses the server. */
+  stream<T = Row>(sql: string, params?: Params): AsyncIterable<T>;
+  close(): Promise<void>;
+}

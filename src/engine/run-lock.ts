@@ -1,0 +1,166 @@
+// The run lock: one serverdb-etl run per warehouse. lockWarehouse() picks the engine's way
+// (caps.runLock): on MariaDB/MySQL a server-side GET_LOCK held by a connection kept open for
+// the whole run, so the server releases it when the process dies; on SQLite the write lock of
+// a sibling lock file (lock-file.ts). Either way a second run fails at once with LockHeldError
+// (exit 75) saying who holds it and since when. A GET_LOCK can be lost mid-run (its connection
+// killed or dropped: the server releases it); lock-watch.ts notices, and the caller's onLost stops the run.
+import { createHash } from "node:crypto";
+import type { Db, DbCapabilities } from "./db.ts";
+import type { Endpoint } from "../settings/dsn.ts";
+import { EtlError, LockHeldError, RunLockLostError } from "../errors.ts";
+import { logger } from "../log.ts";
+import { openDb } from "./open.ts";
+import { acquireLockFile } from "./sqlite/lock-file.ts";
+import { watchRunLock } from "./mysql/lock-watch.ts";
+
+const log = logger("lock");
+
+/** An idle lock connection must outlive the run: servers often set wait_timeout to minutes. One week. */
+const LOCK_SESSION_WAIT_TIMEOUT_S = 7 * 24 * 3600;
+
+export interface RunLock {
+  readonly name: string;
+  release(): Promise<void>;
+}
+
+/** A GET_LOCK, and the server connection holding it. */
+export interface AdvisoryLock extends RunLock {
+  readonly connectionId: number;
+}
+
+/**
+ * Take the run lock of the warehouse at `ep` (whose writer has `caps`); `database` names it in
+ * GET_LOCK. release() frees it and closes whatever holds it. `onLost` is called (at most once)
+ * if the server releases a GET_LOCK while it is held; a lock file cannot be lost.
+ */
+export async function lockWarehouse(
+  ep: Endpoint,
+  caps: DbCapabilities,
+  database: string,
+  onLost: (err: RunLockLostError) => void = () => {},
+): Promise<RunLock> {
+  switch (caps.runLock) {
+    case "lock-file":
+      if (ep.kind !== "sqlite") throw new Error(`lock-file run lock on a ${ep.kind} endpoint`);
+      return acquireLockFile(ep.path);
+    case "advisory": {
+      // Its own connection, so a reconnect of the writer never drops the lock.
+      const db = await openDb(ep, { purpose: "write" });
+      let lock: AdvisoryLock | undefined;
+      try {
+        lock = await acquireRunLock(db, database);
+        const { name } = lock;
+        let lost = false;
+        // No re-acquiring a lost lock: in the gap another run may have taken it, written and
+        // released it, and nothing would show that. Stopping is always safe (a rerun replaces the day).
+        const watcher = await openDb(ep, { purpose: "write" });
+        const watch = watchRunLock({ name, holder: db, holderId: lock.connectionId, watcher }, (reason) => {
+          lost = true;
+          onLost(
+            new RunLockLostError(
+              `lost the warehouse run lock ${name} on ${db.label} (${reason}); ` +
+                "stopped between two batches so that two runs never write at once; rerun",
+            ),
+          );
+        });
+        const held = lock;
+        return {
+          name,
+          async release() {
+            await watch.stop();
+            // A lost lock is not ours to release, and its connection may hang on a dead network.
+            // Capped like the close below: a network gone silent must not hang the end of the run.
+            if (!lost) await Promise.race([held.release().catch(() => {}), Bun.sleep(1000)]);
+            await Promise.race([db.close().catch(() => {}), Bun.sleep(1000)]);
+          },
+        };
+      } catch (err) {
+        await lock?.release();
+        await db.close().catch(() => {});
+        throw err;
+      }
+    }
+  }
+}
+
+/** `serverdb_etl.<database>`; MySQL caps lock names at 64 characters, so long names end in a hash. */
+export function runLockName(database: string): string {
+  const name = `serverdb_etl.${database}`;
+  if (name.length <= 64) return name;
+  const hash = createHash("sha1").update(database).digest("hex").slice(0, 12);
+  return `${name.slice(0, 64 - hash.length - 1)}.${hash}`;
+}
+
+/**
+ * GET_LOCK(name, 0) on `db`. Keep that connection open, and preferably idle, for the run: the
+ * server releases the lock if the process dies, and an idle holder's PROCESSLIST TIME is how
+ * long it has held the lock (shown to the run that is turned away).
+ */
+export async function acquireRunLock(db: Db, database: string): Promise<AdvisoryLock> {
+  if (db.caps.runLock !== "advisory") {
+    throw new EtlError(`${db.label}: this database has no server-side locks; take the run lock with lockWarehouse()`);
+  }
+  const name = runLockName(database);
+  // Without this an idle lock connection is closed by the server after wait_timeout, releasing the lock mid-run.
+  await db.execute("SET SESSION wait_timeout = GREATEST(@@SESSION.wait_timeout, ?)", [LOCK_SESSION_WAIT_TIMEOUT_S]);
+  const [row] = await db.query<{ got: number | string | null; id: number | string }>(
+    "SELECT GET_LOCK(?, 0) AS got, CONNECTION_ID() AS id",
+    [name],
+  );
+  const got = row?.got === null || row?.got === undefined ? null : Number(row.got);
+  if (got === null) {
+    throw new EtlError(`${db.label}: GET_LOCK(${name}) failed (returned NULL: out of memory or the thread was killed); rerun, and check the server's error log if it persists`);
+  }
+  if (got !== 1) throw new LockHeldError(await describeHolder(db, name, database));
+  log.debug(`holding lock ${name} on ${db.label}`);
+  let released = false;
+  return {
+    name,
+    connectionId: Number(row!.id),
+    async release() {
+      if (released) return;
+      released = true;
+      try {
+        const [r] = await db.query<{ r: number | string | null }>("SELECT RELEASE_LOCK(?) AS r", [name]);
+        if (r?.r === null || Number(r?.r) !== 1) log.warn(`lock ${name} was no longer held by this run's connection when releasing it`);
+      } catch (err) {
+        // The connection is gone, and with it the lock: nothing left to release.
+        log.debug(`releasing lock ${name}: ${(err as Error).message}`);
+      }
+    },
+  };
+}
+
+/** The one-line refusal: who holds the lock, from where, since when (as far as this user may see). */
+async function describeHolder(db: Db, name: string, database: string): Promise<string> {
+  const fix = "wait for it to finish or check for a stuck process";
+  const [used] = await db.query<{ id: number | string | null }>("SELECT IS_USED_LOCK(?) AS id", [name]);
+  const id = used?.id === null || used?.id === undefined ? null : Number(used.id);
+  if (id === null) {
+    // Released between our GET_LOCK and this look: the other run just ended.
+    return `another serverdb-etl run held the lock on ${database} a moment ago and has just released it; rerun now`;
+  }
+  let holder: { USER: string; HOST: string; TIME: number | string } | undefined;
+  try {
+    // Without PROCESS privilege only the user's own threads are listed; the holder may be invisible.
+    [holder] = await db.query<{ USER: string; HOST: string; TIME: number | string }>(
+      "SELECT USER, HOST, TIME FROM information_schema.PROCESSLIST WHERE ID = ?",
+      [id],
+    );
+  } catch (err) {
+    log.debug(`reading PROCESSLIST for connection ${id}: ${(err as Error).message}`);
+  }
+  if (!holder) {
+    return `another serverdb-etl run holds the lock on ${database} (held by connection ${id}; this user may not see its details, GRANT PROCESS to see them); ${fix}`;
+  }
+  const seconds = Number(holder.TIME) || 0;
+  const since = new Date(Date.now() - seconds * 1000).toISOString().replace(/\.\d+Z$/, "Z");
+  return `another serverdb-etl run holds the lock on ${database} since ${since} (${formatDuration(seconds)} ago; connection ${id} from ${holder.USER}@${holder.HOST}); ${fix}`;
+}
+
+function formatDuration(seconds: number): string {
+  const h = Math.floor(seconds / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  const s = seconds % 60;
+  return h ? `${h}h ${m}m` : m ? `${m}m ${s}s` : `${s}s`;
+}

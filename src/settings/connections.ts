@@ -1,0 +1,228 @@
+// Settings, resolved once per process in one order of precedence:
+//   flags > environment > TOML config file > MySQL option files (credentials) > defaults.
+// Passwords come from the environment, $CREDENTIALS_DIRECTORY (systemd LoadCredential=),
+// the config file or option files, never from argv.
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { UsageError } from "../errors.ts";
+import { parseDsn, describeEndpoint, SSL_MODES, type Endpoint, type MysqlEndpoint, type SslMode } from "./dsn.ts";
+import { readClientOptions, type ClientOptions } from "./option-files.ts";
+import { logger } from "../log.ts";
+
+export const DEFAULT_CONFIG_PATH = "/etc/serverdb-etl/config.toml";
+export const DEFAULT_SOURCE_DATABASE = "serverdb2";
+export const DEFAULT_TARGET_DATABASE = "serverdb_dw";
+/** The warehouse when no target is configured anywhere: a SQLite file in the working directory. */
+export const DEFAULT_TARGET_DSN = "sqlite:./serverdb_dw.sqlite";
+
+export type Role = "source" | "target" | "replica";
+
+/** The options every command accepts for connections (see commands/_args.ts). */
+export interface ConnectionFlags {
+  config?: string;
+  source?: string;
+  target?: string;
+  /** Every --replica given (repeatable). */
+  replicas?: string[];
+  defaultsFile?: string;
+  defaultsGroupSuffix?: string;
+  sslCa?: string;
+  sslMode?: string;
+}
+
+/** The parsed TOML config file, or {} when there is none. */
+export type ConfigFile = Record<string, unknown>;
+
+export interface Connections {
+  source?: Endpoint;
+  target?: Endpoint;
+  replicas: Endpoint[];
+  /** The config file that was read, if any. */
+  configPath?: string;
+  config: ConfigFile;
+}
+
+type Env = Record<string, string | undefined>;
+
+/** Read --config, else the system-wide file when present; a missing --config file is a usage error. */
+export function loadConfigFile(path: string | undefined, defaultPath = DEFAULT_CONFIG_PATH): { path?: string; config: ConfigFile } {
+  const chosen = path ?? (existsSync(defaultPath) ? defaultPath : undefined);
+  if (!chosen) return { config: {} };
+  let text: string;
+  try {
+    text = readFileSync(chosen, "utf8");
+  } catch (err) {
+    throw new UsageError(
+      `cannot read config file ${chosen} (${(err as NodeJS.ErrnoException).code}); check the path given to --config or SERVERDB_ETL_CONFIG`,
+    );
+  }
+  try {
+    return { path: chosen, config: Bun.TOML.parse(text) as ConfigFile };
+  } catch (err) {
+    // The parser quotes the offending token, which may be a password: show the line number instead.
+    const reason = (err as Error).message.replace(/^TOML Parse error:\s*/i, "").replace(/"[^"]*"|'[^']*'/g, "…");
+    const line = tomlErrorLine(text, (err as Error).message);
+    throw new UsageError(`config file ${chosen} is not valid TOML${line ? ` near line ${line}` : ""} (${reason}); fix the file`);
+  }
+}
+
+/** The first line whose prefix of the file fails with the same message (0 when none does). */
+function tomlErrorLine(text: string, message: string): number {
+  const lines = text.split("\n");
+  for (let n = 1; n <= lines.length; n++) {
+    try {
+      Bun.TOML.parse(lines.slice(0, n).join("\n"));
+    } catch (err) {
+      if ((err as Error).message === message) return n;
+    }
+  }
+  return 0;
+}
+
+/** A config table such as [source] or [etl], or {} (a non-table is a usage error). */
+export function configSection(config: ConfigFile, name: string): Record<string, unknown> {
+  const value = config[name];
+  if (value === undefined) return {};
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new UsageError(`config: [${name}] must be a table; see the README's config example`);
+  }
+  return value as Record<string, unknown>;
+}
+
+function configString(section: Record<string, unknown>, key: string, where: string): string | undefined {
+  const v = section[key];
+  if (v === undefined) return undefined;
+  if (typeof v !== "string") throw new UsageError(`config: ${where}.${key} must be a string`);
+  return v;
+}
+
+/** Resolve source, target and replicas with their credentials. */
+export function resolveConnections(flags: ConnectionFlags, env: Env = process.env, home?: string): Connections {
+  const { path: configPath, config } = loadConfigFile(flags.config ?? envValue(env, "SERVERDB_ETL_CONFIG"));
+  const optionFiles = readClientOptions({
+    defaultsFile: flags.defaultsFile ?? configString(configSection(config, "client"), "defaults_file", "client"),
+    groupSuffix: flags.defaultsGroupSuffix ?? configString(configSection(config, "client"), "defaults_group_suffix", "client"),
+    home,
+  });
+  const sslMode =
+    flags.sslMode !== undefined
+      ? pickSslMode(flags.sslMode, "--ssl-mode")
+      : envValue(env, "SERVERDB_ETL_SSL_MODE") !== undefined
+        ? pickSslMode(envValue(env, "SERVERDB_ETL_SSL_MODE")!, "SERVERDB_ETL_SSL_MODE")
+        : pickSslMode(configString(configSection(config, "ssl"), "mode", "ssl"), "config [ssl].mode");
+  const sslCa = flags.sslCa ?? envValue(env, "SERVERDB_ETL_SSL_CA") ?? configString(configSection(config, "ssl"), "ca", "ssl");
+  const ctx = { env, config, optionFiles, sslMode, sslCa };
+
+  const source = resolveOne("source", flags.source, ctx);
+  const target = resolveOne("target", flags.target, ctx);
+  const replicaTexts = flags.replicas?.length
+    ? flags.replicas.map((text) => ({ text, where: "--replica", fromArgv: true }))
+    : envValue(env, "SERVERDB_ETL_REPLICAS")
+      ? splitList(env.SERVERDB_ETL_REPLICAS!).map((text) => ({ text, where: "SERVERDB_ETL_REPLICAS", fromArgv: false }))
+      : configReplicas(config).map((text) => ({ text, where: "config replicas", fromArgv: false }));
+  const replicas = replicaTexts.map(({ text, where, fromArgv }) =>
+    finish("replica", parseDsn(text, where, ""), text, where, fromArgv, ctx),
+  );
+  return { source, target, replicas, configPath, config };
+}
+
+interface ResolveContext {
+  env: Env;
+  config: ConfigFile;
+  optionFiles: ClientOptions;
+  sslMode?: SslMode;
+  sslCa?: string;
+}
+
+function resolveOne(role: "source" | "target", flag: string | undefined, ctx: ResolveContext): Endpoint | undefined {
+  const envName = `SERVERDB_ETL_${role.toUpperCase()}`;
+  const section = configSection(ctx.config, role);
+  const fromConfig = configString(section, "dsn", role);
+  const fromEnv = envValue(ctx.env, envName);
+  const text = flag ?? fromEnv ?? fromConfig;
+  if (text === undefined) return undefined;
+  const where = flag !== undefined ? `--${role}` : fromEnv !== undefined ? envName : `config [${role}].dsn`;
+  const defaultDb = role === "source" ? DEFAULT_SOURCE_DATABASE : DEFAULT_TARGET_DATABASE;
+  return finish(role, parseDsn(text, where, defaultDb), text, where, flag !== undefined, ctx);
+}
+
+/** An environment variable, with an empty value meaning unset (as systemd and shells often leave them). */
+function envValue(env: Env, name: string): string | undefined {
+  const v = env[name];
+  return v === undefined || v === "" ? undefined : v;
+}
+
+/** Fill credentials and TLS into a parsed endpoint (`text` is the DSN it was parsed from). */
+function finish(role: Role, ep: Endpoint, text: string, where: string, fromArgv: boolean, ctx: ResolveContext): Endpoint {
+  if (ep.kind !== "mysql") return ep;
+  if (fromArgv && ep.password !== undefined) {
+    throw new UsageError(
+      `${where}: a password on the command line is visible to every user in ps; remove it from the DSN and put it in ~/.my.cnf, --defaults-file or SERVERDB_ETL_${role.toUpperCase()}_PASSWORD`,
+    );
+  }
+  const section = role === "replica" ? configSection(ctx.config, "replica") : configSection(ctx.config, role);
+  const out: MysqlEndpoint = { ...ep };
+  out.user ??= configString(section, "user", role) ?? ctx.optionFiles.user ?? ctx.env.USER ?? "root";
+  out.password ??=
+    ctx.env[`SERVERDB_ETL_${role.toUpperCase()}_PASSWORD`] ??
+    readCredential(ctx.env, `${role}-password`) ??
+    configString(section, "password", role) ??
+    ctx.optionFiles.password;
+  // An ssl-mode written into this endpoint's DSN is the most specific setting: the global one
+  // (--ssl-mode, env, [ssl]) must not downgrade a DSN that says ?ssl-mode=VERIFY_IDENTITY.
+  if (ctx.sslMode && !/[?&]ssl-mode=/.test(text)) out.sslMode = ctx.sslMode;
+  out.sslCa ??= ctx.sslCa ?? ctx.optionFiles.sslCa;
+  if (out.sslMode === "VERIFY_IDENTITY" && !out.sslCa) {
+    throw new UsageError(`${where} (${describeEndpoint(out)}): --ssl-mode VERIFY_IDENTITY needs --ssl-ca FILE to verify the server against`);
+  }
+  return out;
+}
+
+/** A systemd credential ($CREDENTIALS_DIRECTORY/NAME), trailing newline removed. */
+function readCredential(env: Env, name: string): string | undefined {
+  const dir = env.CREDENTIALS_DIRECTORY;
+  if (!dir) return undefined;
+  const file = join(dir, name);
+  if (!existsSync(file)) return undefined;
+  return readFileSync(file, "utf8").replace(/\r?\n$/, "");
+}
+
+function pickSslMode(text: string | undefined, where: string): SslMode | undefined {
+  if (text === undefined) return undefined;
+  const mode = text.toUpperCase();
+  if (!(SSL_MODES as readonly string[]).includes(mode)) {
+    throw new UsageError(`${where}: unknown ssl-mode ${text}; use one of ${SSL_MODES.join(", ")}`);
+  }
+  return mode as SslMode;
+}
+
+function configReplicas(config: ConfigFile): string[] {
+  const list = configSection(config, "replica").dsns ?? config.replicas;
+  if (list === undefined) return [];
+  if (!Array.isArray(list) || list.some((x) => typeof x !== "string")) {
+    throw new UsageError("config: replicas must be a list of DSN strings, e.g. replicas = [\"mysql://etl@dw2/serverdb_dw\"]");
+  }
+  return list as string[];
+}
+
+function splitList(text: string): string[] {
+  return text.split(/[\s,]+/).filter(Boolean);
+}
+
+/**
+ * The endpoint for a role. A missing target is DEFAULT_TARGET_DSN (said at INFO); a missing
+ * source is a usage error naming the flag to add.
+ */
+export function requireEndpoint(conns: Connections, role: "source" | "target"): Endpoint {
+  const ep = conns[role];
+  if (!ep && role === "target") {
+    logger("config").info(`no --target given; using ${DEFAULT_TARGET_DSN}`);
+    return parseDsn(DEFAULT_TARGET_DSN, "the default target");
+  }
+  if (!ep) {
+    throw new UsageError(
+      `no ${role} configured; pass --${role} mysql://user@host:port/database, set SERVERDB_ETL_${role.toUpperCase()}, or add [${role}] dsn = "..." to the config file`,
+    );
+  }
+  return ep;
+}

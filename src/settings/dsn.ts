@@ -1,0 +1,99 @@
+// Connection strings: `mysql://user@host:port/database` or `sqlite:PATH`.
+// Parsing only; where passwords come from is settings/connections.ts's job. `describeEndpoint` is the
+// only way an endpoint is shown to a person, and it never shows a password.
+import { UsageError } from "../errors.ts";
+import { validateIdent } from "../engine/ident.ts";
+
+export const SSL_MODES = ["DISABLED", "PREFERRED", "REQUIRED", "VERIFY_IDENTITY"] as const;
+export type SslMode = (typeof SSL_MODES)[number];
+
+/** The query parameters a mysql:// DSN may carry. */
+const DSN_PARAMS = ["socket", "ssl-mode", "ssl-ca"];
+
+export interface MysqlEndpoint {
+  kind: "mysql";
+  host: string;
+  port: number;
+  /** Unix socket path (`?socket=` in the DSN); when set, host and port are not used. */
+  socket?: string;
+  user?: string;
+  password?: string;
+  /** Database name; validated. Empty only for replicas given without one. */
+  database: string;
+  sslMode: SslMode;
+  sslCa?: string;
+}
+
+export interface SqliteEndpoint {
+  kind: "sqlite";
+  path: string;
+}
+
+export type Endpoint = MysqlEndpoint | SqliteEndpoint;
+
+/** Parse a DSN. `defaultDatabase` fills a missing `/database`; `where` names the source of the text in errors. */
+export function parseDsn(text: string, where: string, defaultDatabase = ""): Endpoint {
+  const trimmed = text.trim();
+  if (trimmed.startsWith("sqlite:")) {
+    const path = trimmed.slice("sqlite:".length).replace(/^\/\/(?=\/)/, "");
+    if (!path) throw new UsageError(`${where}: empty SQLite path; write sqlite:PATH, e.g. sqlite:./serverdb_dw.sqlite`);
+    return { kind: "sqlite", path };
+  }
+  if (!/^(mysql|mariadb):\/\//i.test(trimmed)) {
+    throw new UsageError(
+      `${where}: unsupported DSN ${JSON.stringify(maskDsnText(trimmed))}; write mysql://user@host:port/database or sqlite:PATH`,
+    );
+  }
+  let url: URL;
+  try {
+    url = new URL(trimmed.replace(/^mariadb:/i, "mysql:"));
+  } catch {
+    throw new UsageError(`${where}: malformed DSN ${JSON.stringify(maskDsnText(trimmed))}; write mysql://user@host:port/database`);
+  }
+  // A typo such as ?sslmode=REQUIRED must not silently leave the connection unencrypted.
+  const unknown = [...url.searchParams.keys()].filter((k) => !DSN_PARAMS.includes(k));
+  if (unknown.length) {
+    throw new UsageError(`${where}: unknown DSN parameter ${unknown.join(", ")}; use ${DSN_PARAMS.join(", ")}`);
+  }
+  const decode = (part: string, what: string): string => {
+    try {
+      return decodeURIComponent(part);
+    } catch {
+      throw new UsageError(`${where}: bad %-escape in the DSN's ${what}; write %40 for @, %3A for :, %2F for /`);
+    }
+  };
+  const database = decode(url.pathname.replace(/^\//, ""), "database") || defaultDatabase;
+  if (database) validateIdent(database, `database name in ${where}`);
+  const port = url.port ? Number(url.port) : 3306;
+  if (port < 1) throw new UsageError(`${where}: port ${port} is not a TCP port; use 1-65535`);
+  const sslMode = (url.searchParams.get("ssl-mode") ?? "PREFERRED").toUpperCase();
+  if (!(SSL_MODES as readonly string[]).includes(sslMode)) {
+    throw new UsageError(`${where}: unknown ssl-mode ${sslMode}; use one of ${SSL_MODES.join(", ")}`);
+  }
+  return {
+    kind: "mysql",
+    host: url.hostname.replace(/^\[|\]$/g, "") || "127.0.0.1",
+    port,
+    socket: url.searchParams.get("socket") ?? undefined,
+    user: url.username ? decode(url.username, "user") : undefined,
+    password: url.password ? decode(url.password, "password") : undefined,
+    database,
+    sslMode: sslMode as SslMode,
+    sslCa: url.searchParams.get("ssl-ca") ?? undefined,
+  };
+}
+
+/** The endpoint as a person should see it: never with a password. */
+export function describeEndpoint(ep: Endpoint): string {
+  if (ep.kind === "sqlite") return `sqlite:${ep.path}`;
+  const user = ep.user ? `${ep.user}@` : "";
+  if (ep.socket) return `mysql://${user}localhost/${ep.database}?socket=${ep.socket}`;
+  const host = ep.host.includes(":") ? `[${ep.host}]` : ep.host;
+  return `mysql://${user}${host}:${ep.port}/${ep.database}`;
+}
+
+/** Mask the password of a DSN we could not parse (for error messages). */
+export function maskDsnText(text: string): string {
+  // Up to the last "@": an unescaped "@" inside the password must not leave its tail visible.
+  return text.replace(/(\/\/[^:/@]*):.*@/, "$1:***@");
+}

@@ -1,0 +1,114 @@
+// Run settings from flags > config file ([etl] table) > defaults, validated in one place.
+// Every default the pipeline uses is here.
+import { UsageError } from "../errors.ts";
+import { configSection, type ConfigFile } from "./connections.ts";
+import { DEFAULT_CPU_DROP_WORDS } from "../transform/index.ts";
+import type { TransformOptions } from "../transform/types.ts";
+import { DEFAULT_REPLICA_WAIT, type ReplicaWaitOptions } from "../replicas/replica-set.ts";
+import { addDays, dateIn, hostTimeZone, parseIsoDate, validateTimeZone } from "../plans/report-date.ts";
+import { DEFAULT_RETENTION, parseWeekday, type RetentionPolicy } from "../plans/retention.ts";
+import { logger } from "../log.ts";
+
+export const DEFAULT_BATCH_SIZE = 1000;
+
+type Args = Record<string, unknown>;
+
+function flag(args: Args, name: string): string | undefined {
+  const v = args[name];
+  return typeof v === "string" && v !== "" ? v : undefined;
+}
+
+/** A positive number from a flag or config value, else `fallback`. */
+export function positiveNumber(value: unknown, what: string, fallback: number, integer = true): number {
+  if (value === undefined) return fallback;
+  const n = typeof value === "number" ? value : Number(value);
+  if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) {
+    throw new UsageError(`${what} must be a positive ${integer ? "whole " : ""}number, got ${JSON.stringify(value)}`);
+  }
+  return n;
+}
+
+export interface ReportDateChoice {
+  reportDate: string;
+  timezone: string;
+}
+
+/** The report date, computed once per run. Logs a warning when it is not today. */
+export function reportDateFrom(args: Args, config: ConfigFile, now: Date = new Date()): ReportDateChoice {
+  const etl = configSection(config, "etl");
+  const timezone = validateTimeZone(flag(args, "timezone") ?? (etl.timezone as string | undefined) ?? hostTimeZone());
+  const today = dateIn(timezone, now);
+  const explicit = flag(args, "report-date");
+  if (!explicit) return { reportDate: today, timezone };
+  const reportDate = parseIsoDate(explicit, "--report-date");
+  if (reportDate !== today) logger("etl").warn(`--report-date ${reportDate} is not today (${today} in ${timezone})`);
+  return { reportDate, timezone };
+}
+
+export interface BackfillRange {
+  from: string;
+  to: string;
+  timezone: string;
+}
+
+/**
+ * backfill's --from (required) and --to (default: yesterday in the time zone), and the zone
+ * whose midnights end the days (--timezone > config [etl] timezone > the host's). A --to of
+ * today or later is allowed with a warning: that day is not over, and etl will replace it.
+ */
+export function backfillRangeFrom(args: Args, config: ConfigFile, now: Date = new Date()): BackfillRange {
+  const etl = configSection(config, "etl");
+  const timezone = validateTimeZone(flag(args, "timezone") ?? (etl.timezone as string | undefined) ?? hostTimeZone());
+  const today = dateIn(timezone, now);
+  const fromText = flag(args, "from");
+  if (fromText === undefined) throw new UsageError("backfill needs --from: the first day to rebuild, e.g. --from 2025-01-01");
+  const from = parseIsoDate(fromText, "--from");
+  const toText = flag(args, "to");
+  const to = toText === undefined ? addDays(today, -1) : parseIsoDate(toText, "--to");
+  if (from > to) throw new UsageError(`--from ${from} is after --to ${to}; give the earlier day first`);
+  if (to >= today) logger("backfill").warn(`--to ${to} is not over yet in ${timezone} (today is ${today}): its state is the history so far; the nightly etl replaces it`);
+  return { from, to, timezone };
+}
+
+export function batchSizeFrom(args: Args, config: ConfigFile): number {
+  const etl = configSection(config, "etl");
+  return positiveNumber(flag(args, "batch-size") ?? etl.batch_size, "--batch-size", DEFAULT_BATCH_SIZE);
+}
+
+export function replicaWaitFrom(args: Args, config: ConfigFile): ReplicaWaitOptions {
+  const etl = configSection(config, "etl");
+  return {
+    ...DEFAULT_REPLICA_WAIT,
+    timeoutS: positiveNumber(flag(args, "replica-timeout") ?? etl.replica_timeout, "--replica-timeout", DEFAULT_REPLICA_WAIT.timeoutS, false),
+    maxLagS: positiveNumber(flag(args, "max-lag") ?? etl.max_lag, "--max-lag", DEFAULT_REPLICA_WAIT.maxLagS, false),
+  };
+}
+
+export function transformFrom(config: ConfigFile): TransformOptions {
+  const words = configSection(config, "etl").cpu_drop_words;
+  if (words === undefined) return { cpuDropWords: DEFAULT_CPU_DROP_WORDS };
+  if (!Array.isArray(words) || words.some((w) => typeof w !== "string")) {
+    throw new UsageError('config: [etl] cpu_drop_words must be a list of strings, e.g. ["intel(r)", "cpu"]');
+  }
+  return { cpuDropWords: words.map((w: string) => w.toLowerCase()) };
+}
+
+/** Retention (expire, run): --keep-daily/--keep-weekday > config [expire] keep_daily/keep_weekday > defaults. */
+export function retentionFrom(args: Args, config: ConfigFile): RetentionPolicy {
+  const section = configSection(config, "expire");
+  const dailyFlag = flag(args, "keep-daily");
+  const keepDaily = positiveNumber(
+    dailyFlag ?? section.keep_daily,
+    dailyFlag !== undefined ? "--keep-daily" : "config: [expire] keep_daily",
+    DEFAULT_RETENTION.keepDaily,
+  );
+  const weekdayFlag = flag(args, "keep-weekday");
+  const weekday = weekdayFlag ?? section.keep_weekday;
+  if (weekday === undefined) return { keepDaily, keepWeekday: DEFAULT_RETENTION.keepWeekday };
+  const keepWeekday = typeof weekday === "string" ? parseWeekday(weekday) : undefined;
+  if (keepWeekday === undefined) {
+    const where = weekdayFlag !== undefined ? "--keep-weekday" : "config: [expire] keep_weekday";
+    throw new UsageError(`${where} ${JSON.stringify(weekday)}: use a day name, monday … sunday (or mon … sun)`);
+  }
+  return { keepDaily, keepWeekday };
+}

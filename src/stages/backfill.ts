@@ -1,0 +1,211 @@
+// The backfill stage: past days rebuilt from ServerDB's change history. Each day the retention
+// policy keeps is one unit — one etl_runs row of kind 'backfill', the as-of extract, the same
+// transform, load and sweep as `etl` (loadDay), then that day's aggregates — so a day is
+// idempotent and an interrupted backfill resumes with the first day not finished.
+import { EtlError } from "../errors.ts";
+import { throwIfInterrupted } from "../cli/interrupt.ts";
+import { quoteIdent } from "../engine/ident.ts";
+import { logger } from "../log.ts";
+import type { Progress } from "../progress/progress.ts";
+import { SQL } from "../sql.ts";
+import type { TransformOptions, Warnings } from "../transform/types.ts";
+import { aggregateDays } from "./aggregate.ts";
+import { AGGREGATE_TABLE_NAMES } from "./aggregate-tables.ts";
+import { decideDays, keptDays, type DayRun, type SkippedDay } from "../plans/backfill-plan.ts";
+import type { WarehouseContext } from "./context.ts";
+import { dayEndUtc } from "../plans/day-end.ts";
+import { loadDay, type EtlSummary } from "./etl.ts";
+import { extractAsOf } from "./extract/extract-asof.ts";
+import { sourceSql } from "./extract/extract.ts";
+import type { RetentionPolicy } from "../plans/retention.ts";
+
+export type { SkippedDay } from "../plans/backfill-plan.ts";
+
+const log = logger("backfill");
+
+export interface BackfillOptions {
+  /** First day of the range ('YYYY-MM-DD'). */
+  from: string;
+  /** Last day of the range, included. */
+  to: string;
+  /** IANA zone whose midnights end the days (history_date is UTC). */
+  timezone: string;
+  /** Only the days this policy keeps are built. */
+  policy: RetentionPolicy;
+  /** Build exactly these days of the range instead of the policy's (the demo samples a year this way). */
+  days?: readonly string[];
+  /** Rebuild days already backfilled, and overwrite days the nightly etl loaded. */
+  force: boolean;
+  /** Servers per batch (one transaction, one replica wait). */
+  batchSize: number;
+  /** CPU cleanup and other transform settings. */
+  transform: TransformOptions;
+}
+
+export interface BackfilledDay {
+  date: string;
+  /** The instant the day's state is taken at: UTC 'YYYY-MM-DD HH:MM:SS', exclusive. */
+  before: string;
+  etl: EtlSummary;
+}
+
+export interface BackfillSummary {
+  from: string;
+  to: string;
+  timezone: string;
+  /** Days of the range the retention policy keeps, ascending. */
+  kept: string[];
+  /** Days built by this run, in order. */
+  built: BackfilledDay[];
+  /** Kept days not built, with the reason. */
+  skipped: SkippedDay[];
+  /** Days backfilled earlier whose aggregates were missing (a run cut short in between) and were rebuilt. */
+  reaggregated: string[];
+  /** Servers loaded over all days built. */
+  loaded: number;
+  /** Warnings summed over the days built (transform warnings and approximations). */
+  warnings: Warnings;
+  seconds: number;
+}
+
+async function dayRuns(ctx: WarehouseContext, from: string, to: string): Promise<DayRun[]> {
+  return ctx.target.db.query<DayRun>(SQL.backfillDayRuns, [from, to]);
+}
+
+/** Days backfilled earlier (skipped as done now) that lack rows in some aggregate table. */
+async function unaggregated(ctx: WarehouseContext, done: readonly string[]): Promise<string[]> {
+  if (done.length === 0) return [];
+  const [first, last] = [done[0]!, done[done.length - 1]!];
+  let missing: string[] = [];
+  for (const table of AGGREGATE_TABLE_NAMES) {
+    const sql = SQL.backfillAggregatedDays.replaceAll("{table}", quoteIdent(table));
+    const have = new Set((await ctx.target.db.query<{ report_date: string }>(sql, [first, last])).map((r) => String(r.report_date)));
+    missing = [...new Set([...missing, ...done.filter((d) => !have.has(d))])];
+  }
+  return missing.sort();
+}
+
+/**
+ * What the stages of one day report, folded into the backfill's display: the per-day phases
+ * (extract, load, sweep, aggregate) would start and end 130 times, so only the load's count
+ * passes, added to the rows of the days before as one "load" line for the whole backfill (rows/s,
+ * ETA); replica waits and warnings pass as they are.
+ */
+function dayProgress(progress: Progress, rowsBefore: () => number): Progress {
+  return {
+    phaseStart() {},
+    phaseEnd() {},
+    phaseProgress(phase, done) {
+      if (phase === "load") progress.phaseProgress("load", rowsBefore() + done);
+    },
+    replicaWait: (info) => progress.replicaWait(info),
+    replicaWaitEnd: (ms) => progress.replicaWaitEnd(ms),
+    warnings: (byColumn) => progress.warnings(byColumn),
+  };
+}
+
+function addWarnings(into: Warnings, more: Warnings): void {
+  for (const [column, n] of Object.entries(more)) into[column] = (into[column] ?? 0) + n;
+}
+
+function rate(n: number, seconds: number): string {
+  return seconds > 0 ? Math.round(n / seconds).toLocaleString("en") : "–";
+}
+
+export async function runBackfill(ctx: WarehouseContext, options: BackfillOptions, progress: Progress): Promise<BackfillSummary> {
+  if (!ctx.source || !ctx.sourceSchema) throw new EtlError("backfill needs a source; pass --source");
+  const started = performance.now();
+  const [{ newest }] = await ctx.target.db.query<{ newest: string | null }>(SQL.backfillNewestDay);
+  const kept = options.days
+    ? [...new Set(options.days)].filter((d) => d >= options.from && d <= options.to).sort()
+    : keptDays(options.from, options.to, newest === null ? undefined : String(newest), options.policy);
+  const plan = decideDays(kept, kept.length ? await dayRuns(ctx, kept[0]!, kept[kept.length - 1]!) : [], options.force);
+  reportSkipped(plan.skipped);
+
+  const summary: BackfillSummary = {
+    from: options.from,
+    to: options.to,
+    timezone: options.timezone,
+    kept,
+    built: [],
+    skipped: plan.skipped,
+    reaggregated: [],
+    loaded: 0,
+    warnings: {},
+    seconds: 0,
+  };
+
+  // A previous backfill that died between a day's load and its aggregation left that day done
+  // but unaggregated: finish it first (cheap: a few statements per day).
+  summary.reaggregated = await unaggregated(ctx, plan.skipped.filter((s) => s.because === "done").map((s) => s.date));
+  for (const date of summary.reaggregated) await aggregateDays(ctx, { dates: { kind: "date", date } }, dayProgress(progress, () => 0));
+  if (summary.reaggregated.length) log.info(`aggregated ${summary.reaggregated.length} day(s) an earlier backfill had loaded but not aggregated`);
+
+  // Progress estimate for the first day: today's fleet; then each day's count for the next.
+  const [{ servers }] = await ctx.source.query<{ servers: number | string }>(sourceSql(SQL.factCount, ctx.sourceSchema));
+  let estimate = Number(servers);
+  progress.phaseStart("backfill", plan.build.length, "days");
+  if (plan.build.length) progress.phaseStart("load", plan.build.length * estimate);
+  const inner = dayProgress(progress, () => summary.loaded);
+  for (const [i, date] of plan.build.entries()) {
+    throwIfInterrupted(); // between two days: nothing of the next one is started
+    const t0 = performance.now();
+    const before = dayEndUtc(date, options.timezone);
+    const etl = await loadDay(
+      ctx,
+      { reportDate: date, batchSize: options.batchSize, transform: options.transform, kind: "backfill" },
+      (source, schema) => extractAsOf(source, { schema, before, estimate }),
+      inner,
+    );
+    const aggregate = await aggregateDays(ctx, { dates: { kind: "date", date } }, inner);
+    if (aggregate.days.length !== 1) throw new EtlError(`backfill ${date}: loaded (run ${etl.runId}) but not aggregated; rerun the same backfill to finish it`);
+    estimate = etl.loaded;
+    summary.built.push({ date, before, etl });
+    summary.loaded += etl.loaded;
+    addWarnings(summary.warnings, etl.warnings);
+    const seconds = (performance.now() - t0) / 1000;
+    progress.phaseProgress("backfill", i + 1, `last ${date}: ${etl.loaded} servers`);
+    log.info(
+      `${date} (state before ${before} UTC) run ${etl.runId}: ${etl.loaded} servers, ${etl.removed} stale removed, ` +
+        `${approximations(etl.warnings)}; ${seconds.toFixed(1)} s; ${i + 1}/${plan.build.length} days`,
+    );
+  }
+  summary.seconds = (performance.now() - started) / 1000;
+  if (plan.build.length) progress.phaseEnd("load", `${summary.loaded} servers in ${plan.build.length} days`);
+  progress.phaseEnd(
+    "backfill",
+    `${summary.built.length} days, ${summary.loaded} rows at ${rate(summary.loaded, summary.seconds)} rows/s, ${summary.skipped.length} skipped`,
+  );
+  return summary;
+}
+
+function approximations(w: Warnings): string {
+  return `${w.backfill_approximation ?? 0} from current state, ${w.backfill_deleted_since ?? 0} deleted since`;
+}
+
+/** "2026-03-02", "2026-03-02, 2026-03-03" or the first five and a count. */
+function listDays(days: readonly string[]): string {
+  return days.length <= 5 ? days.join(", ") : `${days.slice(0, 5).join(", ")} and ${days.length - 5} more`;
+}
+
+function reportSkipped(skipped: readonly SkippedDay[]): void {
+  const done = skipped.filter((s) => s.because === "done");
+  if (done.length) log.info(`skipping ${done.length} day(s) already backfilled (${listDays(done.map((s) => s.date))}); --force rebuilds them`);
+  for (const s of skipped.filter((s) => s.because === "etl")) log.warn(`not backfilling ${s.date}: ${s.reason}`);
+}
+
+/** The command's one line on stdout. */
+export function formatBackfillSummary(s: BackfillSummary): string {
+  const span = s.built.length === 0 ? "no day built" : `${s.built.length} day${s.built.length === 1 ? "" : "s"} built (${s.built[0]!.date} … ${s.built[s.built.length - 1]!.date})`;
+  const skipped = s.skipped.length
+    ? `; skipped ${s.skipped.filter((k) => k.because === "done").length} already backfilled, ${s.skipped.filter((k) => k.because === "etl").length} loaded by etl`
+    : "";
+  const warnings = Object.entries(s.warnings)
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([c, n]) => `${c}=${n}`)
+    .join(",");
+  return (
+    `backfill ${s.from} … ${s.to} (${s.timezone}): ok, ${s.kept.length} days kept by retention, ${span}${skipped}; ` +
+    `${s.loaded} rows, warnings ${warnings || "none"}; ${s.seconds.toFixed(1)} s`
+  );
+}

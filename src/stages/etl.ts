@@ -1,0 +1,146 @@
+// The etl stage: extract (streamed, one snapshot) → transform (pure, per row) → load
+// (batched REPLACE, pipelined replica waits) → sweep of the day's stale rows, all recorded
+// in one etl_runs row. Memory is bounded by the batch size, whatever the fleet size.
+// `loadDay` is that path with the row source as a parameter: `backfill` loads past days through it.
+import type { Db } from "../engine/db.ts";
+import { EtlError } from "../errors.ts";
+import { transformServer } from "../transform/index.ts";
+import type { RawServerRow, TransformOptions, TransformedServer, Warnings } from "../transform/types.ts";
+import type { Progress } from "../progress/progress.ts";
+import { BatchWriter, DEFAULT_BATCH_WRITER } from "./load/batch-writer.ts";
+import { allowReaderPauses, extractServers, type Extract } from "./extract/extract.ts";
+import { DEFAULT_REPLICA_WAIT } from "../replicas/replica-set.ts";
+import { loadServers } from "./load/load.ts";
+import { finishRunStatement, startRun, type RunKind } from "./load/runs.ts";
+import { sweepStaleRows } from "./load/sweep.ts";
+import type { WarehouseContext } from "./context.ts";
+
+export interface EtlOptions {
+  /** The day the snapshot describes ('YYYY-MM-DD'). */
+  reportDate: string;
+  /** Servers per batch (one transaction, one replica wait). */
+  batchSize: number;
+  /** CPU cleanup and other transform settings. */
+  transform: TransformOptions;
+  /** Recorded in etl_runs.kind. */
+  kind?: RunKind;
+}
+
+export interface EtlSummary {
+  runId: number;
+  reportDate: string;
+  extracted: number;
+  loaded: number;
+  roleRows: number;
+  removed: number;
+  duplicates: number;
+  warnings: Warnings;
+  /** Seconds per phase. */
+  seconds: { load: number; sweep: number; total: number };
+  replicaWaitS: number;
+  retries: number;
+}
+
+function mergeWarnings(a: Warnings, b: Warnings | undefined): Warnings {
+  const out = { ...a };
+  for (const [column, n] of Object.entries(b ?? {})) if (n) out[column] = (out[column] ?? 0) + n;
+  return out;
+}
+
+async function* transformAll(rows: AsyncIterable<RawServerRow>, options: TransformOptions): AsyncIterable<TransformedServer> {
+  for await (const raw of rows) yield transformServer(raw, options);
+}
+
+/** Opens the rows of one day on the source (inside its own snapshot); the caller finishes it. */
+export type OpenExtract = (source: Db, schema: string) => Promise<Extract>;
+
+/** Tonight's snapshot: every Server as the source holds it now. */
+export async function runEtl(ctx: WarehouseContext, options: EtlOptions, progress: Progress): Promise<EtlSummary> {
+  return loadDay(ctx, options, (source, schema) => extractServers(source, { schema }), progress);
+}
+
+/**
+ * One day as one unit, whatever the row source (tonight's state for `etl`, a past state for
+ * `backfill`): an etl_runs row, then extract → transform → load, the sweep of the day's stale
+ * rows, and the run closed as 'success' — or as 'failed' when anything throws.
+ */
+export async function loadDay(ctx: WarehouseContext, options: EtlOptions, open: OpenExtract, progress: Progress): Promise<EtlSummary> {
+  if (!ctx.source || !ctx.sourceSchema) throw new EtlError("etl needs a source; pass --source");
+  const started = performance.now();
+  const writer = new BatchWriter(ctx.target, ctx.replicas, progress, DEFAULT_BATCH_WRITER);
+  const runId = await startRun(ctx.target.db, options.kind ?? "etl", options.reportDate);
+  const counts = { extracted: 0, loaded: 0, removed: 0, warnings: {} as Warnings };
+  let recorded = false;
+  try {
+    await allowReaderPauses(ctx.source, ctx.replicas?.size ? (ctx.replicas.timeoutS ?? DEFAULT_REPLICA_WAIT.timeoutS) : 0);
+    const extract = await open(ctx.source, ctx.sourceSchema);
+    // Extract and load run at the same time (load is at most two batches behind): two lines.
+    progress.phaseStart("extract", extract.total);
+    progress.phaseStart("load", extract.total);
+    let loadResult;
+    try {
+      const counted = (async function* () {
+        const extractStart = performance.now();
+        for await (const row of extract.rows) {
+          counts.extracted++;
+          progress.phaseProgress("extract", counts.extracted);
+          yield row;
+        }
+        progress.phaseEnd("extract", `${counts.extracted} servers read in ${((performance.now() - extractStart) / 1000).toFixed(1)} s`);
+      })();
+      loadResult = await loadServers(
+        transformAll(counted, options.transform),
+        writer,
+        ctx.target.db.caps,
+        { reportDate: options.reportDate, runId, batchSize: options.batchSize },
+        progress,
+      );
+    } finally {
+      await extract.finish().catch(() => {});
+    }
+    await writer.drain();
+    counts.loaded = loadResult.loaded;
+    counts.warnings = mergeWarnings(loadResult.warnings, extract.warnings);
+    if (extract.warnings && Object.keys(extract.warnings).length) progress.warnings(extract.warnings);
+    const loadS = (performance.now() - started) / 1000;
+    progress.phaseEnd("load", `${loadResult.loaded} servers, ${loadResult.roleRows} role rows in ${loadS.toFixed(1)} s`);
+
+    progress.phaseStart("sweep");
+    const sweepStart = performance.now();
+    const removed = await sweepStaleRows(writer, {
+      reportDate: options.reportDate,
+      runId,
+      batchSize: options.batchSize,
+      onRemoved: (rows) => progress.phaseProgress("sweep", rows),
+    });
+    await writer.drain();
+    counts.removed = removed.facts;
+    const sweepS = (performance.now() - sweepStart) / 1000;
+    progress.phaseEnd("sweep", `${removed.facts} stale servers, ${removed.roles} stale role rows removed`);
+
+    await writer.write([finishRunStatement(runId, "success", counts)]);
+    // Committed: the day is complete. A failure from here on (the last replica wait, a stop
+    // request) still fails the command, but must not turn the record into 'failed'.
+    recorded = true;
+    await writer.drain();
+    return {
+      runId,
+      reportDate: options.reportDate,
+      extracted: counts.extracted,
+      loaded: counts.loaded,
+      roleRows: loadResult.roleRows,
+      removed: counts.removed,
+      duplicates: extract.duplicates,
+      warnings: counts.warnings,
+      seconds: { load: loadS, sweep: sweepS, total: (performance.now() - started) / 1000 },
+      replicaWaitS: writer.replicaWaitMs / 1000,
+      retries: writer.retries,
+    };
+  } catch (err) {
+    if (recorded) throw err;
+    // Best effort and without replica waits: the target or a replica may be what failed.
+    const failed = finishRunStatement(runId, "failed", counts, err instanceof Error ? err.message : String(err));
+    await ctx.target.db.execute(failed.sql, failed.params).catch(() => {});
+    throw err;
+  }
+}

@@ -1,0 +1,156 @@
+// The expire stage: read the report dates present, plan them with the retention policy
+// (retention.ts), and delete the facts and bridge rows of the days that go, in short id-range
+// batches with replica waits (ranged-delete.ts). Aggregates stay unless asked for.
+import type { Db } from "../engine/db.ts";
+import { quoteIdent } from "../engine/ident.ts";
+import type { Progress } from "../progress/progress.ts";
+import { SQL, engineSql } from "../sql.ts";
+import { warehouseTableNames } from "../warehouse/schema.ts";
+import { BatchWriter, DEFAULT_BATCH_WRITER } from "./load/batch-writer.ts";
+import type { WarehouseContext } from "./context.ts";
+import { deleteDayRows } from "./load/ranged-delete.ts";
+import {
+  DEFAULT_RETENTION,
+  isoWeek,
+  isoWeekday,
+  planOrphanDays,
+  planRetention,
+  weekdayName,
+  type DayDecision,
+  type RetentionPolicy,
+} from "../plans/retention.ts";
+
+export { DEFAULT_RETENTION, planRetention, type DayDecision, type RetentionPolicy };
+
+export interface ExpireOptions {
+  /** Which days keep their facts. */
+  policy: RetentionPolicy;
+  /** Plan and report only; read-only. */
+  dryRun: boolean;
+  /** Also delete the server_by_* rows of the days whose facts go. */
+  includeAggregates: boolean;
+  /** Days never deleted, whatever the policy says (the current run's report date). */
+  protect: string[];
+  /** Rows per DELETE transaction. */
+  batchSize: number;
+}
+
+export interface ExpireSummary {
+  /** One per day present, oldest first (days with only bridge rows included). */
+  decisions: DayDecision[];
+  /** Days whose rows were deleted (empty on a dry run). */
+  daysDeleted: string[];
+  factsRemoved: number;
+  roleRowsRemoved: number;
+  aggregateRowsRemoved: number;
+  seconds: number;
+  replicaWaitS: number;
+}
+
+/** The aggregate tables this version defines (whichever of them exist in the registry). */
+export function aggregateTableNames(): string[] {
+  return warehouseTableNames().filter((t) => t.startsWith("server_by_"));
+}
+
+async function daysIn(db: Db, table: string): Promise<string[]> {
+  const rows = await db.query<{ report_date: string }>(engineSql(db.engine, "expire_days").replaceAll("{table}", quoteIdent(table)));
+  return rows.map((r) => String(r.report_date));
+}
+
+/** The plan for every day present in server_facts, plus the days that have only bridge rows. */
+export async function planExpire(db: Db, policy: RetentionPolicy, protect: readonly string[]): Promise<DayDecision[]> {
+  const factDays = await daysIn(db, "server_facts");
+  const withFacts = new Set(factDays);
+  const orphans = (await daysIn(db, "server_fact_roles")).filter((d) => !withFacts.has(d));
+  return [
+    ...planRetention(factDays, policy, protect),
+    ...planOrphanDays(orphans, factDays[factDays.length - 1], policy, protect),
+  ].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
+}
+
+export async function expireFacts(ctx: WarehouseContext, options: ExpireOptions, progress: Progress): Promise<ExpireSummary> {
+  const started = performance.now();
+  const db = () => ctx.target.db;
+  const decisions = await planExpire(db(), options.policy, options.protect);
+  const summary: ExpireSummary = {
+    decisions,
+    daysDeleted: [],
+    factsRemoved: 0,
+    roleRowsRemoved: 0,
+    aggregateRowsRemoved: 0,
+    seconds: 0,
+    replicaWaitS: 0,
+  };
+  const doomed = decisions.filter((d) => !d.keep).map((d) => d.date);
+  if (options.dryRun || doomed.length === 0) {
+    summary.seconds = (performance.now() - started) / 1000;
+    return summary;
+  }
+  const aggregates = options.includeAggregates ? aggregateTableNames() : [];
+  // Before the first delete: a missing aggregate table fails here, not half-way through.
+  for (const t of aggregates) await db().query(SQL.expireTableProbe.replaceAll("{table}", quoteIdent(t)));
+
+  const writer = new BatchWriter(ctx.target, ctx.replicas, progress, DEFAULT_BATCH_WRITER);
+  // One phase for all the days (rows of both tables; the day in the note), not a line per day.
+  progress.phaseStart("expire");
+  let removed = 0;
+  for (const [i, date] of doomed.entries()) {
+    const note = `day ${i + 1}/${doomed.length} ${date}`;
+    progress.phaseProgress("expire", removed, note);
+    // Bridge rows first: until the last fact row is gone the day stays in the plan, so an
+    // interrupted expire is finished by the next one and never leaves bridge rows without facts.
+    const day = { reportDate: date, batchSize: options.batchSize };
+    const roles = await deleteDayRows(writer, {
+      table: "server_fact_roles",
+      ...day,
+      onBatch: (n) => progress.phaseProgress("expire", removed + n, note),
+    });
+    const facts = await deleteDayRows(writer, {
+      table: "server_facts",
+      ...day,
+      onBatch: (n) => progress.phaseProgress("expire", removed + roles + n, note),
+    });
+    removed += roles + facts;
+    let aggregateRows = 0;
+    for (const t of aggregates) {
+      aggregateRows += await writer.write([{ sql: SQL.expireAggregateDelete.replaceAll("{table}", quoteIdent(t)), params: [date] }]);
+    }
+    summary.daysDeleted.push(date);
+    summary.factsRemoved += facts;
+    summary.roleRowsRemoved += roles;
+    summary.aggregateRowsRemoved += aggregateRows;
+  }
+  await writer.drain();
+  progress.phaseEnd(
+    "expire",
+    `${days(summary.daysDeleted.length)} deleted: ${summary.factsRemoved} fact rows, ${summary.roleRowsRemoved} bridge rows` +
+      `${aggregates.length ? `, ${summary.aggregateRowsRemoved} aggregate rows` : ""} removed`,
+  );
+  summary.replicaWaitS = writer.replicaWaitMs / 1000;
+  summary.seconds = (performance.now() - started) / 1000;
+  return summary;
+}
+
+/** The dry run's table: one line per day with its weekday, ISO week, keep/delete and why. */
+export function formatRetentionTable(decisions: readonly DayDecision[]): string {
+  const rows = decisions.map((d) => [d.date, weekdayName(isoWeekday(d.date)), isoWeek(d.date).label, d.keep ? "keep" : "delete", d.reason]);
+  const header = ["date", "weekday", "iso_week", "action", "reason"];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join("  ");
+  return [line(header), ...rows.map(line)].join("\n");
+}
+
+const days = (n: number) => `${n} day${n === 1 ? "" : "s"}`;
+
+/** One line for people and journald. */
+export function formatExpireSummary(s: ExpireSummary, dryRun: boolean): string {
+  const kept = s.decisions.filter((d) => d.keep).length;
+  const doomed = s.decisions.length - kept;
+  if (dryRun) return `expire (dry run): ${doomed} of ${days(s.decisions.length)} would be deleted, ${kept} kept; nothing was changed`;
+  const aggregates = s.aggregateRowsRemoved ? `, ${s.aggregateRowsRemoved} aggregate rows` : "";
+  const range = s.daysDeleted.length ? ` (${s.daysDeleted[0]} … ${s.daysDeleted[s.daysDeleted.length - 1]})` : "";
+  return (
+    `expire: ${days(s.daysDeleted.length)} deleted${range}, ${s.factsRemoved} fact rows, ${s.roleRowsRemoved} bridge rows` +
+    `${aggregates} removed; ${days(kept)} kept; replica wait ${s.replicaWaitS.toFixed(1)} s, total ${s.seconds.toFixed(1)} s`
+  );
+}

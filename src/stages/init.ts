@@ -1,0 +1,89 @@
+// The `init` stage: create the warehouse tables that are missing, then compare every table
+// with this version's DDL. It never alters or drops anything; differences come back as
+// drifts (with the ALTERs that would fix them) for a DBA to review. The nightly `run`
+// calls checkWarehouseSchema before it writes.
+// The engine's DDL and live schema come through engine/catalog.ts (MariaDB/MySQL or SQLite).
+import type { Db } from "../engine/db.ts";
+import { SchemaDriftError } from "../errors.ts";
+import { logger } from "../log.ts";
+import { catalogFor, type ExpectedTable } from "../engine/catalog.ts";
+import { missingTable, notATable, type Drift } from "../warehouse/schema-diff.ts";
+import type { LiveTable } from "../engine/mysql/schema-live.ts";
+import { hasBlockingDrift } from "../warehouse/schema-migration.ts";
+
+const log = logger("init");
+
+export interface InitOptions {
+  /** Only compare: no CREATE, no write of any kind (default false). */
+  checkOnly?: boolean;
+}
+
+export interface InitResult {
+  /** Tables this call created, in creation order. */
+  created: string[];
+  /** Every difference found after creating, cosmetic ones included; empty when all match. */
+  drifts: Drift[];
+}
+
+/** Compare every warehouse table with this version's DDL; a missing table is a drift too. Read-only. */
+export async function checkWarehouseSchema(db: Db): Promise<Drift[]> {
+  const catalog = catalogFor(db);
+  const expected = await catalog.expected();
+  const live = await catalog.readLive(db, expected.map((t) => t.schema.name));
+  return compare(expected, live);
+}
+
+/**
+ * Create the missing tables (unless checkOnly), then compare all of them. Only tables that
+ * are absent get a CREATE, so a re-run on a complete warehouse sends no DDL at all: MySQL
+ * binlogs (and replicates) every CREATE TABLE IF NOT EXISTS even when the table exists
+ * (MariaDB 10.11 does not, measured). The statement keeps IF NOT EXISTS for a concurrent init.
+ */
+export async function initWarehouse(db: Db, opts: InitOptions = {}): Promise<InitResult> {
+  const catalog = catalogFor(db);
+  const expected = await catalog.expected();
+  const names = expected.map((t) => t.schema.name);
+  let live = await catalog.readLive(db, names);
+  const created: string[] = [];
+  if (!opts.checkOnly) {
+    for (const table of expected) {
+      if (live.has(table.schema.name)) continue;
+      // A table and its indexes (SQLite: separate CREATE INDEX statements), each IF NOT EXISTS.
+      for (const statement of table.create) await db.execute(statement);
+      created.push(table.schema.name);
+      log.info(`created table ${table.schema.name}`);
+    }
+    // Re-read what was created: proves the server made the table this version expects.
+    if (created.length) live = await catalog.readLive(db, names);
+  }
+  const drifts = compare(expected, live);
+  if (!drifts.length) log.info(`all ${names.length} warehouse tables match this version's schema`);
+  return { created, drifts };
+}
+
+/** The error to exit with for these drifts, or undefined when they are none or only cosmetic. */
+export function schemaDriftError(drifts: readonly Drift[], checkOnly: boolean): SchemaDriftError | undefined {
+  if (!hasBlockingDrift(drifts)) return undefined;
+  const blocking = drifts.filter((d) => !d.cosmetic);
+  const tables = [...new Set(blocking.map((d) => d.table))];
+  const missing = blocking.filter((d) => d.kind === "missing-table").length;
+  const fixes = [];
+  if (missing) fixes.push("run serverdb-etl init to create the missing tables");
+  if (missing < blocking.length) fixes.push("review the statements printed on stdout (ALTER TABLE, or a rebuild on SQLite) and apply them");
+  const n = blocking.length;
+  return new SchemaDriftError(
+    `the warehouse schema differs from this version's (${n} difference${n === 1 ? "" : "s"} in ${tables.join(", ")}; ` +
+      `no table was altered): ${fixes.join(", ")}, then rerun serverdb-etl init${checkOnly ? " --check" : ""}`,
+  );
+}
+
+function compare(expected: readonly ExpectedTable[], live: Map<string, LiveTable>): Drift[] {
+  const drifts: Drift[] = [];
+  for (const table of expected) {
+    const found = live.get(table.schema.name);
+    if (!found) drifts.push(missingTable(table.schema.name, table.createSql));
+    else if (found.tableType !== "BASE TABLE") drifts.push(notATable(table.schema.name, found.tableType));
+    else drifts.push(...table.diff(found.schema));
+  }
+  return drifts;
+}

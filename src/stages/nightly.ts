@@ -1,0 +1,169 @@
+// The nightly job: init --check → etl → aggregate (the etl's day) → expire, composed on one
+// warehouse context (one lock, taken by the caller). Stops at the first failure; the error keeps
+// its class (and so its exit code) and its message is prefixed `step <name>: `.
+import type { Endpoint } from "../settings/dsn.ts";
+import { openDb } from "../engine/open.ts";
+import type { Progress } from "../progress/progress.ts";
+import { renderMigration } from "../warehouse/schema-migration.ts";
+import type { TransformOptions } from "../transform/types.ts";
+import { aggregateDays, aggregateShortfall, formatAggregateSummary, type AggregateSummary, type DateSelection } from "./aggregate.ts";
+import type { WarehouseContext } from "./context.ts";
+import { runEtl, type EtlSummary } from "./etl.ts";
+import { expireFacts, formatExpireSummary, type ExpireSummary, type RetentionPolicy } from "./expire.ts";
+import { checkWarehouseSchema, schemaDriftError } from "./init.ts";
+import { formatEtlSummary } from "./etl-summary.ts";
+
+/** The steps, in the order they run. */
+export const RUN_STEPS = ["init", "etl", "aggregate", "expire"] as const;
+export type RunStep = (typeof RUN_STEPS)[number];
+
+export interface RunOptions {
+  /** ServerDB to read. Connected at the etl step (not before), so a source that is down fails `step etl`. */
+  source: Endpoint;
+  /** The day the snapshot describes ('YYYY-MM-DD'); aggregated, and protected from expiry. */
+  reportDate: string;
+  /** Servers per batch (etl) and rows per delete batch (expire). */
+  batchSize: number;
+  /** CPU cleanup and other transform settings (etl). */
+  transform: TransformOptions;
+  /** Retention (expire). */
+  retention: RetentionPolicy;
+  /** Skip the expire step (default false): keep every day's facts tonight. */
+  skipExpire?: boolean;
+  /**
+   * Called once per finished step with its one-line result (and once with the migration
+   * script when the schema check fails). The command prints these to stdout as they come,
+   * so the journal shows how far a run got even when a later step fails.
+   */
+  report?: (step: RunStep, text: string) => void;
+}
+
+export interface RunSummary {
+  reportDate: string;
+  etl: EtlSummary;
+  aggregate: AggregateSummary;
+  /** Undefined with skipExpire. */
+  expire?: ExpireSummary;
+  /** Seconds per step that ran, and in all. */
+  seconds: Partial<Record<RunStep, number>> & { total: number };
+}
+
+/** Run the steps in order on `ctx` (which must hold the run lock; no step takes it again). */
+export async function runNightly(ctx: WarehouseContext, options: RunOptions, progress: Progress): Promise<RunSummary> {
+  const started = performance.now();
+  const seconds: RunSummary["seconds"] = { total: 0 };
+  const report = options.report ?? (() => {});
+  const step = async <T>(name: RunStep, fn: () => Promise<T>, line: (result: T) => string): Promise<T> => {
+    const t0 = performance.now();
+    let result: T;
+    try {
+      result = await fn();
+    } catch (err) {
+      throw named(name, err);
+    }
+    seconds[name] = (performance.now() - t0) / 1000;
+    report(name, line(result));
+    return result;
+  };
+
+  await step(
+    "init",
+    async () => {
+      const drifts = await checkWarehouseSchema(ctx.target.db);
+      const err = schemaDriftError(drifts, true);
+      // The error points at the ALTERs "printed on stdout": print them, as `init --check` would.
+      if (err) {
+        report("init", renderMigration(drifts, ctx.target.db.label).trimEnd());
+        throw err;
+      }
+      return drifts.length;
+    },
+    (notes) => `init --check: ok, the warehouse schema matches${notes ? ` (${notes} cosmetic difference${notes === 1 ? "" : "s"}; see serverdb-etl init --check)` : ""}`,
+  );
+
+  const etl = await step(
+    "etl",
+    async () => {
+      const source = await openDb(options.source, { purpose: "source" });
+      try {
+        const sourceSchema = options.source.kind === "mysql" ? options.source.database : "main";
+        return await runEtl(
+          { ...ctx, source, sourceSchema },
+          { reportDate: options.reportDate, batchSize: options.batchSize, transform: options.transform },
+          progress,
+        );
+      } finally {
+        await source.close().catch(() => {});
+      }
+    },
+    formatEtlSummary,
+  );
+
+  const aggregate = await step(
+    "aggregate",
+    async () => {
+      const dates: DateSelection = { kind: "date", date: options.reportDate };
+      const summary = await aggregateDays(ctx, { dates }, progress);
+      // The day the etl just loaded must aggregate; if it did not (no facts: an empty fleet), say so.
+      const err = aggregateShortfall(dates, summary);
+      if (err) {
+        report("aggregate", formatAggregateSummary(summary));
+        throw err;
+      }
+      return summary;
+    },
+    formatAggregateSummary,
+  );
+
+  const expire = options.skipExpire
+    ? undefined
+    : await step(
+        "expire",
+        () =>
+          expireFacts(
+            ctx,
+            {
+              policy: options.retention,
+              dryRun: false,
+              includeAggregates: false,
+              protect: [options.reportDate],
+              batchSize: options.batchSize,
+            },
+            progress,
+          ),
+        (summary) => formatExpireSummary(summary, false),
+      );
+
+  seconds.total = (performance.now() - started) / 1000;
+  return { reportDate: options.reportDate, etl, aggregate, expire, seconds };
+}
+
+/** The error with the step's name in front, same class (so the same exit code). */
+function named(step: RunStep, err: unknown): Error {
+  const e = err instanceof Error ? err : new Error(String(err));
+  if (!e.message.startsWith(`step ${step}: `)) e.message = `step ${step}: ${e.message}`;
+  return e;
+}
+
+/** The run's last line: what the night did in all. */
+export function formatRun(s: RunSummary): string {
+  const per = RUN_STEPS.filter((n) => s.seconds[n] !== undefined)
+    .map((n) => `${n} ${s.seconds[n]!.toFixed(1)} s`)
+    .join(", ");
+  // The night's figures in one line (issue 5): rows, warnings by column, time per step, replica wait.
+  const warnings =
+    Object.entries(s.etl.warnings)
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([c, n]) => `${c}=${n}`)
+      .join(",") || "none";
+  const replicaWaitS = s.etl.replicaWaitS + (s.aggregate.replicaWaitS ?? 0) + (s.expire?.replicaWaitS ?? 0);
+  return (
+    `run ${s.reportDate}: ok, ${s.etl.loaded} servers loaded (etl run ${s.etl.runId}; ${s.etl.extracted} extracted, ` +
+    `${s.etl.removed} stale removed, warnings ${warnings}), ` +
+    `${s.aggregate.days.length} day${s.aggregate.days.length === 1 ? "" : "s"} aggregated, ` +
+    (s.expire
+      ? `${s.expire.daysDeleted.length} day${s.expire.daysDeleted.length === 1 ? "" : "s"} expired (${s.expire.factsRemoved} fact rows)`
+      : "expire skipped") +
+    `; ${per}; replica wait ${replicaWaitS.toFixed(1)} s; total ${s.seconds.total.toFixed(1)} s`
+  );
+}

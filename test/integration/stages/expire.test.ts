@@ -1,0 +1,378 @@
+// `expire` on each warehouse engine (ENGINES: the test bed's primary + replica, and a SQLite
+// file): a 400-day calendar with gaps (see test/support/retention-oracle.ts) of synthetic facts
+// and bridge rows, written with SQL. The dry run lists every day with the oracle's reason and
+// writes nothing; the real run leaves exactly the oracle's days in server_facts and
+// server_fact_roles, keeps the aggregates, and on MariaDB deletes in batches (counted by GTIDs)
+// and has waited for the replica.
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import type { Db } from "../../../src/engine/db.ts";
+import type { MysqlDb } from "../../../src/engine/mysql/mysql-db.ts";
+import { quoteIdent } from "../../../src/engine/ident.ts";
+import { catalogFor } from "../../../src/engine/catalog.ts";
+import { SQL, engineSql } from "../../../src/sql.ts";
+import { aggregateTableNames } from "../../../src/stages/expire.ts";
+import { connect, dsn, freshDatabase, runCli, servers, type CliResult, withDb } from "../../support/servers.ts";
+import { ENGINES, hasReplica, holdRunLock, warehouseFor, watchWrites, withWarehouse, type TestWarehouse } from "../../support/engines.ts";
+import { oracleDayName, oracleDecisions, oracleIsoWeek, syntheticCalendar, type OracleDecision } from "../../support/retention-oracle.ts";
+
+const BATCH = 500;
+/** Servers of every day: 1 has two roles, 2 has one, 3 none. */
+const SMALL_FACTS = 3;
+const SMALL_ROLES = 3;
+/** One expired day also holds this many more servers (one role each): 5 batches per table. */
+const BIG = 2500;
+/** Bridge rows without facts: one day before the calendar, one after its newest day. */
+const ORPHAN_OLD = "2026-05-20";
+const ORPHAN_NEW = "2027-06-30";
+
+function ok(what: string, r: CliResult): CliResult {
+  if (r.exitCode !== 0) throw new Error(`${what} exited ${r.exitCode}\nstdout: ${r.stdout.slice(-3000)}\nstderr: ${r.stderr.slice(-3000)}`);
+  return r;
+}
+
+const FACT_COLUMNS = "(id, report_date, cpu_count, cpu_cores, cpu_threads, memory, network_speed, wou_id, created_at, last_edit, etl_run_id)";
+
+/** Multi-row INSERTs of 500 rows; every value a placeholder. */
+async function insertRows(db: Db, head: string, rows: unknown[][]): Promise<void> {
+  for (let i = 0; i < rows.length; i += 500) {
+    const chunk = rows.slice(i, i + 500);
+    const tuple = `(${chunk[0]!.map(() => "?").join(",")})`;
+    await db.execute(`${head} VALUES ${chunk.map(() => tuple).join(",")}`, chunk.flat());
+  }
+}
+
+async function fillWarehouse(dw: TestWarehouse, dates: readonly string[], bigDay: string | undefined, orphans: readonly string[]): Promise<void> {
+  await withWarehouse(dw, async (db) => {
+    const facts: unknown[][] = [];
+    const roles: unknown[][] = [];
+    const fact = (id: number, d: string) => facts.push([id, d, 2, 8, 16, 64, 1000, 7, "2024-01-01 00:00:00", "2024-01-01 00:00:00", 1]);
+    const role = (id: number, d: string, roleId: number) => roles.push([d, id, roleId, `role${roleId}`, `svc${roleId}`, 7, "team", 1]);
+    for (const d of dates) {
+      for (let id = 1; id <= SMALL_FACTS; id++) fact(id, d);
+      role(1, d, 1);
+      role(1, d, 2);
+      role(2, d, 3);
+    }
+    if (bigDay) {
+      for (let id = 100; id < 100 + BIG; id++) {
+        fact(id, bigDay);
+        role(id, bigDay, 1);
+      }
+    }
+    for (const d of orphans) role(4, d, 1);
+    await insertRows(db, `INSERT INTO server_facts ${FACT_COLUMNS}`, facts);
+    await insertRows(db, "INSERT INTO server_fact_roles (report_date, id, role_id, role_name, puppet_service, wou_id, wou_name, etl_run_id)", roles);
+    // One row per day in each aggregate table: report_date, plus a value for each column that
+    // has no default (from this version's schema), so this works whatever their columns are.
+    const expected = await catalogFor(db).expected();
+    for (const t of aggregateTableNames()) {
+      const schema = expected.find((e) => e.schema.name === t)!.schema;
+      const needed = schema.columns.filter((c) => c.name !== "report_date" && !c.nullable && c.default.kind === "none");
+      const values = needed.map((c) => (/int|real|decimal/.test(c.type) ? 0 : ""));
+      const head = `INSERT INTO ${quoteIdent(t)} (report_date${needed.map((c) => `, ${quoteIdent(c.name)}`).join("")})`;
+      await insertRows(db, head, dates.map((d) => [d, ...values]));
+    }
+  });
+}
+
+type DayCounts = Record<string, number>;
+
+async function perDay(dw: TestWarehouse, table: string, server: "primary" | "replica" = "primary"): Promise<DayCounts> {
+  return withWarehouse(
+    dw,
+    async (db) => {
+      const rows = await db.query<{ d: string; n: number }>(`SELECT report_date AS d, COUNT(*) AS n FROM ${quoteIdent(table)} GROUP BY report_date ORDER BY report_date`);
+      return Object.fromEntries(rows.map((r) => [String(r.d), Number(r.n)]));
+    },
+    server,
+  );
+}
+
+async function gtidSeq(): Promise<number> {
+  return withDb("", async (db) => {
+    const [{ pos }] = await db.query<{ pos: string }>("SELECT @@GLOBAL.gtid_binlog_pos AS pos");
+    const parts = pos.split(",").filter(Boolean);
+    expect(parts.length).toBe(1); // one replication domain: the sequence number counts transactions
+    return Number(parts[0]!.split("-")[2]);
+  });
+}
+
+function expire(dw: TestWarehouse, extra: string[]): Promise<CliResult> {
+  return runCli(["expire", "--target", dw.dsn, ...dw.replicaArgs, "--batch-size", String(BATCH), ...extra], {
+    timeoutMs: 120_000,
+  });
+}
+
+/** The dry run's table as [date, weekday, iso_week, action, reason] rows (header checked). */
+function parseTable(stdout: string): string[][] {
+  const lines = stdout.trimEnd().split("\n");
+  expect(lines[0]!.split(/ {2,}/)).toEqual(["date", "weekday", "iso_week", "action", "reason"]);
+  return lines.slice(1, -1).map((l) => l.split(/ {2,}/));
+}
+
+const pick = (counts: DayCounts, days: Iterable<string>) => Object.fromEntries([...days].filter((d) => d in counts).map((d) => [d, counts[d]!]));
+
+for (const engine of ENGINES) describe(`expire on a 400-day calendar with gaps [${engine}]`, () => {
+  const dates = syntheticCalendar();
+  const oracle: OracleDecision[] = oracleDecisions(dates, 90, "monday");
+  const kept = oracle.filter((d) => d.keep).map((d) => d.date);
+  const doomed = oracle.filter((d) => !d.keep).map((d) => d.date);
+  const bigDay = doomed.find((d) => d >= "2026-09-01")!;
+  let dw: TestWarehouse;
+  let aggregatesBefore: Record<string, DayCounts>;
+
+  beforeAll(async () => {
+    dw = await warehouseFor(engine, "expire");
+    ok("init", await runCli(["init", "--target", dw.dsn]));
+    await fillWarehouse(dw, dates, bigDay, [ORPHAN_OLD, ORPHAN_NEW]);
+    aggregatesBefore = {};
+    for (const t of aggregateTableNames()) aggregatesBefore[t] = await perDay(dw, t);
+  }, 60_000);
+
+  test("the fixture is what the assertions assume", async () => {
+    expect(doomed.length).toBeGreaterThan(150);
+    expect(kept.length).toBeGreaterThan(120);
+    expect(bigDay).toBeDefined();
+    const facts = await perDay(dw, "server_facts");
+    expect(Object.keys(facts)).toEqual(dates);
+    expect(facts[bigDay]).toBe(SMALL_FACTS + BIG);
+    // The aggregate tables came with init (the registry's server_by_* tables) and hold every day.
+    expect(aggregateTableNames().length).toBeGreaterThan(0);
+    for (const t of aggregateTableNames()) expect(Object.keys(aggregatesBefore[t]!)).toEqual(dates);
+  });
+
+  test("--dry-run lists every day with the oracle's decision and reason, and writes nothing", async () => {
+    const factsBefore = await perDay(dw, "server_facts");
+    const rolesBefore = await perDay(dw, "server_fact_roles");
+    const writes = await watchWrites(dw);
+    const r = ok("expire --dry-run", await expire(dw, ["--dry-run"]));
+    const expected = [
+      ...oracle,
+      { date: ORPHAN_OLD, keep: false, reason: "expired (bridge rows only, no facts)" },
+      { date: ORPHAN_NEW, keep: true, reason: "daily (bridge rows only, no facts)" },
+    ]
+      .sort((a, b) => (a.date < b.date ? -1 : 1))
+      .map((d) => [d.date, oracleDayName(d.date), oracleIsoWeek(d.date), d.keep ? "keep" : "delete", d.reason]);
+    expect(parseTable(r.stdout)).toEqual(expected);
+    // The reasons of FACTS.md all occur.
+    const reasons = new Set(expected.map((row) => row[4]!.replace(/\d{4}-W\d\d/, "W")));
+    for (const reason of ["daily", "weekly: monday", "weekly: earliest in week W", "expired"]) expect(reasons).toContain(reason);
+    expect(r.stdout.trimEnd().split("\n").pop()).toBe(
+      `expire (dry run): ${doomed.length + 1} of ${expected.length} days would be deleted, ${kept.length + 1} kept; nothing was changed`,
+    );
+    expect(await writes.changed()).toBe(false);
+    await writes.close();
+    expect(await perDay(dw, "server_facts")).toEqual(factsBefore);
+    expect(await perDay(dw, "server_fact_roles")).toEqual(rolesBefore);
+  });
+
+  test("expire keeps exactly the oracle's days, in batches, aggregates untouched, and a replica already matches", async () => {
+    const factsBefore = await perDay(dw, "server_facts");
+    const rolesBefore = await perDay(dw, "server_fact_roles");
+    const gtid = hasReplica(engine) ? await gtidSeq() : 0;
+    const r = ok("expire", await expire(dw, []));
+    const gtidAfter = hasReplica(engine) ? await gtidSeq() : 0;
+
+    const facts = await perDay(dw, "server_facts");
+    const roles = await perDay(dw, "server_fact_roles");
+    expect(Object.keys(facts)).toEqual(kept);
+    expect(Object.keys(roles)).toEqual([...kept, ORPHAN_NEW]);
+    // Kept days are untouched.
+    expect(facts).toEqual(pick(factsBefore, kept));
+    expect(roles).toEqual(pick(rolesBefore, [...kept, ORPHAN_NEW]));
+
+    // One transaction per batch: a small day is one DELETE per table, the big day six per table
+    // (2,503 rows in batches of 500), the old orphan day one; nothing else is written.
+    // (GTIDs count MariaDB's transactions; SQLite has no such counter.)
+    const bigBatches = Math.ceil((SMALL_FACTS + BIG) / BATCH);
+    expect(bigBatches).toBe(6);
+    if (hasReplica(engine)) expect(gtidAfter - gtid).toBe(2 * (doomed.length - 1) + 2 * bigBatches + 1);
+
+    const factsRemoved = doomed.length * SMALL_FACTS + BIG;
+    const rolesRemoved = doomed.length * SMALL_ROLES + BIG + 1;
+    expect(r.stdout).toMatch(
+      new RegExp(
+        `^expire: ${doomed.length + 1} days deleted \\(${ORPHAN_OLD} … ${doomed[doomed.length - 1]}\\), ${factsRemoved} fact rows, ` +
+          `${rolesRemoved} bridge rows removed; ${kept.length + 1} days kept; replica wait \\d+\\.\\d s, total \\d+\\.\\d s\\n$`,
+      ),
+    );
+
+    // The command waited for the replica: it matches the moment the command returns.
+    if (hasReplica(engine)) {
+      expect(await perDay(dw, "server_facts", "replica")).toEqual(facts);
+      expect(await perDay(dw, "server_fact_roles", "replica")).toEqual(roles);
+    }
+
+    // Aggregates keep daily resolution for ever.
+    for (const t of aggregateTableNames()) expect(await perDay(dw, t)).toEqual(aggregatesBefore[t]!);
+  });
+
+  test("a second expire finds nothing to delete and writes nothing", async () => {
+    const writes = await watchWrites(dw);
+    const r = ok("expire again", await expire(dw, []));
+    expect(r.stdout).toMatch(/^expire: 0 days deleted, 0 fact rows, 0 bridge rows removed; \d+ days kept/);
+    expect(await writes.changed()).toBe(false);
+    await writes.close();
+  });
+});
+
+for (const engine of ENGINES) describe(`expire options [${engine}]`, () => {
+  let dw: TestWarehouse;
+  // 2026-03-02 is a Monday; 28 consecutive days, so four ISO weeks (2026-W10 … W13).
+  const dates = Array.from({ length: 28 }, (_, i) => new Date(Date.UTC(2026, 2, 2 + i)).toISOString().slice(0, 10));
+  let lockHolder: { release(): Promise<void> } | undefined;
+
+  beforeAll(async () => {
+    dw = await warehouseFor(engine, "expire_opt");
+    ok("init", await runCli(["init", "--target", dw.dsn]));
+    await fillWarehouse(dw, dates, undefined, []);
+  }, 60_000);
+
+  afterAll(async () => {
+    await lockHolder?.release();
+  });
+
+  test("a bad --keep-weekday is a one-line usage error (exit 2) before anything connects", async () => {
+    const r = await runCli(["expire", "--target", "mysql://root@127.0.0.1:1/nowhere", "--keep-weekday", "funday"]);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr.trim().split("\n")).toEqual([
+      'serverdb-etl: error: --keep-weekday "funday": use a day name, monday … sunday (or mon … sun)',
+    ]);
+    const r2 = await runCli(["expire", "--target", "mysql://root@127.0.0.1:1/nowhere", "--keep-daily", "0"]);
+    expect(r2.exitCode).toBe(2);
+    expect(r2.stderr).toContain("--keep-daily must be a positive whole number");
+  });
+
+  test("another run holding the lock: exit 75, nothing deleted; a dry run does not need the lock", async () => {
+    lockHolder = await holdRunLock(dw);
+    const before = await perDay(dw, "server_facts");
+    const r = await expire(dw, ["--keep-daily", "3"]);
+    expect(r.exitCode).toBe(75);
+    expect(await perDay(dw, "server_facts")).toEqual(before);
+    const dry = ok("dry run under a held lock", await expire(dw, ["--keep-daily", "3", "--dry-run"]));
+    expect(dry.stdout).toContain("would be deleted");
+    await lockHolder.release();
+    lockHolder = undefined;
+  });
+
+  test("--keep-daily 3 --keep-weekday sun --include-aggregates: the Sundays and the last 3 days stay, aggregates of the rest go", async () => {
+    const r = ok("expire", await expire(dw, ["--keep-daily", "3", "--keep-weekday", "SUN", "--include-aggregates"]));
+    const expectedKept = oracleDecisions(dates, 3, "sunday").filter((d) => d.keep).map((d) => d.date);
+    // By hand: the Sundays of W10, W11, W12 and the last three days (W13's Sunday among them).
+    expect(expectedKept).toEqual(["2026-03-08", "2026-03-15", "2026-03-22", "2026-03-27", "2026-03-28", "2026-03-29"]);
+    expect(Object.keys(await perDay(dw, "server_facts"))).toEqual(expectedKept);
+    expect(Object.keys(await perDay(dw, "server_fact_roles"))).toEqual(expectedKept);
+    const tables = aggregateTableNames();
+    for (const t of tables) expect(Object.keys(await perDay(dw, t))).toEqual(expectedKept);
+    expect(r.stdout).toContain(`, ${(dates.length - expectedKept.length) * tables.length} aggregate rows removed;`);
+    if (hasReplica(engine)) for (const t of tables) expect(await perDay(dw, t, "replica")).toEqual(await perDay(dw, t));
+  });
+});
+
+// MariaDB's EXPLAIN and handler counters; SQLite's plans are checked in the describe after it.
+if (ENGINES.includes("mariadb")) describe("access paths of the batched delete (days of equal size, as in production) [mariadb]", () => {
+  const DAYS = 40;
+  const SERVERS = 500;
+  const WALK = 100;
+  let dw: string;
+  const days = Array.from({ length: DAYS }, (_, i) => new Date(Date.UTC(2026, 0, 1 + i)).toISOString().slice(0, 10));
+  const day = days[20]!;
+
+  beforeAll(async () => {
+    dw = await freshDatabase("expire_plan");
+    ok("init", await runCli(["init", "--target", dsn(servers().primary, dw)]));
+    await withDb(dw, async (db) => {
+      const facts: unknown[][] = [];
+      const roles: unknown[][] = [];
+      for (const d of days) {
+        for (let id = 1; id <= SERVERS; id++) {
+          facts.push([id, d, 2, 8, 16, 64, 1000, 7, "2024-01-01 00:00:00", "2024-01-01 00:00:00", 1]);
+          roles.push([d, id, 1 + (id % 3), "r", "s", 7, "t", 1]);
+        }
+      }
+      await insertRows(db, `INSERT INTO server_facts ${FACT_COLUMNS}`, facts);
+      await insertRows(db, "INSERT INTO server_fact_roles (report_date, id, role_id, role_name, puppet_service, wou_id, wou_name, etl_run_id)", roles);
+      await db.execute("ANALYZE TABLE server_facts, server_fact_roles");
+    });
+  }, 60_000);
+
+  for (const [table, key] of [["server_facts", "report_date"], ["server_fact_roles", "PRIMARY"]] as const) {
+    const q = (sql: string) => sql.replaceAll("{table}", quoteIdent(table));
+
+    test(`${table}: EXPLAIN of the id walks and the range DELETE is a range of ${key} (report_date, id), no filesort, no temporary table`, async () => {
+      await withDb(dw, async (db) => {
+        for (const after of [-1, 250, 490]) {
+          for (const [sql, params] of [
+            [q(SQL.rangeIds), [day, after, WALK]],
+            [q(SQL.staleIds), [day, after, 2, WALK]],
+            [q(SQL.rangeDelete), [day, after + 1, after + WALK]],
+          ] as const) {
+            const plan = await db.query<{ type: string; key: string | null; key_len: string; Extra: string | null }>(`EXPLAIN ${sql}`, params);
+            expect(plan.length).toBe(1);
+            // key_len 11 = date (3) + bigint id (8): the walk seeks to (day, after), never scans the day
+            // from its start. The first walk covers the whole day, where `ref` on the date is the same read.
+            const seek = after < 0 && plan[0]!.type === "ref" ? { type: "ref", key_len: "3" } : { type: "range", key_len: "11" };
+            expect({ after, key: plan[0]!.key, type: plan[0]!.type, key_len: String(plan[0]!.key_len) }).toEqual({ after, key, ...seek });
+            expect(plan[0]!.Extra ?? "").not.toMatch(/filesort|temporary/i);
+          }
+        }
+        const daysPlan = await db.query<{ key: string | null; Extra: string | null }>(`EXPLAIN ${q(engineSql("mysql", "expire_days"))}`);
+        expect(daysPlan[0]!.key).toBe(key);
+        expect(daysPlan[0]!.Extra).toBe("Using index for group-by"); // one probe per day
+      });
+    });
+
+    test(`${table}: walking a whole day reads each index entry once (Handler_read_next per batch <= batch)`, async () => {
+      await withDb(dw, async (db) => {
+        const reads = async () => {
+          const rows = await db.query<{ Variable_name: string; Value: string }>("SHOW SESSION STATUS LIKE 'Handler_read_next'");
+          return Number(rows[0]!.Value);
+        };
+        let after: unknown = -1;
+        let seen = 0;
+        const perBatch: number[] = [];
+        for (;;) {
+          const before = await reads();
+          const ids = await db.query<{ id: number }>(q(SQL.rangeIds), [day, after, WALK]);
+          perBatch.push((await reads()) - before);
+          if (!ids.length) break;
+          seen += ids.length;
+          after = ids[ids.length - 1]!.id;
+        }
+        expect(seen).toBe(SERVERS);
+        expect(perBatch.length).toBe(SERVERS / WALK + 1);
+        expect(Math.max(...perBatch)).toBeLessThanOrEqual(WALK);
+      });
+    });
+  }
+});
+
+if (ENGINES.includes("sqlite")) describe("access paths of the batched delete [sqlite]", () => {
+  let dw: TestWarehouse;
+  const days = ["2026-01-01", "2026-01-02", "2026-01-03"];
+
+  beforeAll(async () => {
+    dw = await warehouseFor("sqlite", "expire_plan");
+    ok("init", await runCli(["init", "--target", dw.dsn]));
+    await fillWarehouse(dw, days, days[1], []);
+    await withWarehouse(dw, (db) => db.execute("ANALYZE"));
+  }, 60_000);
+
+  for (const [table, index] of [["server_facts", "INDEX server_facts_report_date"], ["server_fact_roles", "PRIMARY KEY"]] as const) {
+    const q = (sql: string) => sql.replaceAll("{table}", quoteIdent(table));
+
+    test(`${table}: EXPLAIN QUERY PLAN of the id walks and the range DELETEs seeks (report_date, id) by ${index}, no sort`, async () => {
+      await withWarehouse(dw, async (db) => {
+        for (const [sql, params] of [
+          [q(SQL.rangeIds), [days[1], 250, 100]],
+          [q(SQL.staleIds), [days[1], 250, 2, 100]],
+          [q(SQL.rangeDelete), [days[1], 251, 350]],
+          [q(SQL.staleDelete), [days[1], 2, 251, 350]],
+        ] as const) {
+          const plan = (await db.query<{ detail: string }>(`EXPLAIN QUERY PLAN ${sql}`, params)).map((p) => p.detail);
+          expect({ sql, plan }).toEqual({ sql, plan: [expect.stringMatching(new RegExp(`^SEARCH ${table} USING (COVERING )?${index} \\(report_date=\\? AND id>\\?`))] });
+        }
+      });
+    });
+  }
+});
