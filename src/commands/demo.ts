@@ -7,7 +7,7 @@ import { join, resolve } from "node:path";
 import { defineCommand } from "citty";
 import { connectionFlags, credentialArgs, globalArgs } from "./_args.ts";
 import { requireEndpoint, resolveConnections } from "../settings/connections.ts";
-import { parseDsn } from "../settings/dsn.ts";
+import { endpointFile, parseDsn } from "../settings/dsn.ts";
 import { UsageError } from "../errors.ts";
 import { parseGenerateOptions } from "../generate/generate-options.ts";
 import { DEMO_DEFAULTS, runDemo, type DemoOptions } from "../demo/demo.ts";
@@ -83,8 +83,9 @@ export default defineCommand({
       reportDate: new Date().toISOString().slice(0, 10),
       force: args.force === true,
     };
-    if (options.source.kind === "sqlite" && options.target.kind === "sqlite" && options.source.path === options.target.path) {
-      throw new UsageError(`--source and --target are the same file (${options.source.path}); give the warehouse its own file`);
+    const sourceFile = endpointFile(options.source);
+    if (sourceFile !== undefined && sourceFile === endpointFile(options.target)) {
+      throw new UsageError(`--source and --target are the same file (${sourceFile}); give the warehouse its own file`);
     }
     process.stdout.write(formatIntro(options));
     const result = await runDemo(options, logProgress(), (line) => process.stdout.write(formatStepLine(line) + "\n"));
@@ -105,6 +106,6 @@ function makeDir(path: string): string {
 
 /** A sqlite: DSN with an absolute path (validated by parseDsn first); others unchanged. */
 function absolute(text: string): string {
-  const ep = parseDsn(text, "demo");
-  return ep.kind === "sqlite" ? `sqlite:${resolve(ep.path)}` : text;
+  const file = endpointFile(parseDsn(text, "demo"));
+  return file === undefined ? text : `sqlite:${resolve(file)}`;
 }

@@ -3,9 +3,8 @@
 import { defineCommand } from "citty";
 import { connectionFlags, credentialArgs, globalArgs, targetArgs } from "./_args.ts";
 import { requireEndpoint, resolveConnections } from "../settings/connections.ts";
-import { openDb } from "../engine/open.ts";
+import { engineOf, openDb } from "../engine/index.ts";
 import { initWarehouse, schemaDriftError } from "../stages/init.ts";
-import { catalogFor } from "../engine/catalog.ts";
 import { renderMigration } from "../warehouse/schema-migration.ts";
 
 export default defineCommand({
@@ -42,7 +41,7 @@ export default defineCommand({
       const { created, drifts } = await initWarehouse(db, { checkOnly });
       // The report is the command's data: stdout, as SQL comments and statements, so a DBA can
       // redirect it to a file and apply it. Silent when there is nothing to say (cron-friendly).
-      const report = created.map((t) => `-- serverdb-etl: created table ${t} in ${db.label}\n`).join("") + renderMigration(drifts, db.label, catalogFor(db).applyHint);
+      const report = created.map((t) => `-- serverdb-etl: created table ${t} in ${db.label}\n`).join("") + renderMigration(drifts, db.label, engineOf(db).catalog.applyHint);
       if (report) process.stdout.write(report);
       const err = schemaDriftError(drifts, checkOnly);
       if (err) throw err;

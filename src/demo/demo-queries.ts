@@ -3,6 +3,7 @@
 // the same SQL (copyable), and its result as a small aligned table. Pure apart from `runExamples`.
 import type { Db, Row } from "../engine/db.ts";
 import type { Endpoint } from "../settings/dsn.ts";
+import { engineFor } from "../engine/index.ts";
 import { SQL } from "../sql.ts";
 
 export interface ExampleQuery {
@@ -42,26 +43,12 @@ export function displaySql(sql: string): string {
     .trim();
 }
 
-/** `text` as one shell word: bare when it is plainly safe, else single-quoted. */
-export function shellWord(text: string): string {
-  return /^[A-Za-z0-9_./:@%+=,-]+$/.test(text) ? text : `'${text.replaceAll("'", `'\\''`)}'`;
-}
-
 /**
  * The command that runs `sql` on the warehouse with the engine's own client. The SQL files
  * avoid double quotes, backticks, `$` and `!`, so double-quoting them is safe in any POSIX shell.
  */
 export function shellCommand(target: Endpoint, sql: string): string {
-  const body = `"\n${displaySql(sql)}\n"`;
-  if (target.kind === "sqlite") return `sqlite3 -header -column ${shellWord(target.path)} ${body}`;
-  const parts = ["mysql", "--table"];
-  if (target.socket) parts.push(`--socket=${shellWord(target.socket)}`);
-  else parts.push(`--host=${shellWord(target.host)}`, `--port=${target.port}`);
-  if (target.user) parts.push(`--user=${shellWord(target.user)}`);
-  // The password is never shown; -p makes the client ask for it.
-  if (target.password) parts.push("-p");
-  parts.push(shellWord(target.database), "-e");
-  return `${parts.join(" ")} ${body}`;
+  return `${engineFor(target).clientCommand(target)} "\n${displaySql(sql)}\n"`;
 }
 
 /** A value as the table shows it: NULL, '' for the empty string, numbers as the engine returned them. */

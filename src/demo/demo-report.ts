@@ -1,7 +1,9 @@
 // The demo's printout, for a person: what is about to happen, one timed line per step, where
 // the files are, and the example queries with their results. Pure: values in, text out.
-import { describeEndpoint, type Endpoint } from "../settings/dsn.ts";
-import { renderResult, shellCommand, shellWord, type ExampleResult } from "./demo-queries.ts";
+import { describeEndpoint, endpointFile, type Endpoint } from "../settings/dsn.ts";
+import { engineFor } from "../engine/index.ts";
+import { shellWord } from "../engine/shell-word.ts";
+import { renderResult, shellCommand, type ExampleResult } from "./demo-queries.ts";
 import { where, type DemoOptions, type DemoResult, type StepLine } from "./demo.ts";
 
 const STEP_WIDTH = "run: aggregate".length;
@@ -24,7 +26,7 @@ export function formatFiles(o: DemoOptions): string {
   ];
   const w0 = Math.max(...rows.map((r) => r[0].length));
   const w1 = Math.max(...rows.map((r) => r[1].length));
-  const both = o.source.kind === "sqlite" && o.target.kind === "sqlite";
+  const both = endpointFile(o.source) !== undefined && endpointFile(o.target) !== undefined;
   return [
     both ? "Files" : "Databases",
     ...rows.map(([a, b, c]) => `  ${a.padEnd(w0)}  ${b.padEnd(w1)}  ${c}`),
@@ -39,7 +41,7 @@ function indent(text: string, by: string): string {
 }
 
 export function formatExamples(examples: readonly ExampleResult[], target: Endpoint): string {
-  const client = target.kind === "sqlite" ? "sqlite3" : "mysql";
+  const { client } = engineFor(target);
   const parts = [`Example queries (copy a command to run it with the ${client} client; the SQL runs as is on SQLite and MySQL)`];
   examples.forEach((e, i) => {
     parts.push(`${i + 1}. ${e.query.title}\n\n${indent(shellCommand(target, e.query.sql), "   ")}\n\n${indent(renderResult(e.columns, e.rows), "   ")}`);
@@ -48,7 +50,7 @@ export function formatExamples(examples: readonly ExampleResult[], target: Endpo
 }
 
 export function formatOutro(o: DemoOptions, r: DemoResult): string {
-  const dsn = (ep: Endpoint) => shellWord(ep.kind === "sqlite" ? `sqlite:${ep.path}` : describeEndpoint(ep));
+  const dsn = (ep: Endpoint) => shellWord(describeEndpoint(ep));
   return (
     `Done in ${r.seconds.toFixed(1)} s. Run the nightly job again (it replaces the day's snapshot):\n` +
     `  serverdb-etl run --source ${dsn(o.source)} --target ${dsn(o.target)}`

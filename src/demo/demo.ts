@@ -2,9 +2,9 @@
 // backfill that year, run the nightly job — then the example queries on the result. Each step reports one or more timed lines of what
 // it did; adding a step is one more entry in DEMO_STEPS.
 import type { Connections } from "../settings/connections.ts";
-import { openDb } from "../engine/open.ts";
+import { openDb } from "../engine/index.ts";
 import { DEFAULT_REPLICA_WAIT } from "../replicas/replica-set.ts";
-import { describeEndpoint, type Endpoint } from "../settings/dsn.ts";
+import { describeEndpoint, endpointFile, type Endpoint } from "../settings/dsn.ts";
 import { generateServerDb } from "../generate/index.ts";
 import { DEFAULT_BATCH_SIZE } from "../settings/run-options.ts";
 import type { Progress } from "../progress/progress.ts";
@@ -61,7 +61,7 @@ const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? o
 
 /** An endpoint as the demo names it: a SQLite file by its path. */
 export function where(ep: Endpoint): string {
-  return ep.kind === "sqlite" ? ep.path : describeEndpoint(ep);
+  return endpointFile(ep) ?? describeEndpoint(ep);
 }
 
 const generateStep: DemoStep = {

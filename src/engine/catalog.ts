@@ -1,14 +1,16 @@
-// Where a warehouse's schema comes from and how drift is fixed, per engine (caps.catalog):
-// MariaDB/MySQL parse sql/mysql/create_*.sql and read information_schema; SQLite runs
-// sql/sqlite/create_*.sql in memory and reads PRAGMAs. stages/init.ts works through this
-// interface only.
-import type { Db, DbCapabilities } from "./db.ts";
-import { diffTable, type Drift } from "../warehouse/schema-diff.ts";
-import { readLiveTables, type LiveTable } from "./mysql/schema-live.ts";
+// The warehouse catalog every engine provides (engine/<name>/catalog.ts): this version's tables
+// with their DDL and drift fixes, and a reader of the live ones; compareWarehouse() lists what
+// differs. stages/init.ts and doctor work through this interface only.
+import type { Db } from "./db.ts";
+import { missingTable, notATable, type Drift } from "../warehouse/schema-diff.ts";
 import type { TableSchema } from "../warehouse/schema-model.ts";
-import { sqliteWarehouseTables, warehouseTables } from "../warehouse/schema.ts";
-import { diffSqliteTable } from "./sqlite/schema-diff.ts";
-import { readSqliteTables } from "./sqlite/schema-live.ts";
+
+/** A table found in the target, spelled like the expected schema. */
+export interface LiveTable {
+  /** information_schema.TABLES.TABLE_TYPE ("BASE TABLE", "VIEW", "SEQUENCE", …) or SQLite's equivalent. */
+  tableType: string;
+  schema: TableSchema;
+}
 
 /** One table as this version defines it for an engine. */
 export interface ExpectedTable {
@@ -30,37 +32,21 @@ export interface WarehouseCatalog {
   applyHint: string;
 }
 
-const mysqlCatalog: WarehouseCatalog = {
-  async expected() {
-    return warehouseTables().map(({ schema, sql }) => ({ schema, createSql: sql, create: [sql], diff: (live) => diffTable(schema, live) }));
-  },
-  readLive: readLiveTables,
-  applyHint: "mysql DATABASE < FILE",
-};
+/** Compare every warehouse table of `db` with `catalog`'s; a missing table is a drift too. Read-only. */
+export async function compareWarehouse(db: Db, catalog: WarehouseCatalog): Promise<Drift[]> {
+  const expected = await catalog.expected();
+  const live = await catalog.readLive(db, expected.map((t) => t.schema.name));
+  return compareTables(expected, live);
+}
 
-let sqliteExpected: Promise<readonly ExpectedTable[]> | undefined;
-
-const sqliteCatalog: WarehouseCatalog = {
-  expected() {
-    sqliteExpected ??= sqliteWarehouseTables().then((tables) =>
-      tables.map((t) => ({
-        schema: t.schema,
-        createSql: [t.table, ...t.indexes.map((i) => i.sql)].join(";\n"),
-        create: t.create,
-        diff: (live: TableSchema) => diffSqliteTable(t, live),
-      })),
-    );
-    return sqliteExpected;
-  },
-  readLive: readSqliteTables,
-  applyHint: "sqlite3 WAREHOUSE.sqlite < FILE",
-};
-
-const CATALOGS: Record<DbCapabilities["catalog"], WarehouseCatalog> = {
-  information_schema: mysqlCatalog,
-  sqlite: sqliteCatalog,
-};
-
-export function catalogFor(db: Db): WarehouseCatalog {
-  return CATALOGS[db.caps.catalog];
+/** The drifts of `live` from `expected`, table by table in creation order. */
+export function compareTables(expected: readonly ExpectedTable[], live: Map<string, LiveTable>): Drift[] {
+  const drifts: Drift[] = [];
+  for (const table of expected) {
+    const found = live.get(table.schema.name);
+    if (!found) drifts.push(missingTable(table.schema.name, table.createSql));
+    else if (found.tableType !== "BASE TABLE") drifts.push(notATable(table.schema.name, found.tableType));
+    else drifts.push(...table.diff(found.schema));
+  }
+  return drifts;
 }

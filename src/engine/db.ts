@@ -1,6 +1,6 @@
-// The small database interface every pipeline stage talks to. One implementation per
-// engine (mysql.ts, sqlite.ts); differences are capability flags, so pipeline code never
-// asks which engine it has.
+// The small database interface every stage talks to. One implementation per engine
+// (engine/mysql/mysql-db.ts, engine/sqlite/sqlite-db.ts); real differences are capability flags,
+// and everything else engine-specific sits behind the Engine (engine/engine.ts).
 
 export type Row = Record<string, unknown>;
 export type Params = readonly unknown[];
@@ -17,13 +17,6 @@ export interface ExecResult {
 export interface DbCapabilities {
   /** Writes produce GTIDs that replicas can wait for. */
   gtid: "mariadb" | "mysql" | "none";
-  /**
-   * How a run keeps other runs out (engine/run-lock.ts): "advisory" = GET_LOCK held by a server
-   * connection; "lock-file" = a SQLite write lock on a sibling `<file>.lock` database.
-   */
-  runLock: "advisory" | "lock-file";
-  /** Where the live schema is read from (engine/catalog.ts): information_schema, or SQLite's PRAGMAs. */
-  catalog: "information_schema" | "sqlite";
   /** Other servers can replicate this database's writes, so replica waits make sense. */
   replication: boolean;
   /** START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY and session variables (MySQL/MariaDB). */
@@ -39,8 +32,12 @@ export interface DbCapabilities {
   bulkLoad: boolean;
 }
 
+/** The key of an engine in engine/index.ts's table (the DSN scheme that selects it). */
+export type EngineName = "mysql" | "sqlite";
+
 export interface Db {
-  readonly engine: "mysql" | "sqlite";
+  /** Which Engine serves this Db (engineOf(db) in engine/index.ts); never branched on outside engine/. */
+  readonly engine: EngineName;
   /** The endpoint as shown to people (never with a password). */
   readonly label: string;
   readonly caps: DbCapabilities;

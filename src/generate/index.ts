@@ -1,12 +1,12 @@
 // `generate` as a function: prepare the target database, stream the synthetic fleet into it,
-// and report what was written. The engine-specific preparation is chosen here, once.
-import type { Endpoint } from "../settings/dsn.ts";
+// and report what was written. The target's engine prepares it (engine/<name>/generate-target.ts).
+import { endpointStore, type Endpoint } from "../settings/dsn.ts";
+import { engineFor } from "../engine/index.ts";
+import type { PreparedTarget } from "../engine/engine.ts";
 import { logger } from "../log.ts";
 import { emptySummary, generateFleet, planFleet, type FleetSummary } from "./fleet.ts";
-import { prepareMysqlTarget, type PreparedTarget } from "../engine/mysql/generate-target.ts";
 import type { GenerateOptions } from "./generate-options.ts";
 import type { TableBatch } from "./rows.ts";
-import { prepareSqliteTarget } from "../engine/sqlite/generate-target.ts";
 import { writeBatches } from "./writer.ts";
 
 // Created per use: a child made at import time keeps the level it was born with (before --verbose).
@@ -21,7 +21,7 @@ export interface GenerateResult extends FleetSummary {
 
 export async function generateServerDb(ep: Endpoint, opts: GenerateOptions): Promise<GenerateResult> {
   const started = performance.now();
-  const target = await prepareTarget(ep, opts.force);
+  const target = await engineFor(ep).prepareGenerateTarget(ep, { force: opts.force });
   try {
     const plan = planFleet(opts);
     const summary = emptySummary();
@@ -37,15 +37,11 @@ export async function generateServerDb(ep: Endpoint, opts: GenerateOptions): Pro
       },
     });
     await target.finish?.();
-    const database = ep.kind === "mysql" ? ep.database : ep.path;
+    const database = endpointStore(ep);
     return { ...summary, database, tables, seconds: (performance.now() - started) / 1000 };
   } finally {
     await target.db.close();
   }
-}
-
-function prepareTarget(ep: Endpoint, force: boolean): Promise<PreparedTarget> {
-  return ep.kind === "mysql" ? prepareMysqlTarget(ep, { force }) : prepareSqliteTarget(ep, { force });
 }
 
 function* adapted(batches: Iterable<TableBatch>, adapt: PreparedTarget["adapt"]): Iterable<TableBatch> {

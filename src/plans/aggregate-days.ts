@@ -3,7 +3,8 @@
 // A day is built only when it has facts and its newest run succeeded; the rest is reported.
 import type { Db } from "../engine/db.ts";
 import { EtlError, UsageError } from "../errors.ts";
-import { SQL, engineSql } from "../sql.ts";
+import { SQL } from "../sql.ts";
+import { engineOf } from "../engine/index.ts";
 import { addDays, daysBetween, parseIsoDate } from "./report-date.ts";
 
 export type DateSelection =
@@ -75,7 +76,7 @@ function skipReason(date: string, newest: RunRow | undefined): string | undefine
 export async function planDays(db: Db, selection: DateSelection): Promise<DayPlan> {
   const sel = selection.kind === "latest" ? { kind: "date" as const, date: await latestDay(db) } : selection;
   const { from, to, named } = bounds(sel);
-  const withFacts = (await db.query<{ report_date: string }>(engineSql(db.engine, "fact_days"), [from, to])).map((r) => String(r.report_date));
+  const withFacts = (await db.query<{ report_date: string }>(engineOf(db).sql("fact_days"), [from, to])).map((r) => String(r.report_date));
   const newestRun = new Map<string, RunRow>();
   // Ordered by day, then id: the last row seen per day is its newest run.
   for (const run of await db.query<RunRow>(SQL.aggregateRunDays, [from, to])) newestRun.set(String(run.report_date), run);

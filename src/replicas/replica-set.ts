@@ -4,7 +4,7 @@
 import type { Db, ExecResult } from "../engine/db.ts";
 import { describeEndpoint, type Endpoint } from "../settings/dsn.ts";
 import { EtlError, UsageError } from "../errors.ts";
-import { MysqlDb } from "../engine/mysql/mysql-db.ts";
+import { engineFor } from "../engine/index.ts";
 import { compactGtid } from "./measure.ts";
 import { Replica, type ReplicaConnector } from "./replica.ts";
 
@@ -76,13 +76,14 @@ export async function positionAfterWrite(db: Db, result?: ExecResult): Promise<W
 /** Connect to every replica (read-only sessions) and learn how to wait on each. */
 export async function openReplicaSet(replicas: Endpoint[], options: ReplicaWaitOptions): Promise<ReplicaSet> {
   const connectors = replicas.map((ep): ReplicaConnector => {
-    if (ep.kind !== "mysql") {
+    const engine = engineFor(ep);
+    if (!engine.replicates) {
       throw new UsageError(`replica ${describeEndpoint(ep)}: only MariaDB/MySQL replicas can be waited for; remove it from the replica list`);
     }
     return {
       label: describeEndpoint(ep),
       async connect(connectTimeoutS) {
-        const db = await MysqlDb.connect(ep, { connectTimeoutS });
+        const db = await engine.open(ep, { connectTimeoutS });
         // We only ever read here; a read-only session turns a bug into an error instead of a write on a replica.
         await db.execute("SET SESSION TRANSACTION READ ONLY").catch(async (err) => {
           await db.close();

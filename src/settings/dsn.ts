@@ -97,3 +97,18 @@ export function maskDsnText(text: string): string {
   // Up to the last "@": an unescaped "@" inside the password must not leave its tail visible.
   return text.replace(/(\/\/[^:/@]*):.*@/, "$1:***@");
 }
+
+/** The password an endpoint carries (a server's; a file has none): for scrubbing it from output. */
+export function endpointPassword(ep: Endpoint): string | undefined {
+  return ep.kind === "mysql" ? ep.password : undefined;
+}
+
+/** The file of a file-backed endpoint (SQLite), undefined for a server. */
+export function endpointFile(ep: Endpoint): string | undefined {
+  return ep.kind === "sqlite" ? ep.path : undefined;
+}
+
+/** What a person calls the endpoint's data: a server's database name, a file's path. */
+export function endpointStore(ep: Endpoint): string {
+  return ep.kind === "mysql" ? ep.database : ep.path;
+}

@@ -1,9 +1,9 @@
 // Opens what a warehouse command needs — target (plus the run lock, held apart from the
 // writer), replicas, and optionally the source — and closes all of it in one call.
 import type { Db } from "../engine/db.ts";
-import { openDb } from "../engine/open.ts";
+import { engineFor, lockWarehouse, openDb } from "../engine/index.ts";
+import type { RunLock } from "../engine/engine.ts";
 import { openReplicaSet, type ReplicaSet, type ReplicaWaitOptions } from "../replicas/replica-set.ts";
-import { lockWarehouse, type RunLock } from "../engine/run-lock.ts";
 import type { Connections } from "../settings/connections.ts";
 import { requireEndpoint } from "../settings/connections.ts";
 import { describeEndpoint, type Endpoint } from "../settings/dsn.ts";
@@ -36,7 +36,7 @@ export interface OpenOptions {
 }
 
 function databaseOf(ep: Endpoint): string {
-  return ep.kind === "mysql" ? ep.database : "main";
+  return engineFor(ep).schemaOf(ep);
 }
 
 export async function openWarehouse(conns: Connections, options: OpenOptions): Promise<WarehouseContext> {
@@ -71,7 +71,7 @@ export async function openWarehouse(conns: Connections, options: OpenOptions): P
     }
     if (options.lock) {
       // A lost lock stops the run as SIGINT does (between batches, the run marked failed), with its own error.
-      const lock = await lockWarehouse(targetEp, target.db.caps, ctx.targetDatabase, (err) =>
+      const lock = await lockWarehouse(targetEp, ctx.targetDatabase, (err) =>
         requestStop(() => new RunLockLostError(err.message)),
       );
       ctx.lock = lock;

@@ -4,8 +4,9 @@
 import type { Db } from "../engine/db.ts";
 import { quoteIdent } from "../engine/ident.ts";
 import type { Progress } from "../progress/progress.ts";
-import { SQL, engineSql } from "../sql.ts";
-import { warehouseTableNames } from "../warehouse/schema.ts";
+import { SQL } from "../sql.ts";
+import { engineOf } from "../engine/index.ts";
+import { AGGREGATE_TABLE_NAMES } from "./aggregate-tables.ts";
 import { BatchWriter, DEFAULT_BATCH_WRITER } from "./load/batch-writer.ts";
 import type { WarehouseContext } from "./context.ts";
 import { deleteDayRows } from "./load/ranged-delete.ts";
@@ -49,11 +50,11 @@ export interface ExpireSummary {
 
 /** The aggregate tables this version defines (whichever of them exist in the registry). */
 export function aggregateTableNames(): string[] {
-  return warehouseTableNames().filter((t) => t.startsWith("server_by_"));
+  return [...AGGREGATE_TABLE_NAMES];
 }
 
 async function daysIn(db: Db, table: string): Promise<string[]> {
-  const rows = await db.query<{ report_date: string }>(engineSql(db.engine, "expire_days").replaceAll("{table}", quoteIdent(table)));
+  const rows = await db.query<{ report_date: string }>(engineOf(db).sql("expire_days").replaceAll("{table}", quoteIdent(table)));
   return rows.map((r) => String(r.report_date));
 }
 

@@ -2,13 +2,13 @@
 // with this version's DDL. It never alters or drops anything; differences come back as
 // drifts (with the ALTERs that would fix them) for a DBA to review. The nightly `run`
 // calls checkWarehouseSchema before it writes.
-// The engine's DDL and live schema come through engine/catalog.ts (MariaDB/MySQL or SQLite).
+// The engine's DDL and live schema come through its catalog (engine/catalog.ts).
 import type { Db } from "../engine/db.ts";
 import { SchemaDriftError } from "../errors.ts";
 import { logger } from "../log.ts";
-import { catalogFor, type ExpectedTable } from "../engine/catalog.ts";
-import { missingTable, notATable, type Drift } from "../warehouse/schema-diff.ts";
-import type { LiveTable } from "../engine/mysql/schema-live.ts";
+import { compareTables, compareWarehouse } from "../engine/catalog.ts";
+import { engineOf } from "../engine/index.ts";
+import type { Drift } from "../warehouse/schema-diff.ts";
 import { hasBlockingDrift } from "../warehouse/schema-migration.ts";
 
 const log = logger("init");
@@ -27,10 +27,7 @@ export interface InitResult {
 
 /** Compare every warehouse table with this version's DDL; a missing table is a drift too. Read-only. */
 export async function checkWarehouseSchema(db: Db): Promise<Drift[]> {
-  const catalog = catalogFor(db);
-  const expected = await catalog.expected();
-  const live = await catalog.readLive(db, expected.map((t) => t.schema.name));
-  return compare(expected, live);
+  return compareWarehouse(db, engineOf(db).catalog);
 }
 
 /**
@@ -40,7 +37,7 @@ export async function checkWarehouseSchema(db: Db): Promise<Drift[]> {
  * (MariaDB 10.11 does not, measured). The statement keeps IF NOT EXISTS for a concurrent init.
  */
 export async function initWarehouse(db: Db, opts: InitOptions = {}): Promise<InitResult> {
-  const catalog = catalogFor(db);
+  const { catalog } = engineOf(db);
   const expected = await catalog.expected();
   const names = expected.map((t) => t.schema.name);
   let live = await catalog.readLive(db, names);
@@ -56,7 +53,7 @@ export async function initWarehouse(db: Db, opts: InitOptions = {}): Promise<Ini
     // Re-read what was created: proves the server made the table this version expects.
     if (created.length) live = await catalog.readLive(db, names);
   }
-  const drifts = compare(expected, live);
+  const drifts = compareTables(expected, live);
   if (!drifts.length) log.info(`all ${names.length} warehouse tables match this version's schema`);
   return { created, drifts };
 }
@@ -75,15 +72,4 @@ export function schemaDriftError(drifts: readonly Drift[], checkOnly: boolean): 
     `the warehouse schema differs from this version's (${n} difference${n === 1 ? "" : "s"} in ${tables.join(", ")}; ` +
       `no table was altered): ${fixes.join(", ")}, then rerun serverdb-etl init${checkOnly ? " --check" : ""}`,
   );
-}
-
-function compare(expected: readonly ExpectedTable[], live: Map<string, LiveTable>): Drift[] {
-  const drifts: Drift[] = [];
-  for (const table of expected) {
-    const found = live.get(table.schema.name);
-    if (!found) drifts.push(missingTable(table.schema.name, table.createSql));
-    else if (found.tableType !== "BASE TABLE") drifts.push(notATable(table.schema.name, found.tableType));
-    else drifts.push(...table.diff(found.schema));
-  }
-  return drifts;
 }

@@ -2,7 +2,7 @@
 // warehouse context (one lock, taken by the caller). Stops at the first failure; the error keeps
 // its class (and so its exit code) and its message is prefixed `step <name>: `.
 import type { Endpoint } from "../settings/dsn.ts";
-import { openDb } from "../engine/open.ts";
+import { engineFor, openDb } from "../engine/index.ts";
 import type { Progress } from "../progress/progress.ts";
 import { renderMigration } from "../warehouse/schema-migration.ts";
 import type { TransformOptions } from "../transform/types.ts";
@@ -86,7 +86,7 @@ export async function runNightly(ctx: WarehouseContext, options: RunOptions, pro
     async () => {
       const source = await openDb(options.source, { purpose: "source" });
       try {
-        const sourceSchema = options.source.kind === "mysql" ? options.source.database : "main";
+        const sourceSchema = engineFor(options.source).schemaOf(options.source);
         return await runEtl(
           { ...ctx, source, sourceSchema },
           { reportDate: options.reportDate, batchSize: options.batchSize, transform: options.transform },

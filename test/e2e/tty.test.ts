@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { runLockName } from "../../src/engine/run-lock.ts";
+import { runLockName } from "../../src/engine/mysql/advisory-lock.ts";
 import type { MysqlDb } from "../../src/engine/mysql/mysql-db.ts";
 import { connect, dsn, freshDatabase, runCli, servers, waitForReplica, withDb } from "../support/servers.ts";
 

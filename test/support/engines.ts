@@ -6,7 +6,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Db } from "../../src/engine/db.ts";
-import { lockWarehouse, type RunLock } from "../../src/engine/run-lock.ts";
+import { lockWarehouse } from "../../src/engine/index.ts";
+import { type RunLock } from "../../src/engine/engine.ts";
 import { SqliteDb } from "../../src/engine/sqlite/sqlite-db.ts";
 import { parseDsn } from "../../src/settings/dsn.ts";
 import { connect, dsn, freshDatabase, servers } from "./servers.ts";
@@ -97,8 +98,7 @@ export function hasReplica(engine: Engine): boolean {
  * lock file's write lock on SQLite), so a test can check that a command is turned away (75).
  */
 export async function holdRunLock(w: TestWarehouse): Promise<RunLock> {
-  const caps = await withWarehouse(w, async (db) => db.caps);
-  return lockWarehouse(parseDsn(w.dsn, "test warehouse"), caps, w.engine === "mariadb" ? w.name : "main");
+  return lockWarehouse(parseDsn(w.dsn, "test warehouse"), w.engine === "mariadb" ? w.name : "main");
 }
 
 /** `(?, ?, …)` for an IN list of `n` values (SQLite has no array expansion, unlike mysql2). */

@@ -2,6 +2,7 @@
 // is missing, refuse to touch one whose servers_* tables hold rows (unless --force, which drops
 // and recreates them), create the missing schema.sql tables, and set up a bulk-load session.
 import type { Db } from "../db.ts";
+import type { PreparedTarget } from "../engine.ts";
 import { quoteIdent } from "../ident.ts";
 import { MysqlDb } from "./mysql-db.ts";
 import { describeEndpoint, type MysqlEndpoint } from "../../settings/dsn.ts";
@@ -12,16 +13,6 @@ import { isServersTable, schemaTables } from "../../generate/schema.ts";
 
 // Created per use: a child made at import time keeps the level it was born with (before --verbose).
 const log = () => logger("generate");
-
-export interface PreparedTarget {
-  db: Db;
-  /** Bytes of values per INSERT that the server accepts comfortably (half of max_allowed_packet, at most 4 MiB). */
-  maxStatementBytes: number;
-  /** Rewrites a batch's values into the engine's stored form before it is written (SQLite: Django's text forms). */
-  adapt?: (batch: TableBatch) => TableBatch;
-  /** Runs after the last row is written (SQLite: creates the secondary indexes). */
-  finish?: () => Promise<void>;
-}
 
 export async function prepareMysqlTarget(ep: MysqlEndpoint, opts: { force: boolean }): Promise<PreparedTarget> {
   await ensureDatabase(ep);

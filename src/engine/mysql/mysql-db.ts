@@ -56,8 +56,6 @@ export class MysqlDb implements Db {
   readonly label: string;
   caps: DbCapabilities = {
     gtid: "none",
-    runLock: "advisory",
-    catalog: "information_schema",
     replication: true,
     snapshotTransactions: true,
     maxStatementBytes: 4 * 2 ** 20,

@@ -2,6 +2,7 @@
 // connection's database into TableSchemas spelled like schema-parse.ts spells the DDL files.
 // Read-only: three SELECTs, whatever the number of tables.
 import type { Db } from "../db.ts";
+import type { LiveTable } from "../catalog.ts";
 import {
   canonicalDefault,
   isTextType,
@@ -11,11 +12,6 @@ import {
   type TableSchema,
 } from "../../warehouse/schema-model.ts";
 
-export interface LiveTable {
-  /** information_schema.TABLES.TABLE_TYPE: "BASE TABLE", "VIEW", "SEQUENCE", … */
-  tableType: string;
-  schema: TableSchema;
-}
 
 interface TableRow {
   table_name: string;

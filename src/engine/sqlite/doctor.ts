@@ -6,9 +6,18 @@ import { accessSync, constants, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { SqliteDb } from "./sqlite-db.ts";
 import { quoteIdent } from "../ident.ts";
-import { checkWarehouseSchema } from "../../stages/init.ts";
+import { compareWarehouse } from "../catalog.ts";
+import type { DoctorProbe } from "../engine.ts";
+import type { SqliteEndpoint } from "../../settings/dsn.ts";
+import { sqliteCatalog } from "./catalog.ts";
 import { HISTORY_TABLE, sourceTables } from "../../doctor/source-tables.ts";
 import type { Check, Role } from "../../doctor/types.ts";
+
+/** doctor's probe of a SQLite file: its checks are its own (no account, grants or server variables). */
+export async function probeSqlite(role: Role, ep: SqliteEndpoint): Promise<DoctorProbe> {
+  const [connect, ...extra] = await checkSqlite(role, ep.path);
+  return { connect: connect!, extra };
+}
 
 /** Every check of one SQLite endpoint in its role; never throws (a failure is a failing row). */
 export async function checkSqlite(role: Role, path: string): Promise<Check[]> {
@@ -72,7 +81,7 @@ function writable(path: string): Check {
 }
 
 async function warehouseTables(db: SqliteDb): Promise<Check[]> {
-  const drifts = await checkWarehouseSchema(db);
+  const drifts = await compareWarehouse(db, sqliteCatalog);
   const missing = drifts.filter((d) => d.kind === "missing-table").map((d) => d.table);
   const other = drifts.filter((d) => d.kind !== "missing-table" && !d.cosmetic);
   if (missing.length) {

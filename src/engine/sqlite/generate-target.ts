@@ -7,7 +7,7 @@ import { SqliteDb } from "./sqlite-db.ts";
 import type { SqliteEndpoint } from "../../settings/dsn.ts";
 import { UsageError } from "../../errors.ts";
 import { logger } from "../../log.ts";
-import type { PreparedTarget } from "../mysql/generate-target.ts";
+import type { PreparedTarget } from "../engine.ts";
 import type { TableBatch } from "../../generate/rows.ts";
 import { isServersTable, sqliteSchemaTables } from "../../generate/schema.ts";
 

@@ -9,7 +9,7 @@ import { randomUUID } from "node:crypto";
 import { LockHeldError, TransientDbError } from "../../errors.ts";
 import { logger } from "../../log.ts";
 import { translateSqliteError } from "./sqlite-db.ts";
-import type { RunLock } from "../run-lock.ts";
+import type { RunLock } from "../engine.ts";
 
 const log = logger("lock");
 

@@ -4,7 +4,7 @@
 // the DDL means, and no second parser of SQLite DDL can disagree with it.
 import type { Db } from "../db.ts";
 import { SqliteDb } from "./sqlite-db.ts";
-import type { LiveTable } from "../mysql/schema-live.ts";
+import type { LiveTable } from "../catalog.ts";
 import { isTextType, nameKey, normalizeType, type ColumnDefault, type IndexSchema, type TableSchema } from "../../warehouse/schema-model.ts";
 
 /** One table of this version's SQLite DDL. */

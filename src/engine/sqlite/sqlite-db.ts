@@ -24,8 +24,6 @@ export interface SqliteOpenOptions {
 /** Bun's SQLite (3.54 in Bun 1.4): SQLITE_MAX_VARIABLE_NUMBER is 32,766 since SQLite 3.32. */
 const SQLITE_CAPS: DbCapabilities = {
   gtid: "none",
-  runLock: "lock-file",
-  catalog: "sqlite",
   replication: false,
   snapshotTransactions: false,
   // SQLITE_MAX_SQL_LENGTH's default; load.ts caps its statements far below this anyway.

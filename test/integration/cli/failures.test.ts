@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { MysqlDb } from "../../../src/engine/mysql/mysql-db.ts";
 import { quoteIdent } from "../../../src/engine/ident.ts";
-import { runLockName } from "../../../src/engine/run-lock.ts";
+import { runLockName } from "../../../src/engine/mysql/advisory-lock.ts";
 import { connect, dsn, freshDatabase, runCli, servers, waitForReplica, type CliResult, ok, withDb } from "../../support/servers.ts";
 
 /** A port on which nothing listens (bound once by us, then closed). */

@@ -3,7 +3,8 @@
 import { afterEach, describe, expect, test } from "bun:test";
 import { MysqlDb } from "../../../src/engine/mysql/mysql-db.ts";
 import { LockHeldError } from "../../../src/errors.ts";
-import { acquireRunLock, runLockName, type RunLock } from "../../../src/engine/run-lock.ts";
+import { acquireRunLock, runLockName } from "../../../src/engine/mysql/advisory-lock.ts";
+import { type RunLock } from "../../../src/engine/engine.ts";
 import { connect, servers } from "../../support/servers.ts";
 
 const opened: MysqlDb[] = [];

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { MysqlDb } from "../../../src/engine/mysql/mysql-db.ts";
 import { quoteIdent } from "../../../src/engine/ident.ts";
-import { runLockName } from "../../../src/engine/run-lock.ts";
+import { runLockName } from "../../../src/engine/mysql/advisory-lock.ts";
 import { REPO_ROOT, connect, dsn, freshDatabase, runCli, servers, type CliResult, ok } from "../../support/servers.ts";
 import { has, parseExposition, valueOf } from "../../support/prometheus.ts";
 

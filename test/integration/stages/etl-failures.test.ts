@@ -8,7 +8,7 @@ import { join } from "node:path";
 import type { Subprocess } from "bun";
 import type { MysqlDb } from "../../../src/engine/mysql/mysql-db.ts";
 import { quoteIdent } from "../../../src/engine/ident.ts";
-import { runLockName } from "../../../src/engine/run-lock.ts";
+import { runLockName } from "../../../src/engine/mysql/advisory-lock.ts";
 import { REPO_ROOT, connect, dsn, freshDatabase, runCli, servers, waitForReplica, type CliResult, ok, withDb } from "../../support/servers.ts";
 import { firstDifference, readWarehouseDay, type WarehouseDay } from "../../support/expected-facts.ts";
 

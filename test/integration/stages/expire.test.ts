@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { Db } from "../../../src/engine/db.ts";
 import type { MysqlDb } from "../../../src/engine/mysql/mysql-db.ts";
 import { quoteIdent } from "../../../src/engine/ident.ts";
-import { catalogFor } from "../../../src/engine/catalog.ts";
+import { engineOf } from "../../../src/engine/index.ts";
 import { SQL, engineSql } from "../../../src/sql.ts";
 import { aggregateTableNames } from "../../../src/stages/expire.ts";
 import { connect, dsn, freshDatabase, runCli, servers, type CliResult, withDb } from "../../support/servers.ts";
@@ -64,7 +64,7 @@ async function fillWarehouse(dw: TestWarehouse, dates: readonly string[], bigDay
     await insertRows(db, "INSERT INTO server_fact_roles (report_date, id, role_id, role_name, puppet_service, wou_id, wou_name, etl_run_id)", roles);
     // One row per day in each aggregate table: report_date, plus a value for each column that
     // has no default (from this version's schema), so this works whatever their columns are.
-    const expected = await catalogFor(db).expected();
+    const expected = await engineOf(db).catalog.expected();
     for (const t of aggregateTableNames()) {
       const schema = expected.find((e) => e.schema.name === t)!.schema;
       const needed = schema.columns.filter((c) => c.name !== "report_date" && !c.nullable && c.default.kind === "none");

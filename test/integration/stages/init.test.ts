@@ -10,10 +10,10 @@ import { describe, expect, test } from "bun:test";
 import type { Db } from "../../../src/engine/db.ts";
 import type { MysqlDb } from "../../../src/engine/mysql/mysql-db.ts";
 import { SqliteDb } from "../../../src/engine/sqlite/sqlite-db.ts";
-import { catalogFor } from "../../../src/engine/catalog.ts";
+import { engineOf } from "../../../src/engine/index.ts";
 import { checkWarehouseSchema, initWarehouse } from "../../../src/stages/init.ts";
 import { readLiveTables } from "../../../src/engine/mysql/schema-live.ts";
-import { warehouseTableNames, warehouseTables } from "../../../src/warehouse/schema.ts";
+import { warehouseTableNames, warehouseTables } from "../../../src/engine/mysql/catalog.ts";
 import { FACT_COLUMNS } from "../../../src/warehouse/columns.ts";
 import type { TableSchema } from "../../../src/warehouse/schema-model.ts";
 import { connect, dsn, freshDatabase, runCli, servers, waitForReplica, type CliResult, withDb } from "../../support/servers.ts";
@@ -109,7 +109,7 @@ for (const engine of ENGINES) describe(`init [${engine}]`, () => {
     expect(r.stdout).toBe(TABLES.map((t) => `-- serverdb-etl: created table ${t} in ${w.label}\n`).join(""));
     expect(r.stderr).toBe("");
     await withWarehouse(w, async (db) => {
-      const catalog = catalogFor(db);
+      const catalog = engineOf(db).catalog;
       const expected = await catalog.expected();
       const live = await catalog.readLive(db, TABLES);
       const byKeyName = (t: TableSchema) => ({ ...t, indexes: [...t.indexes].sort((a, b) => a.name.localeCompare(b.name)) });
@@ -129,7 +129,7 @@ for (const engine of ENGINES) describe(`init [${engine}]`, () => {
       expect(r.stdout).toMatch(new RegExp(`\nCREATE TABLE (IF NOT EXISTS )?${t} \\(\n`));
     }
     expect(r.stderr.trim().split("\n")).toHaveLength(1);
-    expect(await withWarehouse(w, (db) => catalogFor(db).readLive(db, TABLES))).toEqual(new Map());
+    expect(await withWarehouse(w, (db) => engineOf(db).catalog.readLive(db, TABLES))).toEqual(new Map());
     await applyScript(w, r.stdout);
     const again = await initW(w, "--check");
     expectExit(again, 0);
@@ -165,7 +165,7 @@ for (const engine of ENGINES) describe(`init [${engine}]`, () => {
     expect(r.stdout).toContain("-- server_facts: column `cpu_threads` is missing (expected int NOT NULL)\n");
     expect(r.stderr).toContain("no table was altered");
     await withWarehouse(w, async (db) => {
-      const live = await catalogFor(db).readLive(db, TABLES);
+      const live = await engineOf(db).catalog.readLive(db, TABLES);
       expect(live.has("etl_runs")).toBe(true);
       expect(live.get("server_facts")!.schema.columns.map((c) => c.name)).not.toContain("cpu_threads");
       expect((await rowCounts(db))[1]).toBe(1);
@@ -183,7 +183,7 @@ for (const engine of ENGINES) describe(`init [${engine}]`, () => {
       expectExit(r, 3);
       expect(r.stdout).toContain("-- etl_runs: is a VIEW, not a table;");
     }
-    const live = await withWarehouse(w, (db) => catalogFor(db).readLive(db, ["etl_runs"]));
+    const live = await withWarehouse(w, (db) => engineOf(db).catalog.readLive(db, ["etl_runs"]));
     expect(live.get("etl_runs")!.tableType).toBe("VIEW");
   }, 30_000);
 

@@ -23,7 +23,7 @@ class RecordingDb implements Db {
     gtid: "mariadb" | "mysql" | "none",
     private answer: (sql: string, params: Params | undefined, call: number) => Promise<Row[]> | Row[],
   ) {
-    this.caps = { gtid, runLock: "advisory" } as Db["caps"];
+    this.caps = { gtid } as Db["caps"];
   }
   readonly caps: Db["caps"];
   async query<T = Row>(sql: string, params?: Params): Promise<T[]> {

@@ -4,7 +4,7 @@
 import { Database } from "bun:sqlite";
 import { describe, expect, test } from "bun:test";
 import { AGGREGATE_TABLES, AGGREGATE_TABLE_NAMES, placeholderCount } from "../../../src/stages/aggregate-tables.ts";
-import { warehouseTables } from "../../../src/warehouse/schema.ts";
+import { warehouseTables } from "../../../src/engine/mysql/catalog.ts";
 import type { TableSchema } from "../../../src/warehouse/schema-model.ts";
 import { SQL } from "../../../src/sql.ts";
 import { EXPECTED_DIMENSIONS, aggregateLine, expectedAggregates } from "../../support/expected-aggregates.ts";

@@ -19,18 +19,10 @@ import { reportDateFrom } from "../../../src/settings/run-options.ts";
 import { DEFAULT_CPU_DROP_WORDS } from "../../../src/transform/index.ts";
 import type { RawServerRow } from "../../../src/transform/types.ts";
 import { noProgress } from "../../../src/progress/progress.ts";
+import { MYSQL_LIKE_CAPS } from "../../support/fixtures.ts";
 
 /** A MySQL-like engine with LOAD DATA off: the REPLACE path. */
-const MYSQL_CAPS: DbCapabilities = {
-  gtid: "none",
-  runLock: "advisory",
-  catalog: "information_schema",
-  replication: false,
-  snapshotTransactions: true,
-  maxStatementBytes: 64 * 2 ** 20,
-  maxPlaceholders: 65_535,
-  bulkLoad: false,
-};
+const MYSQL_CAPS: DbCapabilities = MYSQL_LIKE_CAPS;
 
 /** 29 columns, like server_facts. */
 const COLUMNS = Array.from({ length: 29 }, (_, i) => `c${i}`);
@@ -147,7 +139,7 @@ function fakeSource(rows: RawServerRow[], total = rows.length): Db & { statement
   return {
     engine: "sqlite",
     label: "fake:source",
-    caps: { ...MYSQL_CAPS, snapshotTransactions: false, runLock: "lock-file", catalog: "sqlite" },
+    caps: { ...MYSQL_CAPS, snapshotTransactions: false },
     statements,
     async query<T = Row>(sql: string): Promise<T[]> {
       statements.push(sql);

@@ -5,7 +5,7 @@ import { describe, expect, test } from "bun:test";
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { FACT_COLUMNS, ROLE_COLUMNS, type ColumnSpec } from "../../../src/warehouse/columns.ts";
-import { MYSQL_WAREHOUSE_DDL, warehouseTableNames, warehouseTables } from "../../../src/warehouse/schema.ts";
+import { MYSQL_WAREHOUSE_DDL, warehouseTableNames, warehouseTables } from "../../../src/engine/mysql/catalog.ts";
 import { parseDdl } from "../../../src/warehouse/schema-parse.ts";
 import { canonicalDefault, normalizeType, type TableSchema } from "../../../src/warehouse/schema-model.ts";
 import { defaultsAreQuoted, liveDefault } from "../../../src/engine/mysql/schema-live.ts";

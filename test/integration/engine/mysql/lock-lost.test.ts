@@ -2,8 +2,8 @@
 // primary, as a DBA or a dropped connection would): it must notice, stop between batches with
 // one line naming the lock (exit 1), leave its etl_runs row 'failed', and a rerun must succeed.
 import { beforeAll, describe, expect, test } from "bun:test";
-import type { DbCapabilities } from "../../../../src/engine/db.ts";
-import { acquireRunLock, lockWarehouse, runLockName } from "../../../../src/engine/run-lock.ts";
+import { acquireRunLock, runLockName } from "../../../../src/engine/mysql/advisory-lock.ts";
+import { lockWarehouse } from "../../../../src/engine/index.ts";
 import { parseDsn } from "../../../../src/settings/dsn.ts";
 import { LockHeldError } from "../../../../src/errors.ts";
 import { dsn, freshDatabase, ok, runCli, servers, withDb } from "../../../support/servers.ts";
@@ -106,7 +106,7 @@ describe("losing the run lock mid-run", () => {
   test("the watch checks from its own connection: the holder stays idle, so a refused run still learns since when", async () => {
     const dw = await freshDatabase("dw");
     const lost: string[] = [];
-    const lock = await lockWarehouse(parseDsn(dsn(servers().primary, dw), "test"), { runLock: "advisory" } as DbCapabilities, dw, (err) =>
+    const lock = await lockWarehouse(parseDsn(dsn(servers().primary, dw), "test"), dw, (err) =>
       lost.push(err.message),
     );
     try {

@@ -30,7 +30,7 @@ function fakeDb(answers: Array<number | null | Error | "hang">) {
   const db: Db & LossNotifier = {
     engine: "mysql",
     label: "fake",
-    caps: { runLock: "advisory" } as DbCapabilities,
+    caps: {} as DbCapabilities,
     async query<T>(sql: string): Promise<T[]> {
       expect(sql).toBe("SELECT IS_USED_LOCK(?) AS holder");
       const a = answers[Math.min(seen.queries++, answers.length - 1)]!;

@@ -9,10 +9,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SqliteDb } from "../../../../src/engine/sqlite/sqlite-db.ts";
 import { checkWarehouseSchema, initWarehouse } from "../../../../src/stages/init.ts";
-import { catalogFor } from "../../../../src/engine/catalog.ts";
+import { engineOf } from "../../../../src/engine/index.ts";
 import type { DriftKind } from "../../../../src/warehouse/schema-diff.ts";
 import { renderMigration } from "../../../../src/warehouse/schema-migration.ts";
-import { sqliteWarehouseTables, warehouseTables } from "../../../../src/warehouse/schema.ts";
+import { warehouseTables } from "../../../../src/engine/mysql/catalog.ts";
+import { sqliteWarehouseTables } from "../../../../src/engine/sqlite/catalog.ts";
 import type { ColumnSchema } from "../../../../src/warehouse/schema-model.ts";
 import { ROWID_TABLE, WITHOUT_ROWID_TABLE } from "../../../../src/engine/sqlite/schema-live.ts";
 
@@ -119,8 +120,8 @@ describe("init on a SQLite file", () => {
       const first = await initWarehouse(db);
       expect(first.created).toEqual(warehouseTables().map((t) => t.schema.name));
       expect(first.drifts).toEqual([]);
-      const expected = await catalogFor(db).expected();
-      const live = await catalogFor(db).readLive(db, expected.map((t) => t.schema.name));
+      const expected = await engineOf(db).catalog.expected();
+      const live = await engineOf(db).catalog.readLive(db, expected.map((t) => t.schema.name));
       for (const t of expected) expect(live.get(t.schema.name)?.schema).toEqual(t.schema);
       const again = await initWarehouse(db);
       expect(again).toEqual({ created: [], drifts: [] });

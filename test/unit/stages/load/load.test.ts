@@ -7,18 +7,10 @@ import type { BatchWriter } from "../../../../src/stages/load/batch-writer.ts";
 import { loadServers } from "../../../../src/stages/load/load.ts";
 import type { WriteStatement } from "../../../../src/stages/load/statements.ts";
 import { noProgress } from "../../../../src/progress/progress.ts";
+import { MYSQL_LIKE_CAPS } from "../../../support/fixtures.ts";
 import type { TransformedServer } from "../../../../src/transform/types.ts";
 
-const CAPS: DbCapabilities = {
-  gtid: "none",
-  runLock: "advisory",
-  catalog: "information_schema",
-  replication: false,
-  snapshotTransactions: true,
-  maxStatementBytes: 64 * 2 ** 20,
-  maxPlaceholders: 65_535,
-  bulkLoad: false,
-};
+const CAPS: DbCapabilities = MYSQL_LIKE_CAPS;
 
 function server(id: number): TransformedServer {
   return {

@@ -1,10 +1,11 @@
-// The warehouse's tables: one registry of DDL files per engine, read once into the expected
-// schema. `init` creates from it and compares against it (through engine/catalog.ts);
-// adding a table means adding its sql/mysql/ and sql/sqlite/ create_*.sql files to sql.ts's
-// engineSql and to both lists (a unit test checks that both engines define the same tables and columns).
-import { engineSql } from "../sql.ts";
-import { parseDdl, type ParsedTable } from "./schema-parse.ts";
-import { sqliteTablesOf, type SqliteTable } from "../engine/sqlite/schema-live.ts";
+// The MariaDB/MySQL warehouse catalog: sql/mysql/create_*.sql parsed into the expected tables
+// (the canonical schema: table and column names are the same on every engine), and the live
+// tables read from information_schema. Drift fixes are ALTER TABLE clauses.
+import { engineSql } from "../../sql.ts";
+import { parseDdl, type ParsedTable } from "../../warehouse/schema-parse.ts";
+import { diffTable } from "../../warehouse/schema-diff.ts";
+import type { WarehouseCatalog } from "../catalog.ts";
+import { readLiveTables } from "./schema-live.ts";
 
 export interface DdlFile {
   /** Path under sql/, for error messages and tests. */
@@ -21,22 +22,7 @@ export const MYSQL_WAREHOUSE_DDL: readonly DdlFile[] = [
   { file: "mysql/create_aggregates.sql", text: engineSql("mysql", "create_aggregates") },
 ];
 
-/** SQLite warehouse DDL (the same tables in SQLite's types), in creation order. */
-export const SQLITE_WAREHOUSE_DDL: readonly DdlFile[] = [
-  { file: "sqlite/create_etl_runs.sql", text: engineSql("sqlite", "create_etl_runs") },
-  { file: "sqlite/create_server_facts.sql", text: engineSql("sqlite", "create_server_facts") },
-  { file: "sqlite/create_server_fact_roles.sql", text: engineSql("sqlite", "create_server_fact_roles") },
-  { file: "sqlite/create_aggregates.sql", text: engineSql("sqlite", "create_aggregates") },
-];
-
 let parsed: readonly ParsedTable[] | undefined;
-let sqliteParsed: Promise<readonly SqliteTable[]> | undefined;
-
-/** The SQLite warehouse's tables as SQLite itself reads its DDL (executed in memory), in creation order. */
-export function sqliteWarehouseTables(): Promise<readonly SqliteTable[]> {
-  sqliteParsed ??= sqliteTablesOf(SQLITE_WAREHOUSE_DDL);
-  return sqliteParsed;
-}
 
 /**
  * Every warehouse table as this version defines it for MariaDB/MySQL, in creation order. A DDL file the parser
@@ -57,3 +43,11 @@ export function warehouseTables(): readonly ParsedTable[] {
 export function warehouseTableNames(): string[] {
   return warehouseTables().map((t) => t.schema.name);
 }
+
+export const mysqlCatalog: WarehouseCatalog = {
+  async expected() {
+    return warehouseTables().map(({ schema, sql }) => ({ schema, createSql: sql, create: [sql], diff: (live) => diffTable(schema, live) }));
+  },
+  readLive: readLiveTables,
+  applyHint: "mysql DATABASE < FILE",
+};

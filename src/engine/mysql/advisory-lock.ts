@@ -1,27 +1,21 @@
-// The run lock: one serverdb-etl run per warehouse. lockWarehouse() picks the engine's way
-// (caps.runLock): on MariaDB/MySQL a server-side GET_LOCK held by a connection kept open for
-// the whole run, so the server releases it when the process dies; on SQLite the write lock of
-// a sibling lock file (lock-file.ts). Either way a second run fails at once with LockHeldError
-// (exit 75) saying who holds it and since when. A GET_LOCK can be lost mid-run (its connection
-// killed or dropped: the server releases it); lock-watch.ts notices, and the caller's onLost stops the run.
+// The run lock of a MariaDB/MySQL warehouse: a server-side GET_LOCK held by a connection kept
+// open for the whole run, so the server releases it when the process dies. A second run fails at
+// once with LockHeldError (exit 75) saying who holds it and since when. A GET_LOCK can be lost
+// mid-run (its connection killed or dropped: the server releases it); lock-watch.ts notices,
+// and the caller's onLost stops the run.
 import { createHash } from "node:crypto";
-import type { Db, DbCapabilities } from "./db.ts";
-import type { Endpoint } from "../settings/dsn.ts";
-import { EtlError, LockHeldError, RunLockLostError } from "../errors.ts";
-import { logger } from "../log.ts";
-import { openDb } from "./open.ts";
-import { acquireLockFile } from "./sqlite/lock-file.ts";
-import { watchRunLock } from "./mysql/lock-watch.ts";
+import type { Db } from "../db.ts";
+import type { RunLock } from "../engine.ts";
+import type { MysqlEndpoint } from "../../settings/dsn.ts";
+import { EtlError, LockHeldError, RunLockLostError } from "../../errors.ts";
+import { logger } from "../../log.ts";
+import { MysqlDb } from "./mysql-db.ts";
+import { watchRunLock } from "./lock-watch.ts";
 
 const log = logger("lock");
 
 /** An idle lock connection must outlive the run: servers often set wait_timeout to minutes. One week. */
 const LOCK_SESSION_WAIT_TIMEOUT_S = 7 * 24 * 3600;
-
-export interface RunLock {
-  readonly name: string;
-  release(): Promise<void>;
-}
 
 /** A GET_LOCK, and the server connection holding it. */
 export interface AdvisoryLock extends RunLock {
@@ -29,57 +23,45 @@ export interface AdvisoryLock extends RunLock {
 }
 
 /**
- * Take the run lock of the warehouse at `ep` (whose writer has `caps`); `database` names it in
- * GET_LOCK. release() frees it and closes whatever holds it. `onLost` is called (at most once)
- * if the server releases a GET_LOCK while it is held; a lock file cannot be lost.
+ * Take the run lock of the warehouse at `ep`; `database` names it in GET_LOCK. release() frees
+ * it and closes the connections holding and watching it. `onLost` is called (at most once) if
+ * the server releases the lock while it is held.
  */
-export async function lockWarehouse(
-  ep: Endpoint,
-  caps: DbCapabilities,
-  database: string,
-  onLost: (err: RunLockLostError) => void = () => {},
-): Promise<RunLock> {
-  switch (caps.runLock) {
-    case "lock-file":
-      if (ep.kind !== "sqlite") throw new Error(`lock-file run lock on a ${ep.kind} endpoint`);
-      return acquireLockFile(ep.path);
-    case "advisory": {
-      // Its own connection, so a reconnect of the writer never drops the lock.
-      const db = await openDb(ep, { purpose: "write" });
-      let lock: AdvisoryLock | undefined;
-      try {
-        lock = await acquireRunLock(db, database);
-        const { name } = lock;
-        let lost = false;
-        // No re-acquiring a lost lock: in the gap another run may have taken it, written and
-        // released it, and nothing would show that. Stopping is always safe (a rerun replaces the day).
-        const watcher = await openDb(ep, { purpose: "write" });
-        const watch = watchRunLock({ name, holder: db, holderId: lock.connectionId, watcher }, (reason) => {
-          lost = true;
-          onLost(
-            new RunLockLostError(
-              `lost the warehouse run lock ${name} on ${db.label} (${reason}); ` +
-                "stopped between two batches so that two runs never write at once; rerun",
-            ),
-          );
-        });
-        const held = lock;
-        return {
-          name,
-          async release() {
-            await watch.stop();
-            // A lost lock is not ours to release, and its connection may hang on a dead network.
-            // Capped like the close below: a network gone silent must not hang the end of the run.
-            if (!lost) await Promise.race([held.release().catch(() => {}), Bun.sleep(1000)]);
-            await Promise.race([db.close().catch(() => {}), Bun.sleep(1000)]);
-          },
-        };
-      } catch (err) {
-        await lock?.release();
-        await db.close().catch(() => {});
-        throw err;
-      }
-    }
+export async function lockAdvisory(ep: MysqlEndpoint, database: string, onLost: (err: RunLockLostError) => void): Promise<RunLock> {
+  // Its own connection, so a reconnect of the writer never drops the lock.
+  const db = await MysqlDb.connect(ep);
+  let lock: AdvisoryLock | undefined;
+  try {
+    lock = await acquireRunLock(db, database);
+    const { name } = lock;
+    let lost = false;
+    // No re-acquiring a lost lock: in the gap another run may have taken it, written and
+    // released it, and nothing would show that. Stopping is always safe (a rerun replaces the day).
+    const watcher = await MysqlDb.connect(ep);
+    const watch = watchRunLock({ name, holder: db, holderId: lock.connectionId, watcher }, (reason) => {
+      lost = true;
+      onLost(
+        new RunLockLostError(
+          `lost the warehouse run lock ${name} on ${db.label} (${reason}); ` +
+            "stopped between two batches so that two runs never write at once; rerun",
+        ),
+      );
+    });
+    const held = lock;
+    return {
+      name,
+      async release() {
+        await watch.stop();
+        // A lost lock is not ours to release, and its connection may hang on a dead network.
+        // Capped like the close below: a network gone silent must not hang the end of the run.
+        if (!lost) await Promise.race([held.release().catch(() => {}), Bun.sleep(1000)]);
+        await Promise.race([db.close().catch(() => {}), Bun.sleep(1000)]);
+      },
+    };
+  } catch (err) {
+    await lock?.release();
+    await db.close().catch(() => {});
+    throw err;
   }
 }
 
@@ -97,7 +79,7 @@ export function runLockName(database: string): string {
  * long it has held the lock (shown to the run that is turned away).
  */
 export async function acquireRunLock(db: Db, database: string): Promise<AdvisoryLock> {
-  if (db.caps.runLock !== "advisory") {
+  if (db.engine !== "mysql") {
     throw new EtlError(`${db.label}: this database has no server-side locks; take the run lock with lockWarehouse()`);
   }
   const name = runLockName(database);

@@ -1,0 +1,71 @@
+// doctor's MariaDB/MySQL probe: connect with a short timeout (falling back to no database when
+// the account may not use it, so the privilege checks can name the exact GRANT), then read the
+// server's facts for doctor/judge.ts. Never throws: a failure is the connect row.
+import type { DoctorProbe } from "../engine.ts";
+import type { MysqlEndpoint } from "../../settings/dsn.ts";
+import { describeEndpoint } from "../../settings/dsn.ts";
+import { logger } from "../../log.ts";
+import type { Check, Role, ServerFacts } from "../../doctor/types.ts";
+import { MysqlDb } from "./mysql-db.ts";
+import { mysqlErrorCode } from "./errors.ts";
+import { inspectServer } from "./doctor-inspect.ts";
+
+const log = logger("doctor");
+
+/** Connect and read one server's facts; never throws (a failure becomes the connect row). */
+export async function probeMysql(role: Role, endpoint: MysqlEndpoint, opts: { connectTimeoutS: number }): Promise<DoctorProbe> {
+  const label = describeEndpoint(endpoint);
+  const fail = (detail: string): DoctorProbe => ({ connect: { check: "connect", result: "fail", detail } });
+  const started = performance.now();
+  let db: MysqlDb;
+  let note = "";
+  try {
+    db = await MysqlDb.connect(endpoint, { connectTimeoutS: opts.connectTimeoutS });
+  } catch (err) {
+    // The account exists but may not use the database: connect without it, so the
+    // privilege checks below can name the exact GRANT.
+    if (mysqlErrorCode(err) !== "ER_DBACCESS_DENIED_ERROR" || !endpoint.database) return fail(reason(err, label));
+    try {
+      db = await MysqlDb.connect({ ...endpoint, database: "" }, { connectTimeoutS: opts.connectTimeoutS });
+      note = `, but not to \`${endpoint.database}\` (access denied)`;
+    } catch {
+      return fail(reason(err, label));
+    }
+  }
+  const ms = Math.round(performance.now() - started);
+  try {
+    const facts = await withDeadline(inspectServer(db, role, endpoint.database), opts.connectTimeoutS * 3);
+    const connect: Check = note
+      ? { check: "connect", result: "warn", detail: `connected as ${account(facts)}${note}`, fix: "see the privileges row" }
+      : { check: "connect", result: "ok", detail: `connected as ${account(facts)} in ${ms} ms` };
+    await closeQuickly(db);
+    return { connect, facts };
+  } catch (err) {
+    log.debug(`${label}: inspection failed`, err);
+    void closeQuickly(db);
+    return fail(reason(err, label));
+  }
+}
+
+/** Close, but do not wait long on a server that stopped answering (it may never acknowledge QUIT). */
+function closeQuickly(db: MysqlDb): Promise<void> {
+  return Promise.race([db.close(), new Promise<void>((resolve) => setTimeout(resolve, 1000).unref())]);
+}
+
+function account(f: ServerFacts): string {
+  return `${f.account.user}@${f.account.host}`;
+}
+
+/** The one-line reason of a (translated) driver error, without the endpoint prefix (the row shows it). */
+function reason(err: unknown, label: string): string {
+  const text = err instanceof Error ? err.message : String(err);
+  return (text.startsWith(`${label}: `) ? text.slice(label.length + 2) : text).replace(/\s+/g, " ").trim();
+}
+
+function withDeadline<T>(work: Promise<T>, seconds: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${seconds} s while reading server status; check the server's load`)), seconds * 1000);
+  });
+  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
+}

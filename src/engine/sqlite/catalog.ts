@@ -1,0 +1,43 @@
+// The SQLite warehouse catalog: sql/sqlite/create_*.sql as SQLite itself reads it (executed into
+// an in-memory database), the live tables from PRAGMAs, and drift fixes as rebuild scripts
+// (SQLite's ALTER TABLE cannot change a column; schema-diff.ts).
+import { engineSql } from "../../sql.ts";
+import type { TableSchema } from "../../warehouse/schema-model.ts";
+import type { ExpectedTable, WarehouseCatalog } from "../catalog.ts";
+import type { DdlFile } from "../mysql/catalog.ts";
+import { diffSqliteTable } from "./schema-diff.ts";
+import { readSqliteTables, sqliteTablesOf, type SqliteTable } from "./schema-live.ts";
+
+/** SQLite warehouse DDL (the same tables in SQLite's types), in creation order. */
+export const SQLITE_WAREHOUSE_DDL: readonly DdlFile[] = [
+  { file: "sqlite/create_etl_runs.sql", text: engineSql("sqlite", "create_etl_runs") },
+  { file: "sqlite/create_server_facts.sql", text: engineSql("sqlite", "create_server_facts") },
+  { file: "sqlite/create_server_fact_roles.sql", text: engineSql("sqlite", "create_server_fact_roles") },
+  { file: "sqlite/create_aggregates.sql", text: engineSql("sqlite", "create_aggregates") },
+];
+
+let sqliteParsed: Promise<readonly SqliteTable[]> | undefined;
+
+/** The SQLite warehouse's tables as SQLite itself reads its DDL (executed in memory), in creation order. */
+export function sqliteWarehouseTables(): Promise<readonly SqliteTable[]> {
+  sqliteParsed ??= sqliteTablesOf(SQLITE_WAREHOUSE_DDL);
+  return sqliteParsed;
+}
+
+let sqliteExpected: Promise<readonly ExpectedTable[]> | undefined;
+
+export const sqliteCatalog: WarehouseCatalog = {
+  expected() {
+    sqliteExpected ??= sqliteWarehouseTables().then((tables) =>
+      tables.map((t) => ({
+        schema: t.schema,
+        createSql: [t.table, ...t.indexes.map((i) => i.sql)].join(";\n"),
+        create: t.create,
+        diff: (live: TableSchema) => diffSqliteTable(t, live),
+      })),
+    );
+    return sqliteExpected;
+  },
+  readLive: readSqliteTables,
+  applyHint: "sqlite3 WAREHOUSE.sqlite < FILE",
+};
