@@ -12,7 +12,7 @@ import { UsageError } from "../errors.ts";
 import { parseGenerateOptions } from "../generate/generate-options.ts";
 import { DEMO_DEFAULTS, runDemo, type DemoOptions } from "../demo/demo.ts";
 import { formatExamples, formatFiles, formatIntro, formatOutro, formatStepLine } from "../demo/demo-report.ts";
-import { logProgress } from "../progress/progress.ts";
+import { runProgress } from "../progress/session.ts";
 
 /** File names in the demo's folder when --source / --target are not given. */
 export const DEMO_FILES = { source: "serverdb.sqlite", target: "serverdb_dw.sqlite" } as const;
@@ -88,7 +88,7 @@ export default defineCommand({
       throw new UsageError(`--source and --target are the same file (${sourceFile}); give the warehouse its own file`);
     }
     process.stdout.write(formatIntro(options));
-    const result = await runDemo(options, logProgress(), (line) => process.stdout.write(formatStepLine(line) + "\n"));
+    const result = await runDemo(options, runProgress(), (line) => process.stdout.write(formatStepLine(line) + "\n"));
     process.stdout.write(
       ["", formatFiles(options), "", formatExamples(result.examples, options.target), "", formatOutro(options, result), ""].join("\n"),
     );

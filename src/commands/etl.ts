@@ -8,25 +8,7 @@ import { runEtl } from "../stages/etl.ts";
 import { reportSummary, runProgress, setReportDate } from "../progress/session.ts";
 import { onCleanup } from "../cli/cleanup.ts";
 import { formatEtlSummary } from "../stages/etl-summary.ts";
-import { checkWarehouseSchema } from "../stages/init.ts";
-import { SchemaDriftError } from "../errors.ts";
-import type { Db } from "../engine/db.ts";
-
-/**
- * A warehouse whose tables differ from this version's fails before anything is written (exit 3),
- * with the difference and where to find the fix, instead of failing half-way on a column.
- */
-async function requireWarehouseSchema(db: Db): Promise<void> {
-  const drifts = (await checkWarehouseSchema(db)).filter((d) => !d.cosmetic);
-  if (!drifts.length) return;
-  const missing = drifts.some((d) => d.kind === "missing-table");
-  const more = drifts.length > 1 ? ` and ${drifts.length - 1} more difference${drifts.length === 2 ? "" : "s"}` : "";
-  throw new SchemaDriftError(
-    `the warehouse schema differs from this version's (${drifts[0]!.table}: ${drifts[0]!.message}${more}); nothing was written: ` +
-      (missing ? "run serverdb-etl init to create the missing tables, and " : "") +
-      "run serverdb-etl init --check to see the ALTER statements, apply them, then rerun",
-  );
-}
+import { checkWarehouseSchema, driftBeforeWriteError } from "../stages/init.ts";
 
 export default defineCommand({
   meta: {
@@ -49,7 +31,10 @@ export default defineCommand({
     const transform = transformFrom(conns.config);
     const ctx = await openWarehouse(conns, { source: true, lock: true, replicas: true, replicaWait });
     onCleanup(() => ctx.close());
-    await requireWarehouseSchema(ctx.target.db);
+    // A warehouse whose tables differ from this version's fails before anything is written
+    // (exit 3), with the difference and where to find the fix, instead of half-way on a column.
+    const drift = driftBeforeWriteError(await checkWarehouseSchema(ctx.target.db));
+    if (drift) throw drift;
     const summary = await runEtl(ctx, { reportDate, batchSize, transform }, runProgress());
     reportSummary(formatEtlSummary(summary), { run_id: summary.runId });
   },

@@ -1,6 +1,7 @@
 // `demo` as a list of steps — generate a ServerDB with a year of history, create the warehouse,
 // backfill that year, run the nightly job — then the example queries on the result. Each step reports one or more timed lines of what
 // it did; adding a step is one more entry in DEMO_STEPS.
+import { plural } from "../words.ts";
 import type { Connections } from "../settings/connections.ts";
 import { openDb } from "../engine/index.ts";
 import { DEFAULT_REPLICA_WAIT } from "../replicas/replica-set.ts";
@@ -57,7 +58,6 @@ async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
   return [result, (performance.now() - t0) / 1000];
 }
 
-const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
 /** An endpoint as the demo names it: a SQLite file by its path. */
 export function where(ep: Endpoint): string {

@@ -46,7 +46,7 @@ export interface Db {
   /** Run a statement that returns no rows. */
   execute(sql: string, params?: Params): Promise<ExecResult>;
   /**
-   * Replace rows of `table` from `data`, tab-separated rows as engine/mysql/load-data.ts encodes them
+   * Replace rows of `table` from `data`, tab-separated rows as engine/bulk-rows.ts encodes them
    * (`rows` of them); only where caps.bulkLoad. Throws when the server reports any warning:
    * a value that did not arrive exactly as sent.
    */

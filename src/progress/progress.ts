@@ -80,6 +80,3 @@ export function guardProgress(target: Progress, onError: (err: unknown) => void)
   }
   return out as unknown as Progress;
 }
-
-/** Compatibility for callers written before session.ts: the progress of the current run. */
-export { runProgress as logProgress } from "./session.ts";

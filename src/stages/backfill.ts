@@ -2,6 +2,7 @@
 // policy keeps is one unit — one etl_runs row of kind 'backfill', the as-of extract, the same
 // transform, load and sweep as `etl` (loadDay), then that day's aggregates — so a day is
 // idempotent and an interrupted backfill resumes with the first day not finished.
+import { plural } from "../words.ts";
 import { EtlError } from "../errors.ts";
 import { throwIfInterrupted } from "../cli/interrupt.ts";
 import { quoteIdent } from "../engine/ident.ts";
@@ -9,6 +10,7 @@ import { logger } from "../log.ts";
 import type { Progress } from "../progress/progress.ts";
 import { SQL } from "../sql.ts";
 import type { TransformOptions, Warnings } from "../transform/types.ts";
+import { addWarnings } from "../transform/warnings.ts";
 import { aggregateDays } from "./aggregate.ts";
 import { AGGREGATE_TABLE_NAMES } from "./aggregate-tables.ts";
 import { decideDays, keptDays, type DayRun, type SkippedDay } from "../plans/backfill-plan.ts";
@@ -104,10 +106,6 @@ function dayProgress(progress: Progress, rowsBefore: () => number): Progress {
   };
 }
 
-function addWarnings(into: Warnings, more: Warnings): void {
-  for (const [column, n] of Object.entries(more)) into[column] = (into[column] ?? 0) + n;
-}
-
 function rate(n: number, seconds: number): string {
   return seconds > 0 ? Math.round(n / seconds).toLocaleString("en") : "–";
 }
@@ -196,7 +194,7 @@ function reportSkipped(skipped: readonly SkippedDay[]): void {
 
 /** The command's one line on stdout. */
 export function formatBackfillSummary(s: BackfillSummary): string {
-  const span = s.built.length === 0 ? "no day built" : `${s.built.length} day${s.built.length === 1 ? "" : "s"} built (${s.built[0]!.date} … ${s.built[s.built.length - 1]!.date})`;
+  const span = s.built.length === 0 ? "no day built" : `${plural(s.built.length, "day")} built (${s.built[0]!.date} … ${s.built[s.built.length - 1]!.date})`;
   const skipped = s.skipped.length
     ? `; skipped ${s.skipped.filter((k) => k.because === "done").length} already backfilled, ${s.skipped.filter((k) => k.because === "etl").length} loaded by etl`
     : "";

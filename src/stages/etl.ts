@@ -6,6 +6,7 @@ import type { Db } from "../engine/db.ts";
 import { EtlError } from "../errors.ts";
 import { transformServer } from "../transform/index.ts";
 import type { RawServerRow, TransformOptions, TransformedServer, Warnings } from "../transform/types.ts";
+import { addWarnings } from "../transform/warnings.ts";
 import type { Progress } from "../progress/progress.ts";
 import { BatchWriter, DEFAULT_BATCH_WRITER } from "./load/batch-writer.ts";
 import { allowReaderPauses, extractServers, type Extract } from "./extract/extract.ts";
@@ -39,12 +40,6 @@ export interface EtlSummary {
   seconds: { load: number; sweep: number; total: number };
   replicaWaitS: number;
   retries: number;
-}
-
-function mergeWarnings(a: Warnings, b: Warnings | undefined): Warnings {
-  const out = { ...a };
-  for (const [column, n] of Object.entries(b ?? {})) if (n) out[column] = (out[column] ?? 0) + n;
-  return out;
 }
 
 async function* transformAll(rows: AsyncIterable<RawServerRow>, options: TransformOptions): AsyncIterable<TransformedServer> {
@@ -100,7 +95,7 @@ export async function loadDay(ctx: WarehouseContext, options: EtlOptions, open: 
     }
     await writer.drain();
     counts.loaded = loadResult.loaded;
-    counts.warnings = mergeWarnings(loadResult.warnings, extract.warnings);
+    counts.warnings = addWarnings({ ...loadResult.warnings }, extract.warnings);
     if (extract.warnings && Object.keys(extract.warnings).length) progress.warnings(extract.warnings);
     const loadS = (performance.now() - started) / 1000;
     progress.phaseEnd("load", `${loadResult.loaded} servers, ${loadResult.roleRows} role rows in ${loadS.toFixed(1)} s`);

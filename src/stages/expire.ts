@@ -1,6 +1,7 @@
 // The expire stage: read the report dates present, plan them with the retention policy
 // (retention.ts), and delete the facts and bridge rows of the days that go, in short id-range
 // batches with replica waits (ranged-delete.ts). Aggregates stay unless asked for.
+import { plural } from "../words.ts";
 import type { Db } from "../engine/db.ts";
 import { quoteIdent } from "../engine/ident.ts";
 import type { Progress } from "../progress/progress.ts";
@@ -141,7 +142,7 @@ export function formatRetentionTable(decisions: readonly DayDecision[]): string 
   return [line(header), ...rows.map(line)].join("\n");
 }
 
-const days = (n: number) => `${n} day${n === 1 ? "" : "s"}`;
+const days = (n: number) => plural(n, "day");
 
 /** One line for people and journald. */
 export function formatExpireSummary(s: ExpireSummary, dryRun: boolean): string {

@@ -3,6 +3,7 @@
 // drifts (with the ALTERs that would fix them) for a DBA to review. The nightly `run`
 // calls checkWarehouseSchema before it writes.
 // The engine's DDL and live schema come through its catalog (engine/catalog.ts).
+import { plural } from "../words.ts";
 import type { Db } from "../engine/db.ts";
 import { SchemaDriftError } from "../errors.ts";
 import { logger } from "../log.ts";
@@ -58,6 +59,8 @@ export async function initWarehouse(db: Db, opts: InitOptions = {}): Promise<Ini
   return { created, drifts };
 }
 
+const CREATE_FIX = "run serverdb-etl init to create the missing tables";
+
 /** The error to exit with for these drifts, or undefined when they are none or only cosmetic. */
 export function schemaDriftError(drifts: readonly Drift[], checkOnly: boolean): SchemaDriftError | undefined {
   if (!hasBlockingDrift(drifts)) return undefined;
@@ -65,11 +68,27 @@ export function schemaDriftError(drifts: readonly Drift[], checkOnly: boolean): 
   const tables = [...new Set(blocking.map((d) => d.table))];
   const missing = blocking.filter((d) => d.kind === "missing-table").length;
   const fixes = [];
-  if (missing) fixes.push("run serverdb-etl init to create the missing tables");
+  if (missing) fixes.push(CREATE_FIX);
   if (missing < blocking.length) fixes.push("review the statements printed on stdout (ALTER TABLE, or a rebuild on SQLite) and apply them");
   const n = blocking.length;
   return new SchemaDriftError(
-    `the warehouse schema differs from this version's (${n} difference${n === 1 ? "" : "s"} in ${tables.join(", ")}; ` +
+    `the warehouse schema differs from this version's (${plural(n, "difference")} in ${tables.join(", ")}; ` +
       `no table was altered): ${fixes.join(", ")}, then rerun serverdb-etl init${checkOnly ? " --check" : ""}`,
+  );
+}
+
+/**
+ * The error for a command about to write (etl) into a warehouse with these drifts, or undefined
+ * when they are none or only cosmetic: it names the first difference, as nothing has been printed.
+ */
+export function driftBeforeWriteError(drifts: readonly Drift[]): SchemaDriftError | undefined {
+  const blocking = drifts.filter((d) => !d.cosmetic);
+  if (!blocking.length) return undefined;
+  const missing = blocking.some((d) => d.kind === "missing-table");
+  const more = blocking.length > 1 ? ` and ${plural(blocking.length - 1, "more difference")}` : "";
+  return new SchemaDriftError(
+    `the warehouse schema differs from this version's (${blocking[0]!.table}: ${blocking[0]!.message}${more}); nothing was written: ` +
+      (missing ? `${CREATE_FIX}, and ` : "") +
+      "run serverdb-etl init --check to see the ALTER statements, apply them, then rerun",
   );
 }

@@ -1,6 +1,7 @@
 // The nightly job: init --check → etl → aggregate (the etl's day) → expire, composed on one
 // warehouse context (one lock, taken by the caller). Stops at the first failure; the error keeps
 // its class (and so its exit code) and its message is prefixed `step <name>: `.
+import { plural } from "../words.ts";
 import type { Endpoint } from "../settings/dsn.ts";
 import { engineFor, openDb } from "../engine/index.ts";
 import type { Progress } from "../progress/progress.ts";
@@ -78,7 +79,7 @@ export async function runNightly(ctx: WarehouseContext, options: RunOptions, pro
       }
       return drifts.length;
     },
-    (notes) => `init --check: ok, the warehouse schema matches${notes ? ` (${notes} cosmetic difference${notes === 1 ? "" : "s"}; see serverdb-etl init --check)` : ""}`,
+    (notes) => `init --check: ok, the warehouse schema matches${notes ? ` (${plural(notes, "cosmetic difference")}; see serverdb-etl init --check)` : ""}`,
   );
 
   const etl = await step(
@@ -160,9 +161,9 @@ export function formatRun(s: RunSummary): string {
   return (
     `run ${s.reportDate}: ok, ${s.etl.loaded} servers loaded (etl run ${s.etl.runId}; ${s.etl.extracted} extracted, ` +
     `${s.etl.removed} stale removed, warnings ${warnings}), ` +
-    `${s.aggregate.days.length} day${s.aggregate.days.length === 1 ? "" : "s"} aggregated, ` +
+    `${plural(s.aggregate.days.length, "day")} aggregated, ` +
     (s.expire
-      ? `${s.expire.daysDeleted.length} day${s.expire.daysDeleted.length === 1 ? "" : "s"} expired (${s.expire.factsRemoved} fact rows)`
+      ? `${plural(s.expire.daysDeleted.length, "day")} expired (${s.expire.factsRemoved} fact rows)`
       : "expire skipped") +
     `; ${per}; replica wait ${replicaWaitS.toFixed(1)} s; total ${s.seconds.total.toFixed(1)} s`
   );

@@ -7,3 +7,9 @@ export function warn(warnings: Warnings, column: string): Warnings {
   warnings[column] = (warnings[column] ?? 0) + 1;
   return warnings;
 }
+
+/** Add the counts of `more` into `into` (mutates and returns it); a zero count adds no column. */
+export function addWarnings(into: Warnings, more: Readonly<Warnings> | undefined): Warnings {
+  for (const [column, n] of Object.entries(more ?? {})) if (n) into[column] = (into[column] ?? 0) + n;
+  return into;
+}

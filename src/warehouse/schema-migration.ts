@@ -2,6 +2,7 @@
 // the CREATE TABLE of a missing table or one ALTER TABLE with every non-destructive fix, then
 // any DROP COLUMN in a statement of its own under a warning, so a DBA can skip it as a whole.
 // Valid SQL as printed (pipe it to a file).
+import { plural } from "../words.ts";
 import type { Drift } from "./schema-diff.ts";
 import { quoteName } from "./schema-render.ts";
 
@@ -21,7 +22,7 @@ export function renderMigration(drifts: readonly Drift[], where?: string, apply 
   const cosmetic = drifts.filter((d) => d.cosmetic).length;
   const note = cosmetic === n ? " (cosmetic only: the ETL runs as is)" : cosmetic ? ` (${cosmetic} of them cosmetic)` : "";
   out.push(
-    `-- serverdb-etl: ${n} difference${n === 1 ? "" : "s"} between ${where ?? "the warehouse"} and this version's schema${note}.`,
+    `-- serverdb-etl: ${plural(n, "difference")} between ${where ?? "the warehouse"} and this version's schema${note}.`,
     drifts.some((d) => d.fix?.length || d.statement)
       ? `-- No table was altered. Review the statements below before applying them (${apply}).`
       : "-- No table was altered.",

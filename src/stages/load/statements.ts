@@ -2,7 +2,7 @@
 // with their values, split so no statement exceeds the engine's placeholder or byte cap; or,
 // where the engine can bulk-load (caps.bulkLoad), one LOAD statement per table and batch.
 import { quoteIdent } from "../../engine/ident.ts";
-import { encodeRows } from "../../engine/mysql/load-data.ts";
+import { encodeRows } from "../../engine/bulk-rows.ts";
 
 export interface Statement {
   sql: string;
@@ -11,7 +11,7 @@ export interface Statement {
 
 /**
  * Rows to replace in `table` (same key → the row is overwritten, like REPLACE), already encoded
- * as LOAD DATA's tab-separated bytes (engine/mysql/load-data.ts). Only built when caps.bulkLoad is on;
+ * as the bulk-load bytes of engine/bulk-rows.ts. Only built when caps.bulkLoad is on;
  * executed by Db.loadRows. Its affected-row count is not a row count: nothing may rely on it.
  */
 export interface LoadStatement {

@@ -4,7 +4,7 @@
 // whose data the server had to change (a warning) fails instead of committing it.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { MysqlDb } from "../../../src/engine/mysql/mysql-db.ts";
-import { encodeRows } from "../../../src/engine/mysql/load-data.ts";
+import { encodeRows } from "../../../src/engine/bulk-rows.ts";
 import { connect, dsn, freshDatabase, runCli, servers, type CliResult, ok, withDb } from "../../support/servers.ts";
 import { expectedFacts, firstDifference, readWarehouseDay } from "../../support/expected-facts.ts";
 

@@ -1,7 +1,8 @@
 // The LOAD DATA row encoder (src/engine/mysql/load-data.ts): each value's text, the row and line framing,
 // and the statement text whose FIELDS/LINES/ESCAPED clauses that text is written for.
 import { describe, expect, test } from "bun:test";
-import { encodeField, encodeRows, loadDataSql, LOAD_FILE_NAME } from "../../../../src/engine/mysql/load-data.ts";
+import { loadDataSql, LOAD_FILE_NAME } from "../../../../src/engine/mysql/load-data.ts";
+import { encodeField, encodeRows } from "../../../../src/engine/bulk-rows.ts";
 
 const FIELDS: [string, unknown, string][] = [
   ["NULL", null, "\\N"],
