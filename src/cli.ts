@@ -11,6 +11,7 @@ import { splitSteps, unknownArguments } from "./cli/chain.ts";
 import { requestInterrupt } from "./cli/interrupt.ts";
 import { outputOptionsFrom } from "./progress/output-options.ts";
 import { forTerminal, startSession, type Session } from "./progress/session.ts";
+import { runStep } from "./stages/steps.ts";
 
 type AnyCommand = CommandDef<any>;
 
@@ -166,11 +167,11 @@ async function runSteps(argv: string[], state: { session?: Session }): Promise<n
   // connections and lock are released before the next step takes its own.
   try {
     for (const step of steps) {
+      const command = await subCommands[step.name]();
+      const run = () => runCommand(command, { rawArgs: step.rawArgs });
       try {
-        await runCommand(await subCommands[step.name](), { rawArgs: step.rawArgs });
-      } catch (err) {
-        if (steps.length > 1 && err instanceof Error) err.message = `step ${step.name}: ${err.message}`;
-        throw err;
+        // A single command's errors are its own; in a chain they name the step that failed.
+        await (steps.length > 1 ? runStep(step.name, run) : run());
       } finally {
         await runCleanups();
       }

@@ -16,6 +16,8 @@ import { initWarehouse, schemaDriftError } from "../stages/init.ts";
 import { DEFAULT_RETENTION } from "../plans/retention.ts";
 import { RUN_STEPS, runNightly } from "../stages/nightly.ts";
 import { runBackfill } from "../stages/backfill.ts";
+import { stopwatch } from "../stages/phase.ts";
+import { runStep } from "../stages/steps.ts";
 import { addDays } from "../plans/report-date.ts";
 
 export interface DemoOptions {
@@ -53,9 +55,9 @@ export const DEMO_HISTORY_DAYS = 365;
 export const DEMO_SAMPLE_DAYS = 28;
 
 async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
-  const t0 = performance.now();
+  const clock = stopwatch();
   const result = await fn();
-  return [result, (performance.now() - t0) / 1000];
+  return [result, clock()];
 }
 
 
@@ -198,16 +200,10 @@ export interface DemoResult {
  * command prints them as they come, so a slow or failing step shows how far the demo got).
  */
 export async function runDemo(options: DemoOptions, progress: Progress, onLine: (line: StepLine) => void = () => {}): Promise<DemoResult> {
-  const started = performance.now();
+  const clock = stopwatch();
   const lines: StepLine[] = [];
   for (const step of DEMO_STEPS) {
-    let produced: StepLine[];
-    try {
-      produced = await step.run(options, progress);
-    } catch (err) {
-      if (err instanceof Error && !err.message.startsWith("step ")) err.message = `step ${step.name}: ${err.message}`;
-      throw err;
-    }
+    const { result: produced } = await runStep(step.name, () => step.run(options, progress));
     for (const line of produced) {
       lines.push(line);
       onLine(line);
@@ -220,5 +216,5 @@ export async function runDemo(options: DemoOptions, progress: Progress, onLine: 
   } finally {
     await db.close();
   }
-  return { lines, examples, seconds: (performance.now() - started) / 1000 };
+  return { lines, examples, seconds: clock() };
 }

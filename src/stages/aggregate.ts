@@ -12,6 +12,7 @@ import type { WarehouseContext } from "./context.ts";
 import { planDays, type DateSelection, type SkippedDay } from "../plans/aggregate-days.ts";
 import { placeholderCount, selectAggregateTables, type AggregateTable } from "./aggregate-tables.ts";
 import type { Statement } from "./load/statements.ts";
+import { startPhase, stopwatch } from "./phase.ts";
 
 export type { DateSelection, SkippedDay } from "../plans/aggregate-days.ts";
 
@@ -60,16 +61,16 @@ function reportUnbuilt(missing: readonly string[], skipped: readonly SkippedDay[
 }
 
 export async function aggregateDays(ctx: WarehouseContext, options: AggregateOptions, progress: Progress): Promise<AggregateSummary> {
-  const started = performance.now();
+  const clock = stopwatch();
   const tables = selectAggregateTables(options.only);
   const plan = await planDays(ctx.target.db, options.dates);
   reportUnbuilt(plan.missing, plan.skipped);
 
   const writer = new BatchWriter(ctx.target, ctx.replicas, progress, DEFAULT_BATCH_WRITER);
   const rows: Record<string, number> = Object.fromEntries(tables.map((t) => [t.table, 0]));
-  progress.phaseStart("aggregate", plan.days.length, "days");
+  const phase = startPhase(progress, "aggregate", plan.days.length, "days", clock);
   for (const [i, day] of plan.days.entries()) {
-    progress.phaseProgress("aggregate", i, day);
+    phase.progress(i, day);
     for (const t of tables) {
       await writer.write(rebuildDay(t, day));
       // Counted on the primary after the commit; the run lock keeps anyone else from writing.
@@ -77,12 +78,11 @@ export async function aggregateDays(ctx: WarehouseContext, options: AggregateOpt
       const [{ n }] = await writer.read<{ n: number | string }>(count, [day]);
       rows[t.table] += Number(n);
     }
-    progress.phaseProgress("aggregate", i + 1, day);
+    phase.progress(i + 1, day);
   }
   await writer.drain();
-  const seconds = (performance.now() - started) / 1000;
   const total = Object.values(rows).reduce((a, b) => a + b, 0);
-  progress.phaseEnd("aggregate", `${plan.days.length} days, ${total} rows in ${tables.length} tables in ${seconds.toFixed(1)} s`);
+  const seconds = phase.end((s) => `${plan.days.length} days, ${total} rows in ${tables.length} tables in ${s.toFixed(1)} s`);
   return { days: plan.days, missing: plan.missing, skipped: plan.skipped, rows, seconds, replicaWaitS: writer.replicaWaitMs / 1000 };
 }
 

@@ -20,6 +20,7 @@ import { loadDay, type EtlSummary } from "./etl.ts";
 import { extractAsOf } from "./extract/extract-asof.ts";
 import { sourceSql } from "./extract/extract.ts";
 import type { RetentionPolicy } from "../plans/retention.ts";
+import { startPhase, stopwatch } from "./phase.ts";
 
 export type { SkippedDay } from "../plans/backfill-plan.ts";
 
@@ -112,7 +113,7 @@ function rate(n: number, seconds: number): string {
 
 export async function runBackfill(ctx: WarehouseContext, options: BackfillOptions, progress: Progress): Promise<BackfillSummary> {
   if (!ctx.source || !ctx.sourceSchema) throw new EtlError("backfill needs a source; pass --source");
-  const started = performance.now();
+  const clock = stopwatch();
   const [{ newest }] = await ctx.target.db.query<{ newest: string | null }>(SQL.backfillNewestDay);
   const kept = options.days
     ? [...new Set(options.days)].filter((d) => d >= options.from && d <= options.to).sort()
@@ -142,39 +143,47 @@ export async function runBackfill(ctx: WarehouseContext, options: BackfillOption
   // Progress estimate for the first day: today's fleet; then each day's count for the next.
   const [{ servers }] = await ctx.source.query<{ servers: number | string }>(sourceSql(SQL.factCount, ctx.sourceSchema));
   let estimate = Number(servers);
-  progress.phaseStart("backfill", plan.build.length, "days");
-  if (plan.build.length) progress.phaseStart("load", plan.build.length * estimate);
+  const days = startPhase(progress, "backfill", plan.build.length, "days", clock);
+  const rows = plan.build.length ? startPhase(progress, "load", plan.build.length * estimate) : undefined;
   const inner = dayProgress(progress, () => summary.loaded);
   for (const [i, date] of plan.build.entries()) {
     throwIfInterrupted(); // between two days: nothing of the next one is started
-    const t0 = performance.now();
-    const before = dayEndUtc(date, options.timezone);
-    const etl = await loadDay(
-      ctx,
-      { reportDate: date, batchSize: options.batchSize, transform: options.transform, kind: "backfill" },
-      (source, schema) => extractAsOf(source, { schema, before, estimate }),
-      inner,
-    );
-    const aggregate = await aggregateDays(ctx, { dates: { kind: "date", date } }, inner);
-    if (aggregate.days.length !== 1) throw new EtlError(`backfill ${date}: loaded (run ${etl.runId}) but not aggregated; rerun the same backfill to finish it`);
-    estimate = etl.loaded;
-    summary.built.push({ date, before, etl });
-    summary.loaded += etl.loaded;
-    addWarnings(summary.warnings, etl.warnings);
-    const seconds = (performance.now() - t0) / 1000;
-    progress.phaseProgress("backfill", i + 1, `last ${date}: ${etl.loaded} servers`);
+    const dayClock = stopwatch();
+    const day = await backfillDay(ctx, options, date, estimate, inner);
+    estimate = day.etl.loaded;
+    summary.built.push(day);
+    summary.loaded += day.etl.loaded;
+    addWarnings(summary.warnings, day.etl.warnings);
+    days.progress(i + 1, `last ${date}: ${day.etl.loaded} servers`);
     log.info(
-      `${date} (state before ${before} UTC) run ${etl.runId}: ${etl.loaded} servers, ${etl.removed} stale removed, ` +
-        `${approximations(etl.warnings)}; ${seconds.toFixed(1)} s; ${i + 1}/${plan.build.length} days`,
+      `${date} (state before ${day.before} UTC) run ${day.etl.runId}: ${day.etl.loaded} servers, ${day.etl.removed} stale removed, ` +
+        `${approximations(day.etl.warnings)}; ${dayClock().toFixed(1)} s; ${i + 1}/${plan.build.length} days`,
     );
   }
-  summary.seconds = (performance.now() - started) / 1000;
-  if (plan.build.length) progress.phaseEnd("load", `${summary.loaded} servers in ${plan.build.length} days`);
-  progress.phaseEnd(
-    "backfill",
-    `${summary.built.length} days, ${summary.loaded} rows at ${rate(summary.loaded, summary.seconds)} rows/s, ${summary.skipped.length} skipped`,
-  );
+  summary.seconds = clock();
+  rows?.end(`${summary.loaded} servers in ${plan.build.length} days`);
+  days.end(`${summary.built.length} days, ${summary.loaded} rows at ${rate(summary.loaded, summary.seconds)} rows/s, ${summary.skipped.length} skipped`);
   return summary;
+}
+
+/** One past day as one unit: its as-of load (an etl_runs row of kind 'backfill'), then its aggregates. */
+async function backfillDay(
+  ctx: WarehouseContext,
+  options: BackfillOptions,
+  date: string,
+  estimate: number,
+  progress: Progress,
+): Promise<BackfilledDay> {
+  const before = dayEndUtc(date, options.timezone);
+  const etl = await loadDay(
+    ctx,
+    { reportDate: date, batchSize: options.batchSize, transform: options.transform, kind: "backfill" },
+    (source, schema) => extractAsOf(source, { schema, before, estimate }),
+    progress,
+  );
+  const aggregate = await aggregateDays(ctx, { dates: { kind: "date", date } }, progress);
+  if (aggregate.days.length !== 1) throw new EtlError(`backfill ${date}: loaded (run ${etl.runId}) but not aggregated; rerun the same backfill to finish it`);
+  return { date, before, etl };
 }
 
 function approximations(w: Warnings): string {

@@ -15,6 +15,7 @@ import { loadServers } from "./load/load.ts";
 import { finishRunStatement, startRun, type RunKind } from "./load/runs.ts";
 import { sweepStaleRows } from "./load/sweep.ts";
 import type { WarehouseContext } from "./context.ts";
+import { startPhase, stopwatch } from "./phase.ts";
 
 export interface EtlOptions {
   /** The day the snapshot describes ('YYYY-MM-DD'). */
@@ -61,7 +62,7 @@ export async function runEtl(ctx: WarehouseContext, options: EtlOptions, progres
  */
 export async function loadDay(ctx: WarehouseContext, options: EtlOptions, open: OpenExtract, progress: Progress): Promise<EtlSummary> {
   if (!ctx.source || !ctx.sourceSchema) throw new EtlError("etl needs a source; pass --source");
-  const started = performance.now();
+  const total = stopwatch();
   const writer = new BatchWriter(ctx.target, ctx.replicas, progress, DEFAULT_BATCH_WRITER);
   const runId = await startRun(ctx.target.db, options.kind ?? "etl", options.reportDate);
   const counts = { extracted: 0, loaded: 0, removed: 0, warnings: {} as Warnings };
@@ -70,18 +71,18 @@ export async function loadDay(ctx: WarehouseContext, options: EtlOptions, open: 
     await allowReaderPauses(ctx.source, ctx.replicas?.size ? (ctx.replicas.timeoutS ?? DEFAULT_REPLICA_WAIT.timeoutS) : 0);
     const extract = await open(ctx.source, ctx.sourceSchema);
     // Extract and load run at the same time (load is at most two batches behind): two lines.
-    progress.phaseStart("extract", extract.total);
-    progress.phaseStart("load", extract.total);
+    // The load is timed from the run's start, so its figure includes opening the extract.
+    const extracting = startPhase(progress, "extract", extract.total);
+    const loading = startPhase(progress, "load", extract.total, undefined, total);
     let loadResult;
     try {
       const counted = (async function* () {
-        const extractStart = performance.now();
         for await (const row of extract.rows) {
           counts.extracted++;
-          progress.phaseProgress("extract", counts.extracted);
+          extracting.progress(counts.extracted);
           yield row;
         }
-        progress.phaseEnd("extract", `${counts.extracted} servers read in ${((performance.now() - extractStart) / 1000).toFixed(1)} s`);
+        extracting.end((s) => `${counts.extracted} servers read in ${s.toFixed(1)} s`);
       })();
       loadResult = await loadServers(
         transformAll(counted, options.transform),
@@ -97,21 +98,18 @@ export async function loadDay(ctx: WarehouseContext, options: EtlOptions, open: 
     counts.loaded = loadResult.loaded;
     counts.warnings = addWarnings({ ...loadResult.warnings }, extract.warnings);
     if (extract.warnings && Object.keys(extract.warnings).length) progress.warnings(extract.warnings);
-    const loadS = (performance.now() - started) / 1000;
-    progress.phaseEnd("load", `${loadResult.loaded} servers, ${loadResult.roleRows} role rows in ${loadS.toFixed(1)} s`);
+    const loadS = loading.end((s) => `${loadResult.loaded} servers, ${loadResult.roleRows} role rows in ${s.toFixed(1)} s`);
 
-    progress.phaseStart("sweep");
-    const sweepStart = performance.now();
+    const sweeping = startPhase(progress, "sweep");
     const removed = await sweepStaleRows(writer, {
       reportDate: options.reportDate,
       runId,
       batchSize: options.batchSize,
-      onRemoved: (rows) => progress.phaseProgress("sweep", rows),
+      onRemoved: (rows) => sweeping.progress(rows),
     });
     await writer.drain();
     counts.removed = removed.facts;
-    const sweepS = (performance.now() - sweepStart) / 1000;
-    progress.phaseEnd("sweep", `${removed.facts} stale servers, ${removed.roles} stale role rows removed`);
+    const sweepS = sweeping.end(`${removed.facts} stale servers, ${removed.roles} stale role rows removed`);
 
     await writer.write([finishRunStatement(runId, "success", counts)]);
     // Committed: the day is complete. A failure from here on (the last replica wait, a stop
@@ -127,7 +125,7 @@ export async function loadDay(ctx: WarehouseContext, options: EtlOptions, open: 
       removed: counts.removed,
       duplicates: extract.duplicates,
       warnings: counts.warnings,
-      seconds: { load: loadS, sweep: sweepS, total: (performance.now() - started) / 1000 },
+      seconds: { load: loadS, sweep: sweepS, total: total() },
       replicaWaitS: writer.replicaWaitMs / 1000,
       retries: writer.retries,
     };

@@ -10,6 +10,7 @@ import { engineOf } from "../engine/index.ts";
 import { AGGREGATE_TABLE_NAMES } from "./aggregate-tables.ts";
 import { BatchWriter, DEFAULT_BATCH_WRITER } from "./load/batch-writer.ts";
 import type { WarehouseContext } from "./context.ts";
+import { startPhase, stopwatch } from "./phase.ts";
 import { deleteDayRows } from "./load/ranged-delete.ts";
 import {
   DEFAULT_RETENTION,
@@ -71,7 +72,7 @@ export async function planExpire(db: Db, policy: RetentionPolicy, protect: reado
 }
 
 export async function expireFacts(ctx: WarehouseContext, options: ExpireOptions, progress: Progress): Promise<ExpireSummary> {
-  const started = performance.now();
+  const clock = stopwatch();
   const db = () => ctx.target.db;
   const decisions = await planExpire(db(), options.policy, options.protect);
   const summary: ExpireSummary = {
@@ -85,7 +86,7 @@ export async function expireFacts(ctx: WarehouseContext, options: ExpireOptions,
   };
   const doomed = decisions.filter((d) => !d.keep).map((d) => d.date);
   if (options.dryRun || doomed.length === 0) {
-    summary.seconds = (performance.now() - started) / 1000;
+    summary.seconds = clock();
     return summary;
   }
   const aggregates = options.includeAggregates ? aggregateTableNames() : [];
@@ -94,23 +95,23 @@ export async function expireFacts(ctx: WarehouseContext, options: ExpireOptions,
 
   const writer = new BatchWriter(ctx.target, ctx.replicas, progress, DEFAULT_BATCH_WRITER);
   // One phase for all the days (rows of both tables; the day in the note), not a line per day.
-  progress.phaseStart("expire");
+  const phase = startPhase(progress, "expire");
   let removed = 0;
   for (const [i, date] of doomed.entries()) {
     const note = `day ${i + 1}/${doomed.length} ${date}`;
-    progress.phaseProgress("expire", removed, note);
+    phase.progress(removed, note);
     // Bridge rows first: until the last fact row is gone the day stays in the plan, so an
     // interrupted expire is finished by the next one and never leaves bridge rows without facts.
     const day = { reportDate: date, batchSize: options.batchSize };
     const roles = await deleteDayRows(writer, {
       table: "server_fact_roles",
       ...day,
-      onBatch: (n) => progress.phaseProgress("expire", removed + n, note),
+      onBatch: (n) => phase.progress(removed + n, note),
     });
     const facts = await deleteDayRows(writer, {
       table: "server_facts",
       ...day,
-      onBatch: (n) => progress.phaseProgress("expire", removed + roles + n, note),
+      onBatch: (n) => phase.progress(removed + roles + n, note),
     });
     removed += roles + facts;
     let aggregateRows = 0;
@@ -123,13 +124,12 @@ export async function expireFacts(ctx: WarehouseContext, options: ExpireOptions,
     summary.aggregateRowsRemoved += aggregateRows;
   }
   await writer.drain();
-  progress.phaseEnd(
-    "expire",
+  phase.end(
     `${days(summary.daysDeleted.length)} deleted: ${summary.factsRemoved} fact rows, ${summary.roleRowsRemoved} bridge rows` +
       `${aggregates.length ? `, ${summary.aggregateRowsRemoved} aggregate rows` : ""} removed`,
   );
   summary.replicaWaitS = writer.replicaWaitMs / 1000;
-  summary.seconds = (performance.now() - started) / 1000;
+  summary.seconds = clock();
   return summary;
 }
 

@@ -13,6 +13,8 @@ import { runEtl, type EtlSummary } from "./etl.ts";
 import { expireFacts, formatExpireSummary, type ExpireSummary, type RetentionPolicy } from "./expire.ts";
 import { checkWarehouseSchema, schemaDriftError } from "./init.ts";
 import { formatEtlSummary } from "./etl-summary.ts";
+import { stopwatch } from "./phase.ts";
+import { runStep } from "./steps.ts";
 
 /** The steps, in the order they run. */
 export const RUN_STEPS = ["init", "etl", "aggregate", "expire"] as const;
@@ -51,18 +53,12 @@ export interface RunSummary {
 
 /** Run the steps in order on `ctx` (which must hold the run lock; no step takes it again). */
 export async function runNightly(ctx: WarehouseContext, options: RunOptions, progress: Progress): Promise<RunSummary> {
-  const started = performance.now();
+  const total = stopwatch();
   const seconds: RunSummary["seconds"] = { total: 0 };
   const report = options.report ?? (() => {});
   const step = async <T>(name: RunStep, fn: () => Promise<T>, line: (result: T) => string): Promise<T> => {
-    const t0 = performance.now();
-    let result: T;
-    try {
-      result = await fn();
-    } catch (err) {
-      throw named(name, err);
-    }
-    seconds[name] = (performance.now() - t0) / 1000;
+    const { result, seconds: s } = await runStep(name, fn);
+    seconds[name] = s;
     report(name, line(result));
     return result;
   };
@@ -135,15 +131,8 @@ export async function runNightly(ctx: WarehouseContext, options: RunOptions, pro
         (summary) => formatExpireSummary(summary, false),
       );
 
-  seconds.total = (performance.now() - started) / 1000;
+  seconds.total = total();
   return { reportDate: options.reportDate, etl, aggregate, expire, seconds };
-}
-
-/** The error with the step's name in front, same class (so the same exit code). */
-function named(step: RunStep, err: unknown): Error {
-  const e = err instanceof Error ? err : new Error(String(err));
-  if (!e.message.startsWith(`step ${step}: `)) e.message = `step ${step}: ${e.message}`;
-  return e;
 }
 
 /** The run's last line: what the night did in all. */
