@@ -15,7 +15,7 @@ import { loadServers } from "./load/load.ts";
 import { finishRunStatement, startRun, type RunKind } from "./load/runs.ts";
 import { sweepStaleRows } from "./load/sweep.ts";
 import type { WarehouseContext } from "./context.ts";
-import { startPhase, stopwatch } from "./phase.ts";
+import { startPhase, stopwatch, type Stopwatch } from "./phase.ts";
 
 export interface EtlOptions {
   /** The day the snapshot describes ('YYYY-MM-DD'). */
@@ -55,62 +55,41 @@ export async function runEtl(ctx: WarehouseContext, options: EtlOptions, progres
   return loadDay(ctx, options, (source, schema) => extractServers(source, { schema }), progress);
 }
 
+/** What a day's run has done so far: recorded in its etl_runs row whether it ends well or not. */
+interface DayCounts {
+  extracted: number;
+  loaded: number;
+  removed: number;
+  warnings: Warnings;
+}
+
+/** One day's run: where it writes and what it is. */
+interface DayRun {
+  ctx: WarehouseContext & { source: Db; sourceSchema: string };
+  writer: BatchWriter;
+  runId: number;
+  options: EtlOptions;
+  counts: DayCounts;
+  progress: Progress;
+}
+
 /**
  * One day as one unit, whatever the row source (tonight's state for `etl`, a past state for
  * `backfill`): an etl_runs row, then extract → transform → load, the sweep of the day's stale
  * rows, and the run closed as 'success' — or as 'failed' when anything throws.
  */
 export async function loadDay(ctx: WarehouseContext, options: EtlOptions, open: OpenExtract, progress: Progress): Promise<EtlSummary> {
-  if (!ctx.source || !ctx.sourceSchema) throw new EtlError("etl needs a source; pass --source");
+  const { source, sourceSchema } = ctx;
+  if (!source || !sourceSchema) throw new EtlError("etl needs a source; pass --source");
   const total = stopwatch();
   const writer = new BatchWriter(ctx.target, ctx.replicas, progress, DEFAULT_BATCH_WRITER);
   const runId = await startRun(ctx.target.db, options.kind ?? "etl", options.reportDate);
-  const counts = { extracted: 0, loaded: 0, removed: 0, warnings: {} as Warnings };
+  const counts: DayCounts = { extracted: 0, loaded: 0, removed: 0, warnings: {} };
+  const run: DayRun = { ctx: { ...ctx, source, sourceSchema }, writer, runId, options, counts, progress };
   let recorded = false;
   try {
-    await allowReaderPauses(ctx.source, ctx.replicas?.size ? (ctx.replicas.timeoutS ?? DEFAULT_REPLICA_WAIT.timeoutS) : 0);
-    const extract = await open(ctx.source, ctx.sourceSchema);
-    // Extract and load run at the same time (load is at most two batches behind): two lines.
-    // The load is timed from the run's start, so its figure includes opening the extract.
-    const extracting = startPhase(progress, "extract", extract.total);
-    const loading = startPhase(progress, "load", extract.total, undefined, total);
-    let loadResult;
-    try {
-      const counted = (async function* () {
-        for await (const row of extract.rows) {
-          counts.extracted++;
-          extracting.progress(counts.extracted);
-          yield row;
-        }
-        extracting.end((s) => `${counts.extracted} servers read in ${s.toFixed(1)} s`);
-      })();
-      loadResult = await loadServers(
-        transformAll(counted, options.transform),
-        writer,
-        ctx.target.db.caps,
-        { reportDate: options.reportDate, runId, batchSize: options.batchSize },
-        progress,
-      );
-    } finally {
-      await extract.finish().catch(() => {});
-    }
-    await writer.drain();
-    counts.loaded = loadResult.loaded;
-    counts.warnings = addWarnings({ ...loadResult.warnings }, extract.warnings);
-    if (extract.warnings && Object.keys(extract.warnings).length) progress.warnings(extract.warnings);
-    const loadS = loading.end((s) => `${loadResult.loaded} servers, ${loadResult.roleRows} role rows in ${s.toFixed(1)} s`);
-
-    const sweeping = startPhase(progress, "sweep");
-    const removed = await sweepStaleRows(writer, {
-      reportDate: options.reportDate,
-      runId,
-      batchSize: options.batchSize,
-      onRemoved: (rows) => sweeping.progress(rows),
-    });
-    await writer.drain();
-    counts.removed = removed.facts;
-    const sweepS = sweeping.end(`${removed.facts} stale servers, ${removed.roles} stale role rows removed`);
-
+    const loaded = await extractAndLoad(run, open, total);
+    const sweepS = await sweepDay(run);
     await writer.write([finishRunStatement(runId, "success", counts)]);
     // Committed: the day is complete. A failure from here on (the last replica wait, a stop
     // request) still fails the command, but must not turn the record into 'failed'.
@@ -121,11 +100,11 @@ export async function loadDay(ctx: WarehouseContext, options: EtlOptions, open: 
       reportDate: options.reportDate,
       extracted: counts.extracted,
       loaded: counts.loaded,
-      roleRows: loadResult.roleRows,
+      roleRows: loaded.roleRows,
       removed: counts.removed,
-      duplicates: extract.duplicates,
+      duplicates: loaded.duplicates,
       warnings: counts.warnings,
-      seconds: { load: loadS, sweep: sweepS, total: total() },
+      seconds: { load: loaded.seconds, sweep: sweepS, total: total() },
       replicaWaitS: writer.replicaWaitMs / 1000,
       retries: writer.retries,
     };
@@ -136,4 +115,57 @@ export async function loadDay(ctx: WarehouseContext, options: EtlOptions, open: 
     await ctx.target.db.execute(failed.sql, failed.params).catch(() => {});
     throw err;
   }
+}
+
+/**
+ * Extract and load at the same time (the load is at most two batches behind): two phases. The
+ * load is timed by `clock`, from the run's start, so its figure includes opening the extract.
+ */
+async function extractAndLoad(run: DayRun, open: OpenExtract, clock: Stopwatch): Promise<{ roleRows: number; duplicates: number; seconds: number }> {
+  const { ctx, writer, counts, options, progress } = run;
+  await allowReaderPauses(ctx.source, ctx.replicas?.size ? (ctx.replicas.timeoutS ?? DEFAULT_REPLICA_WAIT.timeoutS) : 0);
+  const extract = await open(ctx.source, ctx.sourceSchema);
+  const extracting = startPhase(progress, "extract", extract.total);
+  const loading = startPhase(progress, "load", extract.total, undefined, clock);
+  let result;
+  try {
+    const counted = (async function* () {
+      for await (const row of extract.rows) {
+        counts.extracted++;
+        extracting.progress(counts.extracted);
+        yield row;
+      }
+      extracting.end((s) => `${counts.extracted} servers read in ${s.toFixed(1)} s`);
+    })();
+    result = await loadServers(
+      transformAll(counted, options.transform),
+      writer,
+      ctx.target.db.caps,
+      { reportDate: options.reportDate, runId: run.runId, batchSize: options.batchSize },
+      progress,
+    );
+  } finally {
+    await extract.finish().catch(() => {});
+  }
+  await writer.drain();
+  const { loaded, roleRows } = result;
+  counts.loaded = loaded;
+  counts.warnings = addWarnings({ ...result.warnings }, extract.warnings);
+  if (extract.warnings && Object.keys(extract.warnings).length) progress.warnings(extract.warnings);
+  const seconds = loading.end((s) => `${loaded} servers, ${roleRows} role rows in ${s.toFixed(1)} s`);
+  return { roleRows, duplicates: extract.duplicates, seconds };
+}
+
+/** Remove the day's rows this run did not write; returns the phase's seconds. */
+async function sweepDay(run: DayRun): Promise<number> {
+  const sweeping = startPhase(run.progress, "sweep");
+  const removed = await sweepStaleRows(run.writer, {
+    reportDate: run.options.reportDate,
+    runId: run.runId,
+    batchSize: run.options.batchSize,
+    onRemoved: (rows) => sweeping.progress(rows),
+  });
+  await run.writer.drain();
+  run.counts.removed = removed.facts;
+  return sweeping.end(`${removed.facts} stale servers, ${removed.roles} stale role rows removed`);
 }

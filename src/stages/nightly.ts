@@ -51,11 +51,13 @@ export interface RunSummary {
   seconds: Partial<Record<RunStep, number>> & { total: number };
 }
 
+type Report = NonNullable<RunOptions["report"]>;
+
 /** Run the steps in order on `ctx` (which must hold the run lock; no step takes it again). */
 export async function runNightly(ctx: WarehouseContext, options: RunOptions, progress: Progress): Promise<RunSummary> {
   const total = stopwatch();
   const seconds: RunSummary["seconds"] = { total: 0 };
-  const report = options.report ?? (() => {});
+  const report: Report = options.report ?? (() => {});
   const step = async <T>(name: RunStep, fn: () => Promise<T>, line: (result: T) => string): Promise<T> => {
     const { result, seconds: s } = await runStep(name, fn);
     seconds[name] = s;
@@ -63,76 +65,66 @@ export async function runNightly(ctx: WarehouseContext, options: RunOptions, pro
     return result;
   };
 
-  await step(
-    "init",
-    async () => {
-      const drifts = await checkWarehouseSchema(ctx.target.db);
-      const err = schemaDriftError(drifts, true);
-      // The error points at the ALTERs "printed on stdout": print them, as `init --check` would.
-      if (err) {
-        report("init", renderMigration(drifts, ctx.target.db.label).trimEnd());
-        throw err;
-      }
-      return drifts.length;
-    },
-    (notes) => `init --check: ok, the warehouse schema matches${notes ? ` (${plural(notes, "cosmetic difference")}; see serverdb-etl init --check)` : ""}`,
-  );
-
-  const etl = await step(
-    "etl",
-    async () => {
-      const source = await openDb(options.source, { purpose: "source" });
-      try {
-        const sourceSchema = engineFor(options.source).schemaOf(options.source);
-        return await runEtl(
-          { ...ctx, source, sourceSchema },
-          { reportDate: options.reportDate, batchSize: options.batchSize, transform: options.transform },
-          progress,
-        );
-      } finally {
-        await source.close().catch(() => {});
-      }
-    },
-    formatEtlSummary,
-  );
-
-  const aggregate = await step(
-    "aggregate",
-    async () => {
-      const dates: DateSelection = { kind: "date", date: options.reportDate };
-      const summary = await aggregateDays(ctx, { dates }, progress);
-      // The day the etl just loaded must aggregate; if it did not (no facts: an empty fleet), say so.
-      const err = aggregateShortfall(dates, summary);
-      if (err) {
-        report("aggregate", formatAggregateSummary(summary));
-        throw err;
-      }
-      return summary;
-    },
-    formatAggregateSummary,
-  );
-
+  await step("init", () => checkSchema(ctx, report), formatSchemaCheck);
+  const etl = await step("etl", () => snapshot(ctx, options, progress), formatEtlSummary);
+  const aggregate = await step("aggregate", () => aggregateTonight(ctx, options.reportDate, report, progress), formatAggregateSummary);
   const expire = options.skipExpire
     ? undefined
-    : await step(
-        "expire",
-        () =>
-          expireFacts(
-            ctx,
-            {
-              policy: options.retention,
-              dryRun: false,
-              includeAggregates: false,
-              protect: [options.reportDate],
-              batchSize: options.batchSize,
-            },
-            progress,
-          ),
-        (summary) => formatExpireSummary(summary, false),
-      );
-
+    : await step("expire", () => expireOld(ctx, options, progress), (summary) => formatExpireSummary(summary, false));
   seconds.total = total();
   return { reportDate: options.reportDate, etl, aggregate, expire, seconds };
+}
+
+/** init --check: the number of cosmetic differences, or the drift error with the ALTERs printed. */
+async function checkSchema(ctx: WarehouseContext, report: Report): Promise<number> {
+  const drifts = await checkWarehouseSchema(ctx.target.db);
+  const err = schemaDriftError(drifts, true);
+  // The error points at the ALTERs "printed on stdout": print them, as `init --check` would.
+  if (err) {
+    report("init", renderMigration(drifts, ctx.target.db.label).trimEnd());
+    throw err;
+  }
+  return drifts.length;
+}
+
+function formatSchemaCheck(notes: number): string {
+  return `init --check: ok, the warehouse schema matches${notes ? ` (${plural(notes, "cosmetic difference")}; see serverdb-etl init --check)` : ""}`;
+}
+
+/** The etl, on a source connected only now, so that a source that is down fails `step etl`. */
+async function snapshot(ctx: WarehouseContext, options: RunOptions, progress: Progress): Promise<EtlSummary> {
+  const source = await openDb(options.source, { purpose: "source" });
+  try {
+    const sourceSchema = engineFor(options.source).schemaOf(options.source);
+    return await runEtl(
+      { ...ctx, source, sourceSchema },
+      { reportDate: options.reportDate, batchSize: options.batchSize, transform: options.transform },
+      progress,
+    );
+  } finally {
+    await source.close().catch(() => {});
+  }
+}
+
+/** The day the etl just loaded must aggregate; if it did not (no facts: an empty fleet), say so. */
+async function aggregateTonight(ctx: WarehouseContext, reportDate: string, report: Report, progress: Progress): Promise<AggregateSummary> {
+  const dates: DateSelection = { kind: "date", date: reportDate };
+  const summary = await aggregateDays(ctx, { dates }, progress);
+  const err = aggregateShortfall(dates, summary);
+  if (err) {
+    report("aggregate", formatAggregateSummary(summary));
+    throw err;
+  }
+  return summary;
+}
+
+/** Retention on the facts; tonight's day is protected whatever the policy says. */
+function expireOld(ctx: WarehouseContext, options: RunOptions, progress: Progress): Promise<ExpireSummary> {
+  return expireFacts(
+    ctx,
+    { policy: options.retention, dryRun: false, includeAggregates: false, protect: [options.reportDate], batchSize: options.batchSize },
+    progress,
+  );
 }
 
 /** The run's last line: what the night did in all. */
