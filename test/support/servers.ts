@@ -150,3 +150,19 @@ export async function withDb<T>(database: string, fn: (db: MysqlDb) => Promise<T
     await db.close();
   }
 }
+
+/**
+ * `etl` from `source` into `dw` on the test bed's primary, waiting for the replica (as the
+ * read-only user); `reportDate` undefined means today (no "not today" warning on stderr).
+ */
+export function etlArgs(source: string, dw: string, reportDate?: string, extra: string[] = []): string[] {
+  const { primary, replica } = servers();
+  return [
+    "etl",
+    "--source", dsn(primary, source),
+    "--target", dsn(primary, dw),
+    "--replica", dsn(replica, dw, "ro"),
+    ...(reportDate ? ["--report-date", reportDate] : []),
+    ...extra,
+  ];
+}

@@ -2,13 +2,12 @@
 // identical tables, refusal without --force, the dirt the issue lists, and a history that
 // django-simple-history could have written (newest row = live row, '-' rows for deletions, ties, holes).
 import { beforeAll, describe, expect, test } from "bun:test";
-import type { MysqlDb } from "../../../src/engine/mysql/mysql-db.ts";
 import { quoteIdent } from "../../../src/engine/ident.ts";
 import { generateServerDb, type GenerateResult } from "../../../src/generate/index.ts";
 import { parseGenerateOptions } from "../../../src/generate/generate-options.ts";
 import { writeBatches } from "../../../src/generate/writer.ts";
 import { SQL } from "../../../src/sql.ts";
-import { connect, dsn, freshDatabase, runCli, servers, type CliResult } from "../../support/servers.ts";
+import { dsn, freshDatabase, runCli, servers, withDb, type CliResult } from "../../support/servers.ts";
 
 const END = "2026-06-30";
 const T = 120_000;
@@ -27,15 +26,6 @@ function ok(what: string, r: CliResult): CliResult {
 
 function generate(database: string, ...extra: string[]): Promise<CliResult> {
   return runCli(["generate", "--source", dsn(servers().primary, database), "--end-date", END, ...extra], { timeoutMs: T });
-}
-
-async function withDb<T>(database: string, fn: (db: MysqlDb) => Promise<T>): Promise<T> {
-  const db = await connect(servers().primary, database);
-  try {
-    return await fn(db);
-  } finally {
-    await db.close();
-  }
 }
 
 /** CHECKSUM TABLE of every servers_* table: equal maps ⇔ identical contents. */

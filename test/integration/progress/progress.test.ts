@@ -6,24 +6,14 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { MysqlDb } from "../../../src/engine/mysql/mysql-db.ts";
 import { quoteIdent } from "../../../src/engine/ident.ts";
 import { runLockName } from "../../../src/engine/mysql/advisory-lock.ts";
-import { REPO_ROOT, connect, dsn, freshDatabase, runCli, servers, type CliResult, ok } from "../../support/servers.ts";
+import { REPO_ROOT, connect, dsn, freshDatabase, runCli, servers, withDb, type CliResult, ok } from "../../support/servers.ts";
 import { has, parseExposition, valueOf } from "../../support/prometheus.ts";
 
 const FLEET = 3000;
 const dir = mkdtempSync(join(tmpdir(), "serverdb-etl-progress-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-async function withDb<T>(database: string, fn: (db: MysqlDb) => Promise<T>): Promise<T> {
-  const db = await connect(servers().primary, database);
-  try {
-    return await fn(db);
-  } finally {
-    await db.close();
-  }
-}
 
 const lines = (text: string) => text.split("\n").filter((l) => l !== "");
 // eslint-disable-next-line no-control-regex

@@ -6,10 +6,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Subprocess } from "bun";
-import type { MysqlDb } from "../../../src/engine/mysql/mysql-db.ts";
 import { quoteIdent } from "../../../src/engine/ident.ts";
 import { runLockName } from "../../../src/engine/mysql/advisory-lock.ts";
-import { REPO_ROOT, connect, dsn, freshDatabase, runCli, servers, waitForReplica, type CliResult, ok, withDb } from "../../support/servers.ts";
+import { REPO_ROOT, dsn, etlArgs, freshDatabase, runCli, servers, waitForReplica, type CliResult, ok, withDb } from "../../support/servers.ts";
 import { firstDifference, readWarehouseDay, type WarehouseDay } from "../../support/expected-facts.ts";
 
 const D = "2026-11-20";
@@ -30,19 +29,6 @@ async function freshWarehouse(): Promise<string> {
   const dw = await freshDatabase("dw");
   ok("init", await runCli(["init", "--target", dsn(servers().primary, dw)]));
   return dw;
-}
-
-/** etl arguments for the test bed; `reportDate` undefined means today (no "not today" warning on stderr). */
-function etlArgs(source: string, dw: string, reportDate: string | undefined, extra: string[] = []): string[] {
-  const { primary, replica } = servers();
-  return [
-    "etl",
-    "--source", dsn(primary, source),
-    "--target", dsn(primary, dw),
-    "--replica", dsn(replica, dw, "ro"),
-    ...(reportDate ? ["--report-date", reportDate] : []),
-    ...extra,
-  ];
 }
 
 const factCount = (dw: string) =>

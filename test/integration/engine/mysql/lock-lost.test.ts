@@ -6,7 +6,7 @@ import { acquireRunLock, runLockName } from "../../../../src/engine/mysql/adviso
 import { lockWarehouse } from "../../../../src/engine/index.ts";
 import { parseDsn } from "../../../../src/settings/dsn.ts";
 import { LockHeldError } from "../../../../src/errors.ts";
-import { dsn, freshDatabase, ok, runCli, servers, withDb } from "../../../support/servers.ts";
+import { dsn, etlArgs, freshDatabase, ok, runCli, servers, withDb } from "../../../support/servers.ts";
 
 const D = "2026-11-20";
 const FLEET = 4000;
@@ -24,16 +24,7 @@ beforeAll(async () => {
 }, 150_000);
 
 /** etl of today (no --report-date: no "not today" warning on stderr). */
-function etlArgs(dw: string, batchSize: number): string[] {
-  const { primary, replica } = servers();
-  return [
-    "etl",
-    "--source", dsn(primary, source),
-    "--target", dsn(primary, dw),
-    "--replica", dsn(replica, dw, "ro"),
-    "--batch-size", String(batchSize),
-  ];
-}
+const etlOfToday = (dw: string, batchSize: number) => etlArgs(source, dw, undefined, ["--batch-size", String(batchSize)]);
 
 describe("losing the run lock mid-run", () => {
   test("KILL of the lock connection: exit 1 in one line naming the lock, the run 'failed', a rerun succeeds", async () => {
@@ -43,7 +34,7 @@ describe("losing the run lock mid-run", () => {
 
     let exitedAt = 0;
     // 5 servers a batch: ~800 transactions, each with a replica wait: seconds, long enough to kill it midway.
-    const run = runCli(etlArgs(dw, 5), { timeoutMs: 60_000 }).then((r) => {
+    const run = runCli(etlOfToday(dw, 5), { timeoutMs: 60_000 }).then((r) => {
       exitedAt = performance.now();
       return r;
     });
@@ -89,7 +80,7 @@ describe("losing the run lock mid-run", () => {
     expect(runs[0]!.error).toContain(`lost the warehouse run lock ${name}`);
     const loaded = await withDb(dw, async (db) => Number((await db.query<{ n: number }>("SELECT COUNT(*) AS n FROM server_facts"))[0]!.n));
     expect(loaded).toBeGreaterThanOrEqual(loadedBeforeKill);
-    ok("rerun", await runCli(etlArgs(dw, 1000), { timeoutMs: 60_000 }));
+    ok("rerun", await runCli(etlOfToday(dw, 1000), { timeoutMs: 60_000 }));
     // The rerun's day is whole and all its own: as many facts as it loaded, every one with its run id.
     const [last] = await withDb(dw, (db) =>
       db.query<{ id: number; status: string; rows_loaded: number; n: number; other: number }>(
