@@ -9,7 +9,7 @@ import { VERSION } from "./version.ts";
 import { runCleanups } from "./cli/cleanup.ts";
 import { splitSteps, unknownArguments } from "./cli/chain.ts";
 import { requestInterrupt } from "./cli/interrupt.ts";
-import { outputOptionsFrom } from "./progress/output-options.ts";
+import { outputOptionsFrom } from "./settings/output-options.ts";
 import { forTerminal, startSession, type Session } from "./progress/session.ts";
 import { runStep } from "./stages/steps.ts";
 

@@ -3,7 +3,7 @@
 // before or after the command name; the last one given wins) and validated before anything runs.
 import { UsageError } from "../errors.ts";
 import { LOG_FORMATS, type LogFormat } from "../log.ts";
-import { DEFAULT_PROGRESS_INTERVAL_S, PROGRESS_MODES, type ProgressMode } from "./session.ts";
+import { DEFAULT_PROGRESS_INTERVAL_S, PROGRESS_MODES, type ProgressMode } from "../progress/session.ts";
 
 export interface OutputOptions {
   logFormat: LogFormat;
