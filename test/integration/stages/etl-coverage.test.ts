@@ -161,7 +161,7 @@ describe("the REPLACE path under a small max_allowed_packet", () => {
 describe("MysqlDb.stream: backpressure", () => {
   test("a consumer paused after 1,000 rows blocks the server writing to it; resumed, every row arrives", async () => {
     const ROWS = 300_000;
-    const PAUSE_MS = 2000;
+    const PAUSE_MS = 4000; // long enough that draining the rest (0.6–3 s under load) stays shorter
     // 300,000 rows of ~510 bytes: ~150 MB, far more than the socket buffers and the stream's 1,000-row buffer.
     const SELECT = "SELECT seq, REPEAT('x', 500) AS pad FROM seq_1_to_300000";
     const db = await connect(servers().primary, "mysql");
