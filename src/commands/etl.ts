@@ -8,7 +8,8 @@ import { runEtl } from "../stages/etl.ts";
 import { reportSummary, runProgress, setReportDate } from "../progress/session.ts";
 import { onCleanup } from "../cli/cleanup.ts";
 import { formatEtlSummary } from "../stages/etl-summary.ts";
-import { checkWarehouseSchema, driftBeforeWriteError } from "../stages/init.ts";
+import { checkWarehouseSchema, driftBeforeWriteError, layoutWarning } from "../stages/init.ts";
+import { logger } from "../log.ts";
 
 export default defineCommand({
   meta: {
@@ -33,8 +34,11 @@ export default defineCommand({
     onCleanup(() => ctx.close());
     // A warehouse whose tables differ from this version's fails before anything is written
     // (exit 3), with the difference and where to find the fix, instead of half-way on a column.
-    const drift = driftBeforeWriteError(await checkWarehouseSchema(ctx.target.db));
+    const drifts = await checkWarehouseSchema(ctx.target.db);
+    const drift = driftBeforeWriteError(drifts);
     if (drift) throw drift;
+    const layout = layoutWarning(drifts);
+    if (layout) logger("etl").warn(layout);
     const summary = await runEtl(ctx, { reportDate, batchSize, transform }, runProgress());
     reportSummary(formatEtlSummary(summary), { run_id: summary.runId });
   },

@@ -10,7 +10,7 @@ import { logger } from "../log.ts";
 import { compareTables, compareWarehouse } from "../engine/catalog.ts";
 import { engineOf } from "../engine/index.ts";
 import type { Drift } from "../warehouse/schema-diff.ts";
-import { hasBlockingDrift } from "../warehouse/schema-migration.ts";
+import { blocksWriting, hasBlockingDrift } from "../warehouse/schema-migration.ts";
 
 const log = logger("init");
 
@@ -82,7 +82,7 @@ export function schemaDriftError(drifts: readonly Drift[], checkOnly: boolean): 
  * when they are none or only cosmetic: it names the first difference, as nothing has been printed.
  */
 export function driftBeforeWriteError(drifts: readonly Drift[]): SchemaDriftError | undefined {
-  const blocking = drifts.filter((d) => !d.cosmetic);
+  const blocking = drifts.filter(blocksWriting);
   if (!blocking.length) return undefined;
   const missing = blocking.some((d) => d.kind === "missing-table");
   const more = blocking.length > 1 ? ` and ${plural(blocking.length - 1, "more difference")}` : "";
@@ -90,5 +90,20 @@ export function driftBeforeWriteError(drifts: readonly Drift[]): SchemaDriftErro
     `the warehouse schema differs from this version's (${blocking[0]!.table}: ${blocking[0]!.message}${more}); nothing was written: ` +
       (missing ? `${CREATE_FIX}, and ` : "") +
       "run serverdb-etl init --check to see the ALTER statements, apply them, then rerun",
+  );
+}
+
+/**
+ * The warning for a run on a warehouse whose keys are an older version's layout (undefined when
+ * they are not): it works, but each night costs more as history grows, until it is migrated.
+ */
+export function layoutWarning(drifts: readonly Drift[]): string | undefined {
+  const layout = drifts.filter((d) => d.layout && !d.cosmetic);
+  if (!layout.length) return undefined;
+  const tables = [...new Set(layout.map((d) => d.table))];
+  const more = layout.length > 1 ? ` and ${plural(layout.length - 1, "more key difference")}` : "";
+  return (
+    `${tables.join(", ")} still ${tables.length === 1 ? "has" : "have"} an older layout (${layout[0]!.table}: ${layout[0]!.message}${more}); ` +
+    "this run goes on, but every night costs more as history grows: apply the online ALTER that serverdb-etl init --check prints"
   );
 }

@@ -11,9 +11,10 @@ import { aggregateDays, aggregateShortfall, formatAggregateSummary, type Aggrega
 import type { WarehouseContext } from "./context.ts";
 import { runEtl, type EtlSummary } from "./etl.ts";
 import { expireFacts, formatExpireSummary, type ExpireSummary, type RetentionPolicy } from "./expire.ts";
-import { checkWarehouseSchema, schemaDriftError } from "./init.ts";
+import { checkWarehouseSchema, layoutWarning, schemaDriftError } from "./init.ts";
 import { formatEtlSummary } from "./etl-summary.ts";
 import { stopwatch } from "./phase.ts";
+import { logger } from "../log.ts";
 import { runStep } from "./steps.ts";
 
 /** The steps, in the order they run. */
@@ -51,6 +52,8 @@ export interface RunSummary {
   seconds: Partial<Record<RunStep, number>> & { total: number };
 }
 
+const log = logger("run");
+
 type Report = NonNullable<RunOptions["report"]>;
 
 /** Run the steps in order on `ctx` (which must hold the run lock; no step takes it again). */
@@ -78,7 +81,10 @@ export async function runNightly(ctx: WarehouseContext, options: RunOptions, pro
 /** init --check: the number of cosmetic differences, or the drift error with the ALTERs printed. */
 async function checkSchema(ctx: WarehouseContext, report: Report): Promise<number> {
   const drifts = await checkWarehouseSchema(ctx.target.db);
-  const err = schemaDriftError(drifts, true);
+  // An older layout slows the night but changes no result: a warning, not a stop.
+  const err = schemaDriftError(drifts.filter((d) => !d.layout), true);
+  const layout = layoutWarning(drifts);
+  if (layout) log.warn(layout);
   // The error points at the ALTERs "printed on stdout": print them, as `init --check` would.
   if (err) {
     report("init", renderMigration(drifts, ctx.target.db.label).trimEnd());

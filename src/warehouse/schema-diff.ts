@@ -33,6 +33,12 @@ export interface Drift {
    * the table's default collation (every column's own collation is checked separately).
    */
   cosmetic: boolean;
+  /**
+   * Only the physical layout differs (the primary key's column order, a non-unique key): every
+   * load and query gives the same result, at another cost. Runs go on with a warning (an older
+   * version's warehouse keeps working until it is migrated); `init` reports it (exit 3).
+   */
+  layout?: boolean;
   /** ALTER TABLE clauses that fix it, in order; drifts of one column share one clause. */
   fix?: string[];
   /** A whole statement that fixes it instead: the CREATE TABLE of a missing table. */
@@ -179,7 +185,9 @@ function diffPrimaryKey(expected: TableSchema, live: TableSchema, add: AddDrift)
   } else if (!want.length) {
     add("primary-key", `primary key ${keyPartsSql(have)} is not in this version's schema`, ["DROP PRIMARY KEY"]);
   } else {
-    add("primary-key", `primary key is ${keyPartsSql(have)}, expected ${keyPartsSql(want)}`, ["DROP PRIMARY KEY", `ADD PRIMARY KEY ${keyPartsSql(want)}`]);
+    // The same columns in another order: the same rows are unique, so REPLACE works as before.
+    const layout = have.length === want.length && want.every((c) => have.some((h) => nameKey(h) === nameKey(c)));
+    add("primary-key", `primary key is ${keyPartsSql(have)}, expected ${keyPartsSql(want)}`, ["DROP PRIMARY KEY", `ADD PRIMARY KEY ${keyPartsSql(want)}`], { layout });
   }
 }
 
@@ -196,8 +204,9 @@ function diffIndexes(expected: TableSchema, live: TableSchema, add: AddDrift): v
   const wantNames = new Set(expected.indexes.map((i) => nameKey(i.name)));
   // Live keys no expected key is named like: candidates for a rename, else extra.
   const unclaimed = live.indexes.filter((i) => !wantNames.has(nameKey(i.name)));
-  const drops: Array<[DriftKind, string, string[]]> = [];
-  const adds: Array<[DriftKind, string, string[]]> = [];
+  // Each: kind, message, fix, and the names of the keys involved.
+  const drops: Array<[DriftKind, string, string[], string[]]> = [];
+  const adds: Array<[DriftKind, string, string[], string[]]> = [];
   for (const want of expected.indexes) {
     const have = liveByName.get(nameKey(want.name));
     if (have) {
@@ -206,6 +215,7 @@ function diffIndexes(expected: TableSchema, live: TableSchema, add: AddDrift): v
           "key-columns",
           `key ${quoteName(want.name)} is ${describeIndex(have)}, expected ${describeIndex(want)}`,
           [`DROP INDEX ${quoteName(have.name)}`, `ADD ${indexSql(want)}`],
+          [want.name],
         ]);
       }
       continue;
@@ -216,16 +226,19 @@ function diffIndexes(expected: TableSchema, live: TableSchema, add: AddDrift): v
       // RENAME INDEX (MariaDB 10.5.2+, MySQL 5.7+) keeps the index: no rebuild.
       adds.push(["key-name", `key ${quoteName(old.name)} ${keyPartsSql(old.columns)} is named differently, expected ${quoteName(want.name)}`, [
         `RENAME INDEX ${quoteName(old.name)} TO ${quoteName(want.name)}`,
-      ]]);
+      ], [old.name, want.name]]);
     } else {
-      adds.push(["missing-key", `key ${quoteName(want.name)} is missing, expected ${describeIndex(want)}`, [`ADD ${indexSql(want)}`]]);
+      adds.push(["missing-key", `key ${quoteName(want.name)} is missing, expected ${describeIndex(want)}`, [`ADD ${indexSql(want)}`], [want.name]]);
     }
   }
-  const extras = unclaimed.map((extra): [DriftKind, string, string[]] => [
+  const extras = unclaimed.map((extra): [DriftKind, string, string[], string[]] => [
     "extra-key",
     `key ${describeIndex(extra)} is not in this version's schema`,
     [`DROP INDEX ${quoteName(extra.name)}`],
+    [extra.name],
   ]);
   // Drops before adds reads naturally; the server applies them in that order anyway.
-  for (const [kind, message, fix] of [...extras, ...drops, ...adds]) add(kind, message, fix);
+  // A non-unique key changes only how fast things are; a unique one changes what REPLACE replaces.
+  const uniqueOnes = new Set([...expected.indexes, ...live.indexes].filter((i) => i.unique).map((i) => nameKey(i.name)));
+  for (const [kind, message, fix, names] of [...extras, ...drops, ...adds]) add(kind, message, fix, { layout: !names.some((n) => uniqueOnes.has(nameKey(n))) });
 }

@@ -11,6 +11,11 @@ export function hasBlockingDrift(drifts: readonly Drift[]): boolean {
   return drifts.some((d) => !d.cosmetic);
 }
 
+/** True when some drift keeps a run from writing: not cosmetic, and more than the layout. */
+export function blocksWriting(d: Drift): boolean {
+  return !d.cosmetic && !d.layout;
+}
+
 /**
  * The script for `drifts` ("" when there are none). `where` names the warehouse in the header;
  * `apply` is how to run the script there (engine/catalog.ts has each engine's).
@@ -39,9 +44,11 @@ export function renderMigration(drifts: readonly Drift[], where?: string, apply 
     out.push("");
     for (const d of mine) out.push(`-- ${table}: ${d.message}`);
     for (const d of mine) if (d.statement) out.push(`${d.statement};`);
-    const keep = uniqueClauses(mine.filter((d) => !d.destroysData));
+    const layout = uniqueClauses(mine.filter((d) => d.layout && !d.destroysData));
+    const keep = uniqueClauses(mine.filter((d) => !d.layout && !d.destroysData));
     const destroy = uniqueClauses(mine.filter((d) => d.destroysData));
     if (keep.length) out.push(alterStatement(table, keep));
+    if (layout.length) out.push(...layoutStatement(table, layout));
     if (destroy.length) {
       out.push(
         "-- WARNING: DROP COLUMN deletes the column and its data for good. Keep a backup, or skip this",
@@ -56,6 +63,21 @@ export function renderMigration(drifts: readonly Drift[], where?: string, apply 
 /** Clauses in first-seen order; the drifts of one column share one MODIFY clause. */
 function uniqueClauses(drifts: readonly Drift[]): string[] {
   return [...new Set(drifts.flatMap((d) => d.fix ?? []))];
+}
+
+/**
+ * The keys as one online ALTER: InnoDB rebuilds the table in place while reads and writes go on
+ * (only short metadata locks at start and end); for a table too large to rebuild on the primary
+ * in one go, the equivalent pt-online-schema-change command copies it in chunks.
+ */
+function layoutStatement(table: string, clauses: readonly string[]): string[] {
+  return [
+    `-- The keys of ${table} only change how fast it is: every run works as it is, slower as history`,
+    "-- grows. Online: the table is rebuilt while the ETL and readers go on (allow for its size in",
+    "-- free disk space and in replica lag). For a very large table, the same in chunks:",
+    `--   pt-online-schema-change --alter '${clauses.join(", ")}' D=DATABASE,t=${table} --execute`,
+    `ALTER TABLE ${quoteName(table)}\n  ${clauses.join(",\n  ")},\n  ALGORITHM=INPLACE, LOCK=NONE;`,
+  ];
 }
 
 function alterStatement(table: string, clauses: readonly string[]): string {

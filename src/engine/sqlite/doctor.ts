@@ -83,13 +83,23 @@ function writable(path: string): Check {
 async function warehouseTables(db: SqliteDb): Promise<Check[]> {
   const drifts = await compareWarehouse(db, sqliteCatalog);
   const missing = drifts.filter((d) => d.kind === "missing-table").map((d) => d.table);
-  const other = drifts.filter((d) => d.kind !== "missing-table" && !d.cosmetic);
+  const other = drifts.filter((d) => d.kind !== "missing-table" && !d.cosmetic && !d.layout);
+  const layout = drifts.filter((d) => d.layout && !d.cosmetic);
   if (missing.length) {
     return [{ check: "tables", result: "fail", detail: `${missing.length} warehouse tables missing (${list(missing)})`, fix: `serverdb-etl init --target ${db.label}` }];
   }
   if (other.length) {
     const tables = [...new Set(other.map((d) => d.table))];
     return [{ check: "tables", result: "fail", detail: `${other.length} differences from this version's schema in ${list(tables)}`, fix: `serverdb-etl init --check --target ${db.label} prints the fix` }];
+  }
+  if (layout.length) {
+    const tables = [...new Set(layout.map((d) => d.table))];
+    return [{
+      check: "tables",
+      result: "warn",
+      detail: `${list(tables)}: the keys of an older layout (${layout.length} differences); runs work, but slow down as history grows`,
+      fix: `serverdb-etl init --check --target ${db.label} prints the rebuild`,
+    }];
   }
   return [{ check: "tables", result: "ok", detail: "every warehouse table present and as this version defines it" }];
 }

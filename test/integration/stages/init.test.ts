@@ -192,7 +192,7 @@ for (const engine of ENGINES) describe(`init [${engine}]`, () => {
       const w = await initializedW();
       await applyScript(
         w,
-        "DROP INDEX server_facts_site; ALTER TABLE server_by_cpu RENAME TO old; " +
+        "DROP INDEX server_facts_name; ALTER TABLE server_by_cpu RENAME TO old; " +
           "CREATE TABLE server_by_cpu (report_date TEXT NOT NULL, cpu_version TEXT COLLATE RTRIM NOT NULL DEFAULT '<unknown>', status TEXT COLLATE RTRIM NOT NULL DEFAULT '<unknown>', " +
           "servers TEXT NOT NULL DEFAULT 0, cpu_sockets INTEGER NOT NULL DEFAULT 0, cpu_cores INTEGER NOT NULL DEFAULT 0, memory_gib REAL NOT NULL DEFAULT 0, " +
           "PRIMARY KEY (report_date, cpu_version, status)) WITHOUT ROWID; INSERT INTO server_by_cpu SELECT * FROM old; DROP TABLE old",
@@ -200,9 +200,9 @@ for (const engine of ENGINES) describe(`init [${engine}]`, () => {
       const r = await initW(w, "--check");
       expectExit(r, 3);
       const lines = r.stdout.split("\n");
-      expect(lines).toContain("-- server_facts: key `server_facts_site` is missing, expected KEY `server_facts_site` (`site`)");
+      expect(lines).toContain("-- server_facts: key `server_facts_name` is missing, expected KEY `server_facts_name` (`name`)");
       expect(lines).toContain("-- server_by_cpu: column `servers` is text, expected int");
-      expect(lines).toContain("CREATE INDEX server_facts_site ON server_facts (site);");
+      expect(lines).toContain("CREATE INDEX server_facts_name ON server_facts (name);");
       expect(r.stdout).toContain('ALTER TABLE "server_by_cpu__serverdb_etl_new" RENAME TO "server_by_cpu"');
       expect(r.stdout).not.toContain("ALTER TABLE `");
       expect(r.stderr).toContain("review the statements printed on stdout");

@@ -103,12 +103,11 @@ describe("warehouse DDL files", () => {
       owner: "<unknown>",
       wou_name: "<unknown>",
     });
-    expect(t.primaryKey).toEqual(["id", "report_date"]);
+    // Clustered by day (issue 14): the primary key leads with report_date; one server's history by id or name.
+    expect(t.primaryKey).toEqual(["report_date", "id"]);
     expect(t.indexes).toEqual([
+      { name: "id", columns: ["id"], unique: false },
       { name: "name", columns: ["name"], unique: false },
-      { name: "status", columns: ["status"], unique: false },
-      { name: "site", columns: ["site"], unique: false },
-      { name: "report_date", columns: ["report_date"], unique: false },
     ]);
   });
 
@@ -415,11 +414,12 @@ describe("renderMigration", () => {
     expect(lines.filter((l) => l.startsWith("-- t: ")).length).toBe(4);
     expect(lines).toContain("-- u: table is missing; run serverdb-etl init to create it");
     // The two drifts of column b share one MODIFY.
-    expect(script).toContain(
-      "ALTER TABLE `t`\n  MODIFY COLUMN `b` varchar(8) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL DEFAULT '',\n  ADD INDEX `b` (`b`);\n",
-    );
+    expect(script).toContain("ALTER TABLE `t`\n  MODIFY COLUMN `b` varchar(8) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL DEFAULT '';\n");
+    // A missing non-unique key is layout only: an online ALTER of its own, and its pt-online-schema-change twin.
+    expect(script).toContain("ALTER TABLE `t`\n  ADD INDEX `b` (`b`),\n  ALGORITHM=INPLACE, LOCK=NONE;\n");
+    expect(script).toContain("--   pt-online-schema-change --alter 'ADD INDEX `b` (`b`)' D=DATABASE,t=t --execute\n");
     expect(script).toMatch(/-- WARNING: DROP COLUMN[^\n]*\n--[^\n]*\nALTER TABLE `t`\n  DROP COLUMN `old`;\n/);
-    expect(script.match(/^ALTER TABLE/gm)!.length).toBe(2);
+    expect(script.match(/^ALTER TABLE/gm)!.length).toBe(3);
     // Every line is a comment or part of a statement: the script is valid as printed.
     expect(lines.every((l) => l === "" || l.startsWith("-- ") || l.startsWith("ALTER TABLE ") || l.startsWith("  "))).toBe(true);
   });
