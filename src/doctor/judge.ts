@@ -4,6 +4,7 @@
 // on the test machine); their unit tests feed facts objects instead.
 import { grantStatement, missingPrivileges } from "./grants.ts";
 import { HISTORY_TABLE } from "./source-tables.ts";
+import { judgeHotSet } from "./hot-set.ts";
 import type { Check, ReplicaStatus, Role, ServerFacts } from "./types.ts";
 
 /** What judging one server may know about the others. */
@@ -31,7 +32,9 @@ export const LAG_WARN_SECONDS = 300;
 export function judge(role: Role, facts: ServerFacts, ctx: JudgeContext): Check[] {
   const checks = [judgeVersion(facts)];
   if (role === "source") checks.push(...judgeSourceTables(facts), ...describeSourceReplication(facts));
-  if (role === "target") checks.push(judgeTargetPrivileges(facts), judgeTargetReadOnly(facts), ...judgeBinlog(facts, ctx), ...judgeTargetGtid(facts));
+  if (role === "target") {
+    checks.push(judgeTargetPrivileges(facts), judgeTargetReadOnly(facts), ...judgeBinlog(facts, ctx), ...judgeTargetGtid(facts), ...judgeHotSet(facts));
+  }
   if (role === "replica") checks.push(...judgeReplica(facts, ctx));
   checks.push(judgePacket(role, facts), judgeTimeZone(facts));
   return checks;

@@ -23,11 +23,19 @@ export interface ServerFacts {
   vars: ServerVariables;
   /** Source only: per ServerDB table, whether a SELECT on it works. */
   tables?: Record<string, TableAccess>;
+  /** Target only: how much history the fact tables hold. */
+  history?: HistorySize;
   /** Replica only: SHOW REPLICA/SLAVE STATUS. */
   replication?: ReplicationFacts;
 }
 
 export type TableAccess = "ok" | "missing" | "denied";
+
+/** server_facts and server_fact_roles together: bytes of data and keys, and the report days held. */
+export interface HistorySize {
+  bytes: number;
+  days: number;
+}
 
 /** The server variables doctor reports (SHOW GLOBAL VARIABLES). */
 export interface ServerVariables {
@@ -45,6 +53,8 @@ export interface ServerVariables {
   /** MySQL: OFF | OFF_PERMISSIVE | ON_PERMISSIVE | ON. */
   gtidMode?: string;
   gtidExecuted?: string;
+  /** InnoDB's buffer pool, in bytes. */
+  bufferPoolBytes?: number;
 }
 
 export type ReplicationFacts =

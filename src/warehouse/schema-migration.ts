@@ -32,7 +32,7 @@ export function renderMigration(drifts: readonly Drift[], where?: string, apply 
       ? `-- No table was altered. Review the statements below before applying them (${apply}).`
       : "-- No table was altered.",
   );
-  if (drifts.some((d) => d.fix?.some((c) => c.startsWith("MODIFY") || c.startsWith("ADD")))) {
+  if (drifts.some((d) => !d.layout && d.fix?.some((c) => c.startsWith("MODIFY") || c.startsWith("ADD")))) {
     out.push(
       "-- ALTER TABLE may copy the table, slowing or blocking writes to it while it runs; a narrower",
       "-- type or NOT NULL fails on rows that do not fit (strict sql_mode) or cuts them (without it).",

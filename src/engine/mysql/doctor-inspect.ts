@@ -6,7 +6,8 @@ import { mysqlErrorCode } from "./errors.ts";
 import { quoteIdent } from "../ident.ts";
 import { sourceTables } from "../../doctor/source-tables.ts";
 import { parseAccount, parseGrantLine, type Grant } from "../../doctor/grants.ts";
-import type { ReplicaStatus, ReplicationFacts, Role, ServerFacts, ServerVariables, TableAccess } from "../../doctor/types.ts";
+import type { HistorySize, ReplicaStatus, ReplicationFacts, Role, ServerFacts, ServerVariables, TableAccess } from "../../doctor/types.ts";
+import { engineSql } from "../../sql.ts";
 
 /** Variables read with one SHOW GLOBAL VARIABLES; names a server lacks are simply absent. */
 const VARIABLES = [
@@ -22,6 +23,7 @@ const VARIABLES = [
   "gtid_strict_mode",
   "gtid_mode",
   "gtid_executed",
+  "innodb_buffer_pool_size",
 ] as const;
 
 /** Read everything doctor needs to know about a server in its role; `database` is the DSN's (the
@@ -41,6 +43,7 @@ export async function inspectServer(db: MysqlDb, role: Role, database: string): 
   await readGrants(db, facts);
   if (role === "source") facts.tables = await probeTables(db, facts.database, sourceTables());
   if (role === "replica") facts.replication = await readReplication(db);
+  if (role === "target" && database) facts.history = await readHistorySize(db, database);
   return facts;
 }
 
@@ -65,6 +68,7 @@ async function readVariables(db: MysqlDb): Promise<ServerVariables> {
     gtidStrictMode: v.has("gtid_strict_mode") ? on("gtid_strict_mode") : undefined,
     gtidMode: v.get("gtid_mode")?.toUpperCase(),
     gtidExecuted: v.get("gtid_executed")?.replace(/\s+/g, ""),
+    bufferPoolBytes: v.has("innodb_buffer_pool_size") ? Number(v.get("innodb_buffer_pool_size")) : undefined,
   };
 }
 
@@ -149,4 +153,23 @@ export function replicaStatus(row: Record<string, unknown>): ReplicaStatus {
     lastIoError: text("Last_IO_Error"),
     lastSqlError: text("Last_SQL_Error"),
   };
+}
+
+/**
+ * The size of the fact tables (data and keys, as InnoDB estimates them) and the number of days
+ * they hold; undefined when they cannot be read (no tables yet, or no privilege on them).
+ */
+async function readHistorySize(db: MysqlDb, database: string): Promise<HistorySize | undefined> {
+  try {
+    const [{ bytes }] = await db.query<{ bytes: number | string | null }>(
+      "SELECT SUM(DATA_LENGTH + INDEX_LENGTH) AS bytes FROM information_schema.TABLES " +
+        "WHERE TABLE_SCHEMA = ? AND TABLE_NAME IN ('server_facts', 'server_fact_roles')",
+      [database],
+    );
+    // The connection's default database is the DSN's (doctor falls back to none when access is denied: then this fails).
+    const days = await db.query(engineSql("mysql", "fact_days"), ["1000-01-01", "9999-12-31"]);
+    return bytes === null ? undefined : { bytes: Number(bytes), days: days.length };
+  } catch {
+    return undefined;
+  }
 }

@@ -93,6 +93,38 @@ describe("doctor", () => {
     expect(r.stdout).toMatch(/\d+ checks: \d+ ok, \d+ warnings?, 0 failed/);
   });
 
+  test("a target with history: the buffer_pool row gives one day's facts and keys against the buffer pool", async () => {
+    const { primary } = servers();
+    const src = await freshDatabase("doctor_hot_src");
+    const dw = await freshDatabase("doctor_hot_dw");
+    expect((await runCli(["generate", "--source", dsn(primary, src), "--servers", "400", "--seed", "3"])).exitCode).toBe(0);
+    expect((await runCli(["init", "--target", dsn(primary, dw)])).exitCode).toBe(0);
+    for (const day of ["2026-10-01", "2026-10-02", "2026-10-03"]) {
+      expect((await runCli(["etl", "--source", dsn(primary, src), "--target", dsn(primary, dw), "--report-date", day])).exitCode).toBe(0);
+    }
+    // The figures, independently: what information_schema says, over the days present.
+    const root = await connect(primary, dw);
+    let bytes = 0;
+    let pool = 0;
+    try {
+      [{ bytes }] = await root.query<{ bytes: number }>(
+        "SELECT SUM(DATA_LENGTH + INDEX_LENGTH) AS bytes FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME LIKE 'server\\_fact%'",
+        [dw],
+      );
+      [{ pool }] = await root.query<{ pool: number }>("SELECT @@innodb_buffer_pool_size AS pool");
+    } finally {
+      await root.close();
+    }
+    const r = await runCli(["doctor", "--json", "--target", dsn(primary, dw)]);
+    const row = JSON.parse(r.stdout).checks.find((c: { check: string }) => c.check === "buffer_pool");
+    const mib = (n: number) => `${Math.round(n / 2 ** 20)} MiB`;
+    expect(row).toMatchObject({
+      role: "target",
+      result: "ok",
+      detail: `one day of facts and their keys is ~${mib(Number(bytes) / 3)} (${mib(Number(bytes))} over 3 days), the buffer pool ${mib(Number(pool))}: a night's work stays in memory`,
+    });
+  });
+
   test("--json prints the same checks for scripts", async () => {
     const { primary, replica } = servers();
     const r = await runCli(["doctor", "--json", "--target", dsn(primary, targetDb), "--replica", dsn(replica, "", "ro")]);
