@@ -50,7 +50,8 @@ async function rootConnection(s: ServerSpec): Promise<MysqlDb> {
   return MysqlDb.connect({ kind: "mysql", host: "127.0.0.1", port: s.port, user: "root", database: "", sslMode: "DISABLED" });
 }
 
-export async function startPair(parent: string): Promise<Pair> {
+/** `serverExtra`: more mariadbd options for both servers (later options win: e.g. a benchmark's buffer pool). */
+export async function startPair(parent: string, serverExtra: string[] = []): Promise<Pair> {
   const bin = findMariadb();
   cleanStaleTestbeds(parent);
   const baseDir = mkdtempSync(join(parent, TESTBED_DIR_PREFIX));
@@ -77,8 +78,8 @@ export async function startPair(parent: string): Promise<Pair> {
     // install-db is most of the cost: once, then a copy for the replica and a rename for the primary.
     const pristine = join(baseDir, "pristine");
     const [[primaryPort, replicaPort]] = await Promise.all([freePorts(2), installDataDir(bin, pristine)]);
-    const primarySpec = spec(baseDir, "primary", 1, primaryPort, ["--log-bin=mysql-bin", "--binlog-format=ROW", "--sync-binlog=0"]);
-    const replicaSpec = spec(baseDir, "replica", 2, replicaPort, ["--read-only=1", "--relay-log=relay-bin"]);
+    const primarySpec = spec(baseDir, "primary", 1, primaryPort, ["--log-bin=mysql-bin", "--binlog-format=ROW", "--sync-binlog=0", ...serverExtra]);
+    const replicaSpec = spec(baseDir, "replica", 2, replicaPort, ["--read-only=1", "--relay-log=relay-bin", ...serverExtra]);
     const cp = Bun.spawn(["cp", "-a", pristine, replicaSpec.dataDir], { stderr: "pipe" });
     if ((await cp.exited) !== 0) throw new Error(`test bed: cp -a failed: ${await new Response(cp.stderr).text()}`);
     renameSync(pristine, primarySpec.dataDir);
