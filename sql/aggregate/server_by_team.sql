@@ -1,5 +1,6 @@
 -- One day of server_by_team: servers per (wou_id, wou_name, status) on the report date `?`,
--- by the fact's managing team (FACTS.md: the team of the server's lowest role that has one).
+-- by the fact's managing team (docs/data-contract.md, "Roles and teams": the team of the
+-- server's lowest role that has one).
 -- Reads only that day's facts through the report_date index.
 -- The caller deletes the day's rows first, in the same transaction (delete_day.sql).
 -- Sentinels (-1, or any negative count) add 0 to the sums; memory is summed

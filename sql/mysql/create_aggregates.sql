@@ -1,4 +1,4 @@
--- The server_by_* aggregates of FACTS.md: one table per dimension set, one row per
+-- The server_by_* aggregates of docs/data-contract.md ("Aggregates"): one table per dimension set, one row per
 -- (report_date, dimension values…, status), built by `serverdb-etl aggregate` from one day of
 -- server_facts (sql/aggregate/server_by_*.sql). Measures:
 --   servers      count of servers

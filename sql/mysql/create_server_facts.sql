@@ -1,15 +1,16 @@
 -- server_facts: one row per Server per report day, the snapshot the nightly ETL loads.
--- Columns follow FACTS.md and src/warehouse/columns.ts (same order). Unknown values are
--- sentinels, not NULL ('' or '<unknown>' for text, -1 for counts), so GROUP BY and joins
--- need no NULL handling; only delivery_date, ip_address and mac_address may be NULL.
--- Text defaults are those sentinels: they document what "unknown" looks like.
+-- Columns follow docs/data-contract.md ("server_facts") and src/warehouse/columns.ts
+-- (same order). Unknown values are sentinels, not NULL ('' or '<unknown>' for text, -1 for
+-- counts), so GROUP BY and joins need no NULL handling; only delivery_date, ip_address and
+-- mac_address may be NULL. Text defaults are those sentinels: they document what "unknown"
+-- looks like.
 --
--- utf8mb4_bin on purpose: FACTS.md defines "distinct" and "sorted" by exact value and
--- code point, so 'Web' and 'web' are two values here (one in the source's
--- utf8mb4_general_ci). utf8mb4_bin is PAD SPACE: 'web' and 'web ' compare equal and form
--- one GROUP BY group; the SQLite warehouse uses COLLATE RTRIM for the same groups. The
--- stored text keeps its trailing blanks, and role_names/puppet_services are built exactly
--- by the transform, so only warehouse-side grouping merges them.
+-- utf8mb4_bin on purpose: docs/data-contract.md ("Text rules") defines "distinct" and
+-- "sorted" by exact value and code point, so 'Web' and 'web' are two values here (one in
+-- the source's utf8mb4_general_ci). utf8mb4_bin is PAD SPACE: 'web' and 'web ' compare
+-- equal and form one GROUP BY group; the SQLite warehouse uses COLLATE RTRIM for the same
+-- groups. The stored text keeps its trailing blanks, and role_names/puppet_services are
+-- built exactly by the transform, so only warehouse-side grouping merges them.
 --
 -- `serverdb-etl init` runs this only when the table is missing; it never alters it.
 -- It compares the live table with this file and prints ALTERs for differences.

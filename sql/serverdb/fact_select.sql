@@ -1,4 +1,4 @@
--- One row per Server of ServerDB, denormalized for server_facts (../FACTS.md).
+-- One row per Server of ServerDB, denormalized for server_facts (docs/data-contract.md, "Source" and "server_facts").
 --
 -- Django multi-table inheritance: an asset is a Server only when it has rows in
 -- servers_rackedasset and servers_server (same id), so those two are INNER joins;

@@ -1,6 +1,6 @@
 -- server_facts in a SQLite warehouse: the same columns, order, NOT NULLs, sentinel defaults,
 -- primary key and secondary keys as sql/mysql/create_server_facts.sql, in SQLite's types.
--- One row per Server per report day (FACTS.md).
+-- One row per Server per report day (docs/data-contract.md, "server_facts").
 --
 -- Types: INTEGER for ids and counts (64-bit signed: Django's BigAutoField ids fit); TEXT for
 -- text, dates ('YYYY-MM-DD') and datetimes ('YYYY-MM-DD HH:MM:SS'), exactly as MariaDB prints

@@ -148,7 +148,7 @@ export const writeArgs = {
   },
 } as const satisfies ArgsDef;
 
-/** The retention policy of FACTS.md (expire, run). */
+/** The retention policy of docs/data-contract.md "Retention" (expire, run). */
 export const retentionArgs = {
   "keep-daily": {
     type: "string",

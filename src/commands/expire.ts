@@ -1,4 +1,4 @@
-// `expire`: apply the retention policy (FACTS.md "Retention") to the warehouse's facts.
+// `expire`: apply the retention policy (docs/data-contract.md "Retention") to the warehouse's facts.
 // Glue only; the plan is plans/retention.ts, the deletes stages/expire.ts.
 import { defineCommand } from "citty";
 import { connectionFlags, credentialArgs, globalArgs, retentionArgs, targetArgs, writeArgs } from "./_args.ts";

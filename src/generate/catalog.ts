@@ -1,5 +1,5 @@
 // Reference data of the synthetic ServerDB: regions, zones, sites, racks, teams, roles,
-// manufacturers, models and CPUs, with the dirt FACTS.md describes. Small and fixed-size,
+// manufacturers, models and CPUs, with the dirt docs/data-contract.md's rules clean up. Small and fixed-size,
 // except racks, which are computed from their id (never held in memory).
 import { Rng, STREAM, Weighted, rngFor } from "./prng.ts";
 
@@ -133,7 +133,7 @@ const MODELS: Array<[string, number | null, number]> = [
   ["PRIMERGY RX2540 M5", 8, 1], ["Not Specified", null, 1], ["Custom build", null, 1],
 ];
 
-// [raw dmidecode version, cores, threads, weight]: every FACTS.md example, spacing dirt, NULL counts.
+// [raw dmidecode version, cores, threads, weight]: every example of docs/data-contract.md "CPU cleanup", spacing dirt, NULL counts.
 const CPUS: Array<[string, number | null, number | null, number]> = [
   ["Intel(R) Xeon(R) CPU E5-2680 v4 @ 2.40GHz", 14, 28, 8],
   ["Intel(R) Xeon(R) CPU E5-2680 v4 @ 2.40GHz ", 14, 28, 2],

@@ -1,5 +1,5 @@
 // Field values of one synthetic asset, dirt included: host names (too long, non-ASCII,
-// trailing blanks), serials, owners, IPv4/IPv6, MACs in every FACTS.md format and some invalid.
+// trailing blanks), serials, owners, IPv4/IPv6, MACs in every format docs/data-contract.md accepts and some invalid.
 import { Rng, Weighted } from "./prng.ts";
 
 /** Status texts; the index is the code kept in the history simulation's typed arrays. */
@@ -85,7 +85,7 @@ const MAC_FORMAT = new Weighted<string>([
   ["short", 2], ["blanks", 1], ["n/a", 1], ["five", 0.5], ["empty", 0.5],
 ]);
 
-/** A MAC in one of the formats FACTS.md accepts, or one it rejects (N/A, five groups, ''). */
+/** A MAC in one of the formats docs/data-contract.md ("MAC addresses") accepts, or one it rejects (N/A, five groups, ''). */
 export function macAddress(rng: Rng): string | null {
   if (rng.chance(0.03)) return null;
   const bytes = [...rng.pick(OUIS), rng.int(0, 255), rng.int(0, 255), rng.int(0, 255)];

@@ -1,5 +1,5 @@
-// The retention policy of FACTS.md, pure: given the report dates present, which days keep their
-// facts and why. Dates are 'YYYY-MM-DD' strings and all calendar arithmetic is UTC day numbers,
+// The retention policy of docs/data-contract.md "Retention", pure: given the report dates
+// present, which days keep their facts and why. Dates are 'YYYY-MM-DD' strings and all calendar arithmetic is UTC day numbers,
 // so nothing depends on the host's time zone. Also: ISO week numbering and the weekday names.
 import { addDays, daysBetween } from "./report-date.ts";
 

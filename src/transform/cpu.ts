@@ -1,8 +1,8 @@
-// CPU columns: cpu_version cleaned per FACTS.md "CPU cleanup", cpu_cores (servers_cpu.cores,
+// CPU columns: cpu_version cleaned per docs/data-contract.md "CPU cleanup", cpu_cores (servers_cpu.cores,
 // else parsed from the raw dmidecode string), cpu_threads. Pure; no I/O.
 import { UNKNOWN } from "./text.ts";
 
-/** FACTS.md step 3: whole words dropped from CPU versions (lower case). */
+/** docs/data-contract.md "CPU cleanup" step 3: whole words dropped from CPU versions (lower case). */
 export const DEFAULT_CPU_DROP_WORDS: readonly string[] = Object.freeze([
   "intel(r)",
   "xeon(r)",
@@ -58,7 +58,7 @@ function phraseAt(tokens: string[], i: number, phrases: string[][]): number {
 }
 
 /**
- * FACTS.md's four steps: (1) NULL, '<unknown>', 'Not Specified' → '<unknown>'; (2) lower-case,
+ * The four steps of docs/data-contract.md "CPU cleanup": (1) NULL, '<unknown>', 'Not Specified' → '<unknown>'; (2) lower-case,
  * cut ' @ <speed>' and everything after it, collapse white space, trim; (3) drop whole words
  * of `dropWords` (a "word" is a blank-separated token: '0' drops a standalone 0 only, 'cpu'
  * leaves 'cpus'; an entry with blanks drops that exact token sequence); (4) remove spaces after
@@ -96,7 +96,7 @@ export function cleanCpuVersion(raw: string | null, dropWords: readonly string[]
 /**
  * Cores per socket: servers_cpu.cores when known, else parsed from the raw version
  * ('64-Core' → 64, 'Dual-Core' → 2, 'Quad-Core' → 4, 'Six-Core' → 6, 'Eight-Core' → 8),
- * else -1. Only FACTS.md's words are recognised; 'Hexa-Core' & co. stay -1 on purpose.
+ * else -1. Only the contract's words are recognised; 'Hexa-Core' & co. stay -1 on purpose.
  */
 export function cpuCores(cores: number | null, rawVersion: string | null): number {
   if (cores !== null && Number.isInteger(cores)) return cores;

@@ -1,4 +1,4 @@
-// Network columns: mac_address normalized to 'aa:bb:cc:dd:ee:ff' per FACTS.md, ip_address
+// Network columns: mac_address normalized to 'aa:bb:cc:dd:ee:ff' per docs/data-contract.md "MAC addresses", ip_address
 // trimmed. Pure; an unparsable MAC is NULL plus a warning counted in the caller's Warnings.
 import type { Warnings } from "./types.ts";
 import { warn } from "./warnings.ts";

@@ -75,7 +75,7 @@ export function joinRegion(regionName: string | null, azName: string | null): st
 }
 
 /**
- * Compare two strings by Unicode code point (what utf8mb4_bin and FACTS.md's "sorted"
+ * Compare two strings by Unicode code point (what utf8mb4_bin and docs/data-contract.md's "sorted"
  * mean). Plain `<` compares UTF-16 units, which puts astral characters (surrogates,
  * D800–DFFF) before U+E000–U+FFFF; at the first differing unit we shift the units so that
  * surrogates sort above the BMP. No localeCompare: its order depends on the ICU locale.

@@ -89,7 +89,7 @@ export interface RoleRow {
 export type Warnings = Record<string, number>;
 
 export interface TransformOptions {
-  /** Whole words dropped from CPU versions (lower case); FACTS.md's list by default. */
+  /** Whole words dropped from CPU versions (lower case); docs/data-contract.md's list by default. */
   cpuDropWords: readonly string[];
 }
 

@@ -1,7 +1,7 @@
 // The test oracle for `backfill`: the ServerDB as it stood at a past instant, rebuilt in plain
 // TypeScript from servers_historicalserver (read whole, in (history_date, history_id) order, the
 // last row before the instant winning), written out as a small ServerDB of its own, so the
-// FACTS.md oracle of expected-facts.ts turns it into the expected warehouse rows. Imports
+// data-contract oracle of expected-facts.ts turns it into the expected warehouse rows. Imports
 // nothing from src/ but the connection and identifier quoting.
 //
 // The approximations the backfill documents, done here the same way on purpose:

@@ -1,5 +1,5 @@
 // The test oracle for `aggregate`: the server_by_* rows that a day's server_facts and
-// server_fact_roles rows should give, computed from FACTS.md's "Aggregates" table in plain
+// server_fact_roles rows should give, computed from docs/data-contract.md's "Aggregates" tables in plain
 // TypeScript (Maps and loops). Independent of the code under test on purpose: it imports
 // nothing from src/pipeline or sql/, and takes rows as `SELECT *` returns them.
 //
@@ -12,7 +12,7 @@
 //   group for both and keeps one of the two spellings. The oracle groups on the value with
 //   trailing spaces removed and compares dimension values that way.
 
-/** Dimensions per table, from FACTS.md (puppet_service comes from the bridge). */
+/** Dimensions per table, from docs/data-contract.md (puppet_service comes from the bridge). */
 export const EXPECTED_DIMENSIONS: Record<string, readonly string[]> = {
   server_by_site: ["site", "region"],
   server_by_puppet_service: ["puppet_service"],

@@ -1,16 +1,16 @@
 // The test oracle for `etl`: the server_facts and server_fact_roles rows a ServerDB should
-// produce, computed from FACTS.md alone. Independent of the code under test on purpose: it
+// produce, computed from docs/data-contract.md alone. Independent of the code under test on purpose: it
 // imports nothing from src/transform, src/pipeline or sql/, reads each source table with a
 // plain `SELECT *`, joins them in Maps and applies the rules as plainly as possible (it runs
 // on a few thousand servers; obviously-correct beats fast).
 //
-// Where FACTS.md is silent the oracle takes the choice the transform documents (listed
+// Where the contract's original rules are silent the oracle takes the choice the transform documents (listed
 // below, so a reviewer can see and challenge each one).
 import type { MysqlDb } from "../../src/engine/mysql/mysql-db.ts";
 import type { Db } from "../../src/engine/db.ts";
 import { quoteIdent } from "../../src/engine/ident.ts";
 
-// Choices FACTS.md does not spell out; each matches the documented choice of src/transform:
+// Choices the original contract left open (docs/data-contract.md marks them "documented choice"); each matches the documented choice of src/transform:
 // - status: surrounding blanks are trimmed before lower-casing; blank → '<unknown>'.
 // - region: a blank region or availability-zone short name counts as unknown.
 // - ip_address: trimmed; blank → NULL.
@@ -23,7 +23,7 @@ import { quoteIdent } from "../../src/engine/ident.ts";
 
 const UNKNOWN = "<unknown>";
 
-/** Column widths of FACTS.md (characters = Unicode code points). */
+/** Column widths of docs/data-contract.md (characters = Unicode code points). */
 export const FACT_WIDTHS: Record<string, number> = {
   name: 128,
   asset_type: 32,
@@ -45,7 +45,7 @@ export const FACT_WIDTHS: Record<string, number> = {
 };
 const ROLE_WIDTHS: Record<string, number> = { role_name: 64, puppet_service: 64, wou_name: 80 };
 
-/** FACTS.md's CPU drop words (step 3). */
+/** docs/data-contract.md's CPU drop words ("CPU cleanup", step 3). */
 const CPU_DROP_WORDS = ["intel(r)", "xeon(r)", "amd", "dual-core", "0", "virtual", "cpu", "processor"];
 
 /** The compared columns of server_facts (all but report_date and etl_run_id), table order. */
@@ -107,7 +107,7 @@ function lookup(map: Map<string, Src>, id: unknown): Src | undefined {
   return id === null || id === undefined ? undefined : map.get(String(id));
 }
 
-/** FACTS.md "CPU cleanup", steps 1–4. */
+/** docs/data-contract.md "CPU cleanup", steps 1–4. */
 export function cleanCpu(raw: string | null): string {
   if (raw === null) return UNKNOWN;
   const trimmedLower = raw.trim().toLowerCase();
@@ -144,7 +144,7 @@ function isHex(s: string): boolean {
   return s.length > 0 && [...s].every((c) => HEX.includes(c));
 }
 
-/** FACTS.md MAC normalization; undefined means "unparsable" (NULL plus a warning). */
+/** docs/data-contract.md "MAC addresses"; undefined means "unparsable" (NULL plus a warning). */
 export function normalizeMacAddress(raw: string): string | undefined {
   const s = raw.trim().toLowerCase();
   let groups: string[] | undefined;

@@ -1,5 +1,5 @@
 // For the retention tests: a 400-day synthetic calendar with gaps, and an independent oracle of
-// FACTS.md "Retention". The oracle shares no code with src/plans/retention.ts: it finds ISO
+// docs/data-contract.md "Retention". The oracle shares no code with src/plans/retention.ts: it finds ISO
 // weeks from the week that holds January 4th (ISO 8601's definition) with Date.UTC arithmetic,
 // where the code under test counts days from the week's Thursday.
 
@@ -43,7 +43,7 @@ export interface OracleDecision {
 }
 
 /**
- * FACTS.md, brute force: a day is kept when newest − D < keepDaily days, or it is its ISO week's
+ * docs/data-contract.md "Retention", brute force: a day is kept when newest − D < keepDaily days, or it is its ISO week's
  * representative (the keepWeekday if present, else the earliest day of the week present), or
  * protected. `keepWeekday` is a day name.
  */

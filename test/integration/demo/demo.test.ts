@@ -104,7 +104,7 @@ function liveServers(path: string): number {
 }
 
 /**
- * The three example tables as this test computes them from server_facts alone (FACTS.md's rules):
+ * The three example tables as this test computes them from server_facts alone (docs/data-contract.md's rules):
  * `facts` of the newest day, `oldest` of the oldest day (team growth is newest − oldest).
  */
 function oracle(facts: readonly Fact[], oldest: readonly Fact[]): Record<string, string>[][] {

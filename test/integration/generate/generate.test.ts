@@ -237,7 +237,7 @@ describe("generate: dirt (2000 servers, no history)", () => {
     ).toBeGreaterThan(0);
   });
 
-  test("every FACTS.md CPU example is some server's CPU, plus runs of spaces and trailing spaces", async () => {
+  test("every CPU example of docs/data-contract.md is some server's CPU, plus runs of spaces and trailing spaces", async () => {
     // Per id, not DISTINCT version: utf8mb4_general_ci would fold 'x' and 'x ' into one.
     const used = (await q<{ version: string }>("SELECT c.version FROM servers_cpu c WHERE c.id IN (SELECT cpu_id FROM servers_server)")).map((r) => r.version);
     for (const raw of [
@@ -283,7 +283,7 @@ describe("generate: dirt (2000 servers, no history)", () => {
     expect(live.some((s) => (s.owner ?? "").length > 20)).toBe(true);
   });
 
-  test("IPv6 addresses; MACs in every FACTS.md format and some invalid ones", () => {
+  test("IPv6 addresses; MACs in every docs/data-contract.md format and some invalid ones", () => {
     expect(live.some((s) => s.ip_address?.includes(":"))).toBe(true);
     expect(live.some((s) => s.ip_address?.length === 39)).toBe(true);
     const macs = live.map((s) => s.mac_address).filter((m): m is string => m !== null);

@@ -86,7 +86,7 @@ async function copyDatabase(from: string): Promise<string> {
  * Hand-made rows that the generator may or may not produce, with ids from B: values longer
  * than their column (multi-byte and 4-byte characters across the cut), role names equal
  * under utf8mb4_general_ci, a team without an org unit on the lowest role, every MAC form,
- * CPU strings from FACTS.md, a switch, a filer and non-Server assets.
+ * CPU strings from docs/data-contract.md, a switch, a filer and non-Server assets.
  */
 async function addEdgeCases(db: MysqlDb): Promise<void> {
   const run = (sql: string, ...params: unknown[]) => db.execute(sql, params);

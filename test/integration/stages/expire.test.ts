@@ -154,7 +154,7 @@ for (const engine of ENGINES) describe(`expire on a 400-day calendar with gaps [
       .sort((a, b) => (a.date < b.date ? -1 : 1))
       .map((d) => [d.date, oracleDayName(d.date), oracleIsoWeek(d.date), d.keep ? "keep" : "delete", d.reason]);
     expect(parseTable(r.stdout)).toEqual(expected);
-    // The reasons of FACTS.md all occur.
+    // The reasons of docs/data-contract.md "Retention" all occur.
     const reasons = new Set(expected.map((row) => row[4]!.replace(/\d{4}-W\d\d/, "W")));
     for (const reason of ["daily", "weekly: monday", "weekly: earliest in week W", "expired"]) expect(reasons).toContain(reason);
     expect(r.stdout.trimEnd().split("\n").pop()).toBe(

@@ -87,7 +87,7 @@ beforeAll(async () => {
       timeoutMs: 180_000,
     }),
   );
-  // The oracle: the facts FACTS.md says this source yields, computed by the test's own code.
+  // The oracle: the facts docs/data-contract.md says this source yields, computed by the test's own code.
   const expected = await withDb(source, (db) => expectedFacts(db));
   expectedServers = expected.facts.length;
   expectedRoles = expected.roles.length;

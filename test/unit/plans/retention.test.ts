@@ -1,4 +1,4 @@
-// The retention plan (FACTS.md "Retention") against an independent brute-force oracle on a
+// The retention plan (docs/data-contract.md "Retention") against an independent brute-force oracle on a
 // 400-day calendar with gaps, plus hand-checked rows, ISO weeks around New Year, weekday names
 // and the policy's flags/config precedence.
 import { describe, expect, test } from "bun:test";

@@ -1,5 +1,5 @@
 // The aggregate SQL without a server: the registry, the DDL of create_aggregates.sql and the
-// sql/aggregate statements agree with each other and with FACTS.md; and every statement runs
+// sql/aggregate statements agree with each other and with docs/data-contract.md; and every statement runs
 // unchanged on SQLite (bun:sqlite), giving what the independent oracle computes.
 import { Database } from "bun:sqlite";
 import { describe, expect, test } from "bun:test";
@@ -18,7 +18,7 @@ const MEASURES = [
 ] as const;
 
 describe("registry, DDL and statements agree", () => {
-  test("the registry holds exactly the server_by_* tables of the warehouse DDL, which are FACTS.md's", () => {
+  test("the registry holds exactly the server_by_* tables of the warehouse DDL, which are the data contract's", () => {
     const inDdl = warehouseTables()
       .map((t) => t.schema.name)
       .filter((n) => n.startsWith("server_by_"));

@@ -1,10 +1,10 @@
-// cpu_version cleanup (FACTS.md "CPU cleanup"), cpu_cores and cpu_threads: one table row per case.
+// cpu_version cleanup (docs/data-contract.md "CPU cleanup"), cpu_cores and cpu_threads: one table row per case.
 import { describe, expect, test } from "bun:test";
 import { DEFAULT_CPU_DROP_WORDS, cleanCpuVersion, cpuCores, cpuThreads } from "../../../src/transform/cpu.ts";
 
-describe("cleanCpuVersion with FACTS.md's drop list", () => {
+describe("cleanCpuVersion with the data contract's drop list", () => {
   const cases: [raw: string | null, expected: string][] = [
-    // FACTS.md's example table, every row.
+    // docs/data-contract.md's example table, every row.
     ["Intel(R) Xeon(R) CPU E5-2680 v4 @ 2.40GHz", "e5-2680 v4"],
     ["Intel(R) Xeon(R) CPU           X5650  @ 2.67GHz", "x5650"],
     ["Intel(R) Xeon(R) Gold 6248 CPU @ 2.50GHz", "gold 6248"],
@@ -80,7 +80,7 @@ describe("cpuCores", () => {
     [null, "Six-Core AMD Opteron(tm) Processor 8431", 6],
     [null, "Eight-Core AMD Opteron(tm)", 8],
     [null, "QUAD-CORE opteron", 4], // case-insensitive
-    [null, "Hexa-Core Foo", -1], // not one of FACTS.md's words
+    [null, "Hexa-Core Foo", -1], // not one of the contract's words
     [null, "AMD EPYC 7742", -1],
     [null, "Intel(R) Xeon(R) CPU E5-2680 v4 @ 2.40GHz", -1],
     [null, "Xeon 64-Cores", -1], // not the word 'core'

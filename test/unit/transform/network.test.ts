@@ -1,4 +1,4 @@
-// mac_address normalization and ip_address cleanup (FACTS.md server_facts table): one row per case.
+// mac_address normalization and ip_address cleanup (docs/data-contract.md "server_facts" and "MAC addresses"): one row per case.
 import { describe, expect, test } from "bun:test";
 import { cleanIp, normalizeMac } from "../../../src/transform/network.ts";
 import type { Warnings } from "../../../src/transform/types.ts";

@@ -31,7 +31,7 @@ describe("transformRoles: fact columns", () => {
       {},
     ],
     [
-      // utf8mb4_general_ci would fold these into one; FACTS.md wants exact values in binary order.
+      // utf8mb4_general_ci would fold these into one; the data contract wants exact values in binary order.
       "names distinct by exact value, code-point order",
       '[1, "web", "Web", null, null],[2, "Web", "web ", null, null],[3, "web ", "web", null, null],[4, "Éclair", "zeta", null, null]',
       { role_ids: "1,2,3,4", role_names: "Web,web,web ,Éclair", puppet_services: "Web,web,web ,zeta", wou_id: -1, wou_name: "<unknown>" },

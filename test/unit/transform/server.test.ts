@@ -144,7 +144,7 @@ describe("transformServer", () => {
     expect(warnings).toEqual({ mac_address: 1, owner: 1 });
   });
 
-  test("the default options are FACTS.md's and a custom drop list is honoured", () => {
+  test("the default options are the data contract's and a custom drop list is honoured", () => {
     expect(DEFAULT_TRANSFORM_OPTIONS.cpuDropWords).toBe(DEFAULT_CPU_DROP_WORDS);
     expect([...DEFAULT_CPU_DROP_WORDS]).toEqual(["intel(r)", "xeon(r)", "amd", "dual-core", "0", "virtual", "cpu", "processor"]);
     const raw = { ...ALL_NULL, cpu_version: "Intel(R) Xeon(R) Gold 6248 CPU @ 2.50GHz" };

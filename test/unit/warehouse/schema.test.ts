@@ -1,4 +1,4 @@
-// The warehouse DDL as `init` reads it: every DDL file parses into what FACTS.md and columns.ts
+// The warehouse DDL as `init` reads it: every DDL file parses into what docs/data-contract.md and columns.ts
 // say; the parser rejects what it cannot compare; normalization of server spellings; and each
 // kind of difference gives the right drift and ALTER clause. No database needed.
 import { describe, expect, test } from "bun:test";
@@ -34,13 +34,13 @@ describe("warehouse DDL files", () => {
       expect(t.sql).toStartWith(`CREATE TABLE IF NOT EXISTS ${t.schema.name} (`);
       expect(t.sql).toEndWith("COLLATE=utf8mb4_bin"); // no trailing ";"
       expect(t.schema.engine).toBe("InnoDB");
-      // Binary collation on purpose (FACTS.md: distinct by exact value, like SQLite).
+      // Binary collation on purpose (docs/data-contract.md: distinct by exact value, like SQLite).
       expect(t.schema.collation).toBe("utf8mb4_bin");
       for (const c of t.schema.columns) if (c.collation) expect(c.collation).toBe("utf8mb4_bin");
     }
   });
 
-  test("the registry defines exactly FACTS.md's tables, etl_runs first", () => {
+  test("the registry defines exactly the data contract's tables, etl_runs first", () => {
     expect(warehouseTableNames()).toEqual([
       "etl_runs",
       "server_facts",
@@ -67,7 +67,7 @@ describe("warehouse DDL files", () => {
     }
   });
 
-  test("server_facts: FACTS.md's types, NULLs only where FACTS.md allows, sentinel defaults", () => {
+  test("server_facts: the data contract's types, NULLs only where it allows, sentinel defaults", () => {
     const t = byName("server_facts");
     const type = Object.fromEntries(t.columns.map((c) => [c.name, c.type]));
     expect(type).toMatchObject({
