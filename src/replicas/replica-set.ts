@@ -2,7 +2,7 @@
 // of the replicas never see a half-loaded night. Positions are GTIDs where both sides have
 // them, else replica lag. Measuring and deciding live in replication-measure/-decide.ts.
 import type { Db, ExecResult } from "../engine/db.ts";
-import { describeEndpoint, type Endpoint } from "../settings/dsn.ts";
+import { describeEndpoint, withoutDatabase, type Endpoint } from "../settings/dsn.ts";
 import { EtlError, UsageError } from "../errors.ts";
 import { engineFor } from "../engine/index.ts";
 import { compactGtid } from "./measure.ts";
@@ -83,7 +83,9 @@ export async function openReplicaSet(replicas: Endpoint[], options: ReplicaWaitO
     return {
       label: describeEndpoint(ep),
       async connect(connectTimeoutS) {
-        const db = await engine.open(ep, { connectTimeoutS });
+        // Without the DSN's database: nothing here reads a table, so the replica account needs
+        // only its replication-status privilege, not one on the warehouse database.
+        const db = await engine.open(withoutDatabase(ep), { connectTimeoutS });
         // We only ever read here; a read-only session turns a bug into an error instead of a write on a replica.
         await db.execute("SET SESSION TRANSACTION READ ONLY").catch(async (err) => {
           await db.close();

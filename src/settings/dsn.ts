@@ -92,6 +92,14 @@ export function describeEndpoint(ep: Endpoint): string {
   return `mysql://${user}${host}:${ep.port}/${ep.database}`;
 }
 
+/**
+ * The endpoint without its database: a server connection that names none (a replica, which
+ * reads only replication status, needs no privilege on any database then); a file stays as is.
+ */
+export function withoutDatabase(ep: Endpoint): Endpoint {
+  return ep.kind === "mysql" ? { ...ep, database: "" } : ep;
+}
+
 /** Mask the password of a DSN we could not parse (for error messages). */
 export function maskDsnText(text: string): string {
   // Up to the last "@": an unescaped "@" inside the password must not leave its tail visible.

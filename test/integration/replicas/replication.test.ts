@@ -6,7 +6,7 @@ import type { MysqlDb } from "../../../src/engine/mysql/mysql-db.ts";
 import { parseDsn, describeEndpoint, type Endpoint } from "../../../src/settings/dsn.ts";
 import { EtlError } from "../../../src/errors.ts";
 import { openReplicaSet, positionAfterWrite, type ReplicaWaitEvent } from "../../../src/replicas/replica-set.ts";
-import { connect, dsn, freshDatabase, servers } from "../../support/servers.ts";
+import { connect, dsn, freshDatabase, servers, waitForReplica } from "../../support/servers.ts";
 
 let database: string;
 let primary: MysqlDb; // the writing connection
@@ -211,6 +211,33 @@ describe("opening a replica set", () => {
     const err = await openReplicaSet([roEndpoint, wrongPort], { timeoutS: 1, maxLagS: 1, logEveryS: 1 }).catch((e) => e);
     expect(err).toBeInstanceOf(EtlError);
     expect(err.message).toContain(describeEndpoint(wrongPort));
+  });
+
+  test("an account with SLAVE MONITOR only, its DSN naming the warehouse database, is waited for", async () => {
+    // The DSN's database was used to connect, so this least-privilege account (all a replica
+    // wait reads is replication status) was refused: "may not use database …".
+    const { replica } = servers();
+    const root = await connect(servers().primary);
+    try {
+      await root.execute("CREATE USER IF NOT EXISTS 'repl_mon'@'%'");
+      await root.execute("GRANT SLAVE MONITOR ON *.* TO 'repl_mon'@'%'");
+    } finally {
+      await root.close();
+    }
+    try {
+      await waitForReplica();
+      const set = await openReplicaSet([parseDsn(dsn(replica, database, "repl_mon"), "test")], { timeoutS: 10, maxLagS: 1, logEveryS: 10 });
+      try {
+        const { id, result } = await writeRow("least");
+        await set.waitFor(await positionAfterWrite(primary, result));
+        expect(await onReplica(id)).toBe("least");
+      } finally {
+        await set.close();
+      }
+    } finally {
+      const cleanup = await connect(servers().primary);
+      await cleanup.execute("DROP USER IF EXISTS 'repl_mon'@'%'").finally(() => cleanup.close());
+    }
   });
 
   test("an empty set resolves at once", async () => {
