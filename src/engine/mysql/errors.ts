@@ -45,8 +45,11 @@ const HINTS: Record<string, string> = {
   EAI_AGAIN: "the host name did not resolve; check DNS and the host name in the DSN",
   ETIMEDOUT: "no answer; check host, port and firewalls",
   ER_ACCESS_DENIED_ERROR: "access denied; check the user and its password (~/.my.cnf, --defaults-file or SERVERDB_ETL_*_PASSWORD)",
-  ER_DBACCESS_DENIED_ERROR: "the user may not use this database; GRANT it the privileges `doctor` lists",
-  ER_BAD_DB_ERROR: "the database does not exist; create it or fix the database name in the DSN",
+  ER_DBACCESS_DENIED_ERROR:
+    "the user may not use this database, or it does not exist (the server does not say which): check the database name in the DSN; " +
+    "serverdb-etl doctor tells which and prints the GRANTs",
+  ER_BAD_DB_ERROR:
+    "the database does not exist: fix the database name in the DSN (a new warehouse database is made with CREATE DATABASE, its tables by serverdb-etl init)",
   ER_NO_SUCH_TABLE: "a table is missing; for the warehouse run `serverdb-etl init`, for the source check the database name",
   ER_TABLEACCESS_DENIED_ERROR: "a privilege is missing; run `serverdb-etl doctor` to see which, then GRANT it",
   ER_COLUMNACCESS_DENIED_ERROR: "a privilege is missing; run `serverdb-etl doctor` to see which, then GRANT it",
@@ -70,29 +73,38 @@ const HINTS: Record<string, string> = {
 /** errno 28 (ENOSPC) inside a server message: "Error writing file … (Errcode: 28 "No space left on device")". */
 const NO_SPACE = /\b(?:errcode|error|errno):? 28\b|No space left on device/i;
 
-/** The privileges a denial names, and on what: "INSERT, DELETE command denied to user 'u'@'h' for table `db`.`t`". */
-function privilegeHint(code: string, detail: string): string | undefined {
+/**
+ * The privileges a denial names, and on what: "INSERT, DELETE command denied to user 'u'@'h' for
+ * table `db`.`t`". The GRANT names that one table (least privilege: a database-wide grant on a
+ * ServerDB would hand out auth_user and django_session too); MySQL leaves the database out of
+ * the message, so it comes from the connection's DSN (`label`).
+ */
+function privilegeHint(code: string, detail: string, label: string): string | undefined {
   const table = /^([A-Z][A-Z ,]*?) command denied to user '([^']*)'@'([^']*)' for (?:column '[^']*' in )?table [`']?([^`'.]+)[`']?(?:\.[`']?([^`']+)[`']?)?/i.exec(detail);
   if ((code === "ER_TABLEACCESS_DENIED_ERROR" || code === "ER_COLUMNACCESS_DENIED_ERROR") && table) {
     const [, privileges, user, host, first, second] = table;
-    const on = second ? `\`${first}\`.*` : "the warehouse (or source) database's tables";
-    const what = second ? `\`${first}\`.\`${second}\`` : `\`${first}\``;
-    return `the user lacks ${privileges} on ${what}: GRANT ${privileges} ON ${on} TO '${user}'@'${host}'; serverdb-etl doctor lists every privilege each connection needs`;
+    const database = second ? first : databaseOf(label);
+    const name = second ?? first;
+    const on = `${database ? `\`${database}\`.` : ""}\`${name}\``;
+    return `the user lacks ${privileges} on ${on}: GRANT ${privileges} ON ${on} TO '${user}'@'${host}'; serverdb-etl doctor lists every privilege each connection needs`;
   }
   const specific = /you need \(at least one of\) the (.+?) privilege\(s\)/i.exec(detail);
   if (code === "ER_SPECIFIC_ACCESS_DENIED_ERROR" && specific) {
     return `the user lacks the ${specific[1]} privilege: GRANT ${specific[1]} ON *.* TO the user of this connection; serverdb-etl doctor lists what each connection needs`;
   }
-  const db = /Access denied for user '([^']*)'@'([^']*)' to database '([^']*)'/i.exec(detail);
-  if (code === "ER_DBACCESS_DENIED_ERROR" && db) {
-    return `the user may not use database ${db[3]}: GRANT it the privileges serverdb-etl doctor lists, e.g. GRANT SELECT ON \`${db[3]}\`.* TO '${db[1]}'@'${db[2]}' for a source`;
-  }
+  // No GRANT for a refused database: the server answers the same for a name that does not exist
+  // (a typo) when the user holds nothing there, and the same user may be a source or a target.
   return undefined;
 }
 
+/** The database of a label as describeEndpoint writes it (mysql://user@host:port/db[?socket=…]). */
+function databaseOf(label: string): string {
+  return /^mysql:\/\/[^/]*\/([^?]*)/.exec(label)?.[1] ?? "";
+}
+
 /** The fix to suggest for an error, from its code and, where the code is generic, its text. */
-function hintFor(code: string, detail: string): string | undefined {
-  const privilege = privilegeHint(code, detail);
+function hintFor(code: string, detail: string, label: string): string | undefined {
+  const privilege = privilegeHint(code, detail, label);
   if (privilege) return privilege;
   if (code !== "ER_DISK_FULL" && NO_SPACE.test(detail)) return HINTS.ER_DISK_FULL;
   // mysql2 names the client-side refusal of an oversized packet differently; the fix is the same.
@@ -109,7 +121,7 @@ export function translateMysqlError(err: unknown, label: string): Error {
   if (e.fatal && !e.code) return connectionLostError(label, "before this statement", err);
   const code = e.code ?? "UNKNOWN";
   const detail = maskSecrets(e.sqlMessage ?? e.message ?? String(err)).replace(/\s+/g, " ").trim();
-  const hint = hintFor(code, detail);
+  const hint = hintFor(code, detail, label);
   const message = `${label}: ${detail}${hint ? ` (${hint})` : ""}`;
   if (TRANSIENT.has(code)) return new TransientDbError(message, code, { cause: err });
   return new EtlError(message, { cause: err });

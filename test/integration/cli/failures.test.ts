@@ -82,10 +82,20 @@ describe("credentials and privileges", () => {
     expect(r.stdout + r.stderr).not.toContain("Wrong-Password-2");
   });
 
-  test("a missing privilege is named, with the GRANT: a SELECT-only warehouse user", async () => {
+  test("a missing privilege is named, with the GRANT on that table: a SELECT-only warehouse user", async () => {
     const line = oneLine(await runCli(etl([], dsn(servers().primary, dw, "fail_reader"))), 1);
     expect(line).toMatch(/INSERT command denied to user 'fail_reader'/);
-    expect(line).toContain(`lacks INSERT on \`${dw}\`.\`etl_runs\`: GRANT INSERT ON \`${dw}\`.* TO 'fail_reader'@'`);
+    // Was GRANT INSERT ON the database.*: more than the one table that needs it.
+    expect(line).toContain(`lacks INSERT on \`${dw}\`.\`etl_runs\`: GRANT INSERT ON \`${dw}\`.\`etl_runs\` TO 'fail_reader'@'`);
+  });
+
+  test("a target database the user may not use (here: a name that does not exist): no GRANT on it, no wrong role", async () => {
+    const line = oneLine(await runCli(etl([], dsn(servers().primary, "fail_no_such_dw", "fail_reader"))), 1);
+    expect(line).toContain("Access denied for user 'fail_reader'@'%' to database 'fail_no_such_dw'");
+    expect(line).toContain("may not use this database, or it does not exist (the server does not say which): check the database name in the DSN");
+    // It said: GRANT SELECT ON `fail_no_such_dw`.* … for a source.
+    expect(line).not.toContain("for a source");
+    expect(line).not.toMatch(/GRANT \w+ ON/);
   });
 });
 
@@ -93,7 +103,7 @@ describe("missing things", () => {
   test("a target database that does not exist", async () => {
     const line = oneLine(await runCli(etl([], dsn(servers().primary, "fail_no_such_db"))), 1);
     expect(line).toContain("Unknown database 'fail_no_such_db'");
-    expect(line).toContain("the database does not exist; create it or fix the database name in the DSN");
+    expect(line).toContain("the database does not exist: fix the database name in the DSN (a new warehouse database is made with CREATE DATABASE, its tables by serverdb-etl init)");
   });
 
   test("warehouse tables missing (init never ran): exit 3, says to run init, nothing written", async () => {

@@ -10,23 +10,24 @@ const err = (code: string, sqlMessage: string) => Object.assign(new Error(sqlMes
 describe("translateMysqlError", () => {
   const cases: Array<[string, string, string, RegExp]> = [
     [
-      "a missing table privilege is named, with the GRANT that fixes it",
+      // The GRANT was on `serverdb_dw`.*: on a ServerDB that hands out auth_user too. Least privilege: the table.
+      "a missing table privilege is named, with the GRANT on that table that fixes it",
       "ER_TABLEACCESS_DENIED_ERROR",
       "INSERT, DELETE command denied to user 'etl'@'10.0.0.5' for table `serverdb_dw`.`server_facts`",
-      /lacks INSERT, DELETE on `serverdb_dw`\.`server_facts`: GRANT INSERT, DELETE ON `serverdb_dw`\.\* TO 'etl'@'10\.0\.0\.5'/,
+      /lacks INSERT, DELETE on `serverdb_dw`\.`server_facts`: GRANT INSERT, DELETE ON `serverdb_dw`\.`server_facts` TO 'etl'@'10\.0\.0\.5'/,
     ],
     [
-      // MySQL 8 leaves the database out of the message
+      // MySQL 8 leaves the database out of the message: it is the connection's (the DSN's).
       "MySQL's wording without the database",
       "ER_TABLEACCESS_DENIED_ERROR",
       "SELECT command denied to user 'etl'@'localhost' for table 'servers_server'",
-      /lacks SELECT on `servers_server`: GRANT SELECT ON /,
+      /lacks SELECT on `serverdb_dw`\.`servers_server`: GRANT SELECT ON `serverdb_dw`\.`servers_server` TO 'etl'@'localhost'/,
     ],
     [
       "a column privilege",
       "ER_COLUMNACCESS_DENIED_ERROR",
       "SELECT command denied to user 'etl'@'%' for column 'owner' in table 'servers_server'",
-      /lacks SELECT on `servers_server`/,
+      /lacks SELECT on `serverdb_dw`\.`servers_server`: GRANT SELECT ON `serverdb_dw`\.`servers_server` /,
     ],
     [
       "a global privilege",
@@ -35,10 +36,12 @@ describe("translateMysqlError", () => {
       /lacks the SLAVE MONITOR privilege: GRANT SLAVE MONITOR ON \*\.\*/,
     ],
     [
-      "a database the user may not use",
+      // It said "GRANT SELECT ON `serverdb_dw`.* … for a source" whatever the role, and the
+      // server answers the same for a typo: no GRANT, say it may not exist, point at doctor.
+      "a database the user may not use, or that does not exist",
       "ER_DBACCESS_DENIED_ERROR",
       "Access denied for user 'etl'@'%' to database 'serverdb_dw'",
-      /may not use database serverdb_dw/,
+      /^(?!.*GRANT \w+ ON)(?!.*for a source).*may not use this database, or it does not exist .*check the database name in the DSN; serverdb-etl doctor tells which/,
     ],
     ["a wrong password", "ER_ACCESS_DENIED_ERROR", "Access denied for user 'etl'@'10.0.0.5' (using password: YES)", /check the user and its password/],
     ["a table that is full", "ER_RECORD_FILE_FULL", "The table 'server_facts' is full", /table is full: .*free space or raise the limit, then rerun/],
@@ -48,7 +51,8 @@ describe("translateMysqlError", () => {
     ["a missing column (drift)", "ER_BAD_FIELD_ERROR", "Unknown column 'memory' in 'field list'", /serverdb-etl init --check/],
     ["an extra NOT NULL column (drift)", "ER_NO_DEFAULT_FOR_FIELD", "Field 'rack_unit' doesn't have a default value", /serverdb-etl init --check/],
     ["a missing table", "ER_NO_SUCH_TABLE", "Table 'serverdb_dw.etl_runs' doesn't exist", /serverdb-etl init/],
-    ["a missing database", "ER_BAD_DB_ERROR", "Unknown database 'serverdb_dw'", /the database does not exist/],
+    // It said "create it" for a source too: fix the name; only a warehouse is created.
+    ["a missing database", "ER_BAD_DB_ERROR", "Unknown database 'serverdb_dw'", /the database does not exist: fix the database name in the DSN \(a new warehouse database/],
   ];
   test.each(cases)("%s", (_what, code, message, hint) => {
     const e = translateMysqlError(err(code, message), L);
