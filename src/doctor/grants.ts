@@ -31,10 +31,14 @@ export function parseGrantLine(line: string): GrantLine {
   return { kind: "other" };
 }
 
-/** "SELECT (a, b), INSERT, ALL PRIVILEGES" → ["SELECT", "INSERT", "ALL"]; column lists dropped. */
+/**
+ * "SELECT (a, b), INSERT, ALL PRIVILEGES" → ["INSERT", "ALL"]. A privilege with a column list
+ * covers those columns only, never the whole table, so it is left out: counting it would pass a
+ * table check that the server then refuses.
+ */
 function splitPrivileges(text: string): string[] {
   return text
-    .replace(/\([^)]*\)/g, "")
+    .replace(/[^,(]+\([^)]*\)/g, "")
     .split(",")
     .map((p) => p.trim().replace(/\s+/g, " ").toUpperCase())
     .map((p) => (p === "ALL PRIVILEGES" ? "ALL" : p))
@@ -67,24 +71,33 @@ function escapeRegex(c: string): string {
 }
 
 /**
- * The privileges of `needed` that no global or database-wide grant gives on `database`.
- * Table-level grants are ignored: `init` creates tables that no table grant can name yet.
+ * The privileges of `needed` that no grant gives on `database` (database-wide: global and
+ * database grants) or, with `table`, on that one table (table grants count too; a table grant
+ * may name a table that does not exist yet when it includes CREATE, which is how `init` gets to
+ * create it).
  */
-export function missingPrivileges(grants: readonly Grant[], database: string, needed: readonly string[]): string[] {
+export function missingPrivileges(grants: readonly Grant[], database: string, needed: readonly string[], table?: string): string[] {
   const have = new Set<string>();
   for (const g of grants) {
-    if (g.table !== "*") continue;
-    if (!dbPatternMatches(g.db, database)) continue;
-    for (const p of g.privileges) have.add(p);
+    // Database grants are LIKE patterns; table grants name their database literally.
+    const covers = g.table === "*" ? dbPatternMatches(g.db, database) : g.db === database && g.table === table;
+    if (covers) for (const p of g.privileges) have.add(p);
   }
   if (have.has("ALL")) return [];
   return needed.filter((p) => !have.has(p));
 }
 
-/** The statement a DBA runs to fix it: GRANT SELECT ON `serverdb2`.* TO 'etl'@'%'. */
-export function grantStatement(privileges: readonly string[], database: string, account: { user: string; host: string }): string {
-  const on = database === "*" ? "*.*" : "`" + database.replace(/`/g, "``") + "`.*";
+/**
+ * The statement a DBA runs to fix it: GRANT SELECT ON `serverdb2`.`servers_asset` TO 'etl'@'%'
+ * with a table, GRANT SLAVE MONITOR ON *.* TO … for database "*".
+ */
+export function grantStatement(privileges: readonly string[], database: string, account: { user: string; host: string }, table?: string): string {
+  const on = database === "*" ? "*.*" : `${quoteName(database)}.${table === undefined ? "*" : quoteName(table)}`;
   return `GRANT ${privileges.join(", ")} ON ${on} TO ${sqlString(account.user)}@${sqlString(account.host)}`;
+}
+
+function quoteName(name: string): string {
+  return "`" + name.replace(/`/g, "``") + "`";
 }
 
 /** A string literal for display in a statement the DBA copies (not executed by us). */

@@ -2,9 +2,11 @@
 // replica). Pure: facts in, checks out, each not-ok check with a one-line fix. The MySQL 8
 // paths (gtid_mode, Replica_/Source_ columns, unexpanded roles) cannot run here (no MySQL 8
 // on the test machine); their unit tests feed facts objects instead.
-import { grantStatement, missingPrivileges } from "./grants.ts";
-import { HISTORY_TABLE } from "./source-tables.ts";
+import { grantStatement } from "./grants.ts";
 import { judgeHotSet } from "./hot-set.ts";
+import { DSN_OF, databaseState, judgeDatabase } from "./judge-database.ts";
+import { HISTORY_TABLE, sourceTables } from "./source-tables.ts";
+import { describeTablePrivileges, describeTables, missingTargetPrivileges, TARGET_PRIVILEGES, targetGrantStatements, targetNeeds } from "./target-privileges.ts";
 import type { Check, ReplicaStatus, Role, ServerFacts } from "./types.ts";
 
 /** What judging one server may know about the others. */
@@ -13,16 +15,9 @@ export interface JudgeContext {
   replicasConfigured: boolean;
   /** The target's server_id, when the target could be read (to check what a replica follows). */
   targetServerId?: number;
+  /** This version's warehouse tables, in creation order (the target's privileges are judged per table). */
+  warehouseTables: readonly string[];
 }
-
-/** The warehouse privileges, each with the commands that need it (shown when missing). */
-export const TARGET_PRIVILEGES: ReadonlyArray<{ privilege: string; neededBy: string }> = [
-  { privilege: "SELECT", neededBy: "etl's stale-row sweep, aggregate's REPLACE … SELECT, expire's choice of days, init --check" },
-  { privilege: "INSERT", neededBy: "etl's and aggregate's REPLACE, starting an etl_runs record" },
-  { privilege: "UPDATE", neededBy: "finishing an etl_runs record" },
-  { privilege: "DELETE", neededBy: "REPLACE of an existing row, removing stale rows, expire" },
-  { privilege: "CREATE", neededBy: "init creates the tables" },
-];
 
 /** Below this, a load batch of wide rows can hit ER_NET_PACKET_TOO_LARGE. */
 export const MIN_PACKET_BYTES = 16 * 1024 * 1024;
@@ -30,14 +25,33 @@ export const MIN_PACKET_BYTES = 16 * 1024 * 1024;
 export const LAG_WARN_SECONDS = 300;
 
 export function judge(role: Role, facts: ServerFacts, ctx: JudgeContext): Check[] {
-  const checks = [judgeVersion(facts)];
-  if (role === "source") checks.push(...judgeSourceTables(facts), ...describeSourceReplication(facts));
-  if (role === "target") {
-    checks.push(judgeTargetPrivileges(facts), judgeTargetReadOnly(facts), ...judgeBinlog(facts, ctx), ...judgeTargetGtid(facts), ...judgeHotSet(facts));
-  }
+  const database = judgeDatabase(role, facts, grantsIfRight(role, facts, ctx.warehouseTables));
+  const checks = [...(database ? [database] : []), judgeVersion(facts)];
+  // A database that does not exist, or may not: its row says so, and privileges or tables of it
+  // would only repeat that with GRANTs on what may be a typo.
+  const usable = ["ok", "exists"].includes(databaseState(facts));
+  if (role === "source") checks.push(...(usable ? judgeSourceTables(facts) : []), ...describeSourceReplication(facts));
+  if (role === "target") checks.push(...(usable ? [judgeTargetPrivileges(facts, ctx.warehouseTables)] : []), judgeTargetReadOnly(facts), ...judgeBinlog(facts, ctx), ...judgeTargetGtid(facts), ...judgeHotSet(facts));
   if (role === "replica") checks.push(...judgeReplica(facts, ctx));
   checks.push(judgePacket(role, facts), judgeTimeZone(facts));
   return checks;
+}
+
+/** Everything a role needs in its database, as GRANTs on it (for a database the server will not describe). */
+function grantsIfRight(role: Role, f: ServerFacts, warehouseTables: readonly string[]): string[] {
+  if (role === "source") return sourceGrantStatements(sourceTables(), f);
+  if (role === "target") return targetGrantStatements(targetNeeds(warehouseTables), f.database, f.account);
+  return [];
+}
+
+/** SELECT on each of `tables` of the source database, one GRANT per table: nothing else there (auth_user, django_session). */
+export function sourceGrantStatements(tables: readonly string[], f: ServerFacts): string[] {
+  return tables.map((t) => grantStatement(["SELECT"], f.database, f.account, t));
+}
+
+/** The fix of a check whose statements are printed after the table: the statement itself when there is one. */
+function runStatements(statements: readonly string[], what: string): string {
+  return statements.length === 1 ? statements[0] : `run the ${statements.length} GRANT statements printed after the table (${what})`;
 }
 
 /** "10.11.19-MariaDB-0+deb12u1" → [10, 11, 19]. */
@@ -71,11 +85,13 @@ export function judgeSourceTables(f: ServerFacts): Check[] {
   const requiredMissing = missing.filter((t) => t !== HISTORY_TABLE);
   const checks: Check[] = [];
   if (denied.length) {
+    const statements = sourceGrantStatements(denied, f);
     checks.push({
       check: "privileges",
       result: "fail",
       detail: `no SELECT on ${denied.length} of ${Object.keys(tables).length} ServerDB tables in \`${f.database}\` (${list(denied)})`,
-      fix: grantStatement(["SELECT"], f.database, f.account),
+      fix: runStatements(statements, "SELECT on each table the extract and backfill read, and on nothing else"),
+      statements,
     });
   } else {
     checks.push({ check: "privileges", result: "ok", detail: `SELECT on the ServerDB tables of \`${f.database}\`` });
@@ -85,14 +101,14 @@ export function judgeSourceTables(f: ServerFacts): Check[] {
       check: "tables",
       result: "fail",
       detail: `\`${f.database}\` lacks ${requiredMissing.length} ServerDB tables (${list(requiredMissing)})`,
-      fix: "run generate or check the database name in --source",
+      fix: `check that ${DSN_OF.source} names ServerDB's (Django's) database; for a test database, serverdb-etl generate creates one`,
     });
   } else if (missing.includes(HISTORY_TABLE)) {
     checks.push({
       check: "tables",
       result: "warn",
       detail: `\`${f.database}\` has no ${HISTORY_TABLE}`,
-      fix: "nightly runs work; backfill needs django-simple-history's table, check the database name",
+      fix: `nightly runs work; backfill needs django-simple-history's table: check that ${DSN_OF.source} names ServerDB's database`,
     });
   } else if (!denied.length) {
     checks.push({ check: "tables", result: "ok", detail: `all ${Object.keys(tables).length} ServerDB tables present` });
@@ -100,32 +116,42 @@ export function judgeSourceTables(f: ServerFacts): Check[] {
   return checks;
 }
 
-export function judgeTargetPrivileges(f: ServerFacts): Check {
-  const needed = TARGET_PRIVILEGES.map((p) => p.privilege);
+/** Target: what the warehouse tables need (target-privileges.ts), from SHOW GRANTS; the fix is one GRANT per table. */
+export function judgeTargetPrivileges(f: ServerFacts, tables: readonly string[]): Check {
+  const needs = targetNeeds(tables);
+  const db = `\`${f.database}\``;
   if (f.grantsError) {
+    const statements = targetGrantStatements(needs, f.database, f.account);
     return {
       check: "privileges",
       result: "warn",
       detail: `could not read SHOW GRANTS (${f.grantsError})`,
-      fix: `make sure the user holds ${needed.join(", ")} on \`${f.database}\``,
+      fix: `make sure the account holds ${describeTablePrivileges(needs, tables)} in ${db}: ${runStatements(statements, "one per table")}`,
+      statements,
     };
   }
-  const missing = missingPrivileges(f.grants, f.database, needed);
-  if (!missing.length) return { check: "privileges", result: "ok", detail: `${needed.join(", ")} on \`${f.database}\`` };
-  const why = missing.map((p) => `${p} (${TARGET_PRIVILEGES.find((x) => x.privilege === p)!.neededBy})`).join("; ");
+  const missing = missingTargetPrivileges(f.grants, f.database, tables);
+  if (!missing.length) return { check: "privileges", result: "ok", detail: `${describeTablePrivileges(needs, tables)} in ${db}` };
+  const statements = targetGrantStatements(missing, f.database, f.account);
   if (f.rolesUnexpanded) {
     return {
       check: "privileges",
       result: "warn",
-      detail: `not granted directly, may come from a role: ${missing.join(", ")} on \`${f.database}\``,
-      fix: "check with SHOW GRANTS FOR CURRENT_USER() USING <role>, or " + grantStatement(missing, f.database, f.account),
+      detail: `not granted directly, may come from a role: ${describeTablePrivileges(missing, tables)} in ${db}`,
+      fix: `check with SHOW GRANTS FOR CURRENT_USER() USING <role>; if they are missing, ${runStatements(statements, "one per table")}`,
+      statements,
     };
   }
+  const why = TARGET_PRIVILEGES.flatMap((p) => {
+    const lacking = missing.filter((t) => t.privileges.includes(p.privilege)).map((t) => t.table);
+    return lacking.length ? [`${p.privilege} on ${describeTables(lacking, tables)} (${p.neededBy})`] : [];
+  }).join("; ");
   return {
     check: "privileges",
     result: "fail",
-    detail: `missing on \`${f.database}\`: ${why}`,
-    fix: grantStatement(missing, f.database, f.account),
+    detail: `missing in ${db}: ${why}`,
+    fix: runStatements(statements, "one per warehouse table, with only what it lacks"),
+    statements,
   };
 }
 
@@ -201,11 +227,14 @@ export function judgeReplica(f: ServerFacts, ctx: JudgeContext): Check[] {
   const checks: Check[] = [];
   if (rep.state === "denied") {
     const privilege = f.flavor === "mariadb" ? "SLAVE MONITOR" : "REPLICATION CLIENT";
+    const statement = grantStatement([privilege], "*", f.account);
     checks.push({
       check: "privileges",
       result: "fail",
-      detail: `cannot read replication status (${rep.error}); waits and lag checks need ${privilege}`,
-      fix: grantStatement([privilege], "*", f.account),
+      // A global privilege by nature: the replica account needs no privilege on any database.
+      detail: `cannot read replication status (${rep.error}); waits and lag checks need ${privilege}, and nothing else`,
+      fix: statement,
+      statements: [statement],
     });
   } else {
     checks.push({ check: "privileges", result: "ok", detail: "can read replication status" });

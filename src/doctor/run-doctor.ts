@@ -34,7 +34,9 @@ export async function runDoctor(conns: Connections, opts: DoctorOptions = DOCTOR
 
   const measured = await Promise.all(endpoints.map(({ role, endpoint }) => measure(role, endpoint, opts)));
   const target = measured.find((m) => m.role === "target");
-  const ctx: JudgeContext = { replicasConfigured: conns.replicas.length > 0, targetServerId: target?.facts?.vars.serverId };
+  // Table names are the same on every engine; the target's catalog has them.
+  const warehouseTables = conns.target ? (await engineFor(conns.target).catalog.expected()).map((t) => t.schema.name) : [];
+  const ctx: JudgeContext = { replicasConfigured: conns.replicas.length > 0, targetServerId: target?.facts?.vars.serverId, warehouseTables };
 
   const secrets = endpoints.map(({ endpoint }) => endpointPassword(endpoint));
   const rows: ReportRow[] = [];
@@ -53,11 +55,12 @@ async function measure(role: Role, endpoint: Endpoint, opts: DoctorOptions): Pro
 
 /** Belt and braces: no row may carry a configured password, whatever a driver message contains. */
 function scrub(row: ReportRow, secrets: Array<string | undefined>): ReportRow {
-  let { detail, fix } = row;
+  let { detail, fix, statements } = row;
   for (const s of secrets) {
     if (!s || s.length < 3) continue;
     detail = detail.split(s).join("***");
     fix = fix?.split(s).join("***");
+    statements = statements?.map((t) => t.split(s).join("***"));
   }
-  return { ...row, detail, fix };
+  return { ...row, detail, fix, ...(statements ? { statements } : {}) };
 }

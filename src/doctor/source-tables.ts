@@ -1,5 +1,6 @@
-// The ServerDB tables a source must have: those the extract SQL reads (taken from the SQL
-// itself, so the list cannot drift from it) plus backfill's history table.
+// The ServerDB tables a source must have and the ETL user may read: exactly those the extract,
+// its row count and backfill's as-of query read, taken from the SQL itself so the list (and
+// the per-table GRANTs doctor prints) cannot drift from it.
 import { SQL } from "../sql.ts";
 
 /** Only `backfill` reads it; its absence is a warning, not a failure. */
@@ -8,9 +9,8 @@ export const HISTORY_TABLE = "servers_historicalserver";
 /** Table names, sorted. */
 export function sourceTables(): string[] {
   const names = new Set<string>();
-  for (const text of [SQL.factSelect, SQL.factCount]) {
+  for (const text of [SQL.factSelect, SQL.factCount, SQL.historyAsofSelect]) {
     for (const m of text.matchAll(/\{schema\}\.`?(\w+)`?/g)) names.add(m[1]);
   }
-  names.add(HISTORY_TABLE);
   return [...names].sort();
 }

@@ -14,6 +14,14 @@ export interface ServerFacts {
   account: { user: string; host: string };
   /** The database of the DSN ("" for a replica given without one). */
   database: string;
+  /**
+   * Set when the server refused the DSN's database at connect and doctor connected without it:
+   * its reason (ER_BAD_DB_ERROR "does not exist"; ER_DBACCESS_DENIED_ERROR, which the server
+   * also gives for a database that does not exist when the account holds nothing there), and
+   * the databases the account can see (information_schema.SCHEMATA), to tell which and to
+   * suggest the name meant.
+   */
+  databaseRefused?: { code: DatabaseRefusal; visible: string[] };
   /** Parsed SHOW GRANTS lines (MariaDB includes the active role's and PUBLIC's grants). */
   grants: Grant[];
   /** MySQL lists granted roles without expanding their privileges, so grants may be incomplete. */
@@ -36,6 +44,9 @@ export interface HistorySize {
   bytes: number;
   days: number;
 }
+
+/** Why the server refused the DSN's database at connect. */
+export type DatabaseRefusal = "ER_BAD_DB_ERROR" | "ER_DBACCESS_DENIED_ERROR";
 
 /** The server variables doctor reports (SHOW GLOBAL VARIABLES). */
 export interface ServerVariables {
@@ -88,6 +99,8 @@ export interface Check {
   detail: string;
   /** What to do about it, one line (only when result is not ok). */
   fix?: string;
+  /** The SQL an administrator runs to fix it (GRANTs), each one statement without its `;`. */
+  statements?: string[];
 }
 
 /** A check with the endpoint it belongs to: one row of the table. */

@@ -6,7 +6,7 @@ import { mysqlErrorCode } from "./errors.ts";
 import { quoteIdent } from "../ident.ts";
 import { sourceTables } from "../../doctor/source-tables.ts";
 import { parseAccount, parseGrantLine, type Grant } from "../../doctor/grants.ts";
-import type { HistorySize, ReplicaStatus, ReplicationFacts, Role, ServerFacts, ServerVariables, TableAccess } from "../../doctor/types.ts";
+import type { DatabaseRefusal, HistorySize, ReplicaStatus, ReplicationFacts, Role, ServerFacts, ServerVariables, TableAccess } from "../../doctor/types.ts";
 import { engineSql } from "../../sql.ts";
 
 /** Variables read with one SHOW GLOBAL VARIABLES; names a server lacks are simply absent. */
@@ -27,8 +27,8 @@ const VARIABLES = [
 ] as const;
 
 /** Read everything doctor needs to know about a server in its role; `database` is the DSN's (the
- * connection may lack it when access to it was denied). */
-export async function inspectServer(db: MysqlDb, role: Role, database: string): Promise<ServerFacts> {
+ * connection lacks it when the server refused it: `refused` says how). */
+export async function inspectServer(db: MysqlDb, role: Role, database: string, refused?: DatabaseRefusal): Promise<ServerFacts> {
   const [{ v: version, u: currentUser }] = await db.query<{ v: string; u: string }>("SELECT VERSION() AS v, CURRENT_USER() AS u");
   const flavor = /mariadb/i.test(version) ? "mariadb" : "mysql";
   const facts: ServerFacts = {
@@ -41,10 +41,17 @@ export async function inspectServer(db: MysqlDb, role: Role, database: string): 
     vars: await readVariables(db),
   };
   await readGrants(db, facts);
+  if (refused) facts.databaseRefused = { code: refused, visible: await readVisibleDatabases(db) };
   if (role === "source") facts.tables = await probeTables(db, facts.database, sourceTables());
   if (role === "replica") facts.replication = await readReplication(db);
   if (role === "target" && database) facts.history = await readHistorySize(db, database);
   return facts;
+}
+
+/** The databases this account can see: all of them only with SHOW DATABASES, else those it holds something in. */
+async function readVisibleDatabases(db: MysqlDb): Promise<string[]> {
+  const rows = await db.query<{ name: string }>("SELECT SCHEMA_NAME AS name FROM information_schema.SCHEMATA ORDER BY SCHEMA_NAME");
+  return rows.map((r) => String(r.name));
 }
 
 async function readVariables(db: MysqlDb): Promise<ServerVariables> {
@@ -106,7 +113,7 @@ async function probeTables(db: MysqlDb, database: string, tables: string[]): Pro
       out[t] = "ok";
     } catch (err) {
       const code = mysqlErrorCode(err);
-      if (code === "ER_NO_SUCH_TABLE") out[t] = "missing";
+      if (code === "ER_NO_SUCH_TABLE" || code === "ER_BAD_DB_ERROR") out[t] = "missing";
       else if (/ACCESS_DENIED/.test(code)) out[t] = "denied";
       else throw err;
     }

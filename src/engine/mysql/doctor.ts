@@ -1,11 +1,12 @@
 // doctor's MariaDB/MySQL probe: connect with a short timeout (falling back to no database when
-// the account may not use it, so the privilege checks can name the exact GRANT), then read the
-// server's facts for doctor/judge.ts. Never throws: a failure is the connect row.
+// the server refuses the DSN's, so doctor/judge-database.ts can tell a name that does not exist
+// from one the account may not use), then read the server's facts for doctor/judge.ts. Never
+// throws: a failure is the connect row.
 import type { DoctorProbe } from "../engine.ts";
 import type { MysqlEndpoint } from "../../settings/dsn.ts";
 import { describeEndpoint } from "../../settings/dsn.ts";
 import { logger } from "../../log.ts";
-import type { Check, Role, ServerFacts } from "../../doctor/types.ts";
+import type { Check, DatabaseRefusal, Role, ServerFacts } from "../../doctor/types.ts";
 import { MysqlDb } from "./mysql-db.ts";
 import { mysqlErrorCode } from "./errors.ts";
 import { inspectServer } from "./doctor-inspect.ts";
@@ -17,27 +18,29 @@ export async function probeMysql(role: Role, endpoint: MysqlEndpoint, opts: { co
   const label = describeEndpoint(endpoint);
   const fail = (detail: string): DoctorProbe => ({ connect: { check: "connect", result: "fail", detail } });
   const started = performance.now();
+  // A replica's database plays no part (only its replication status is read), as in the run.
+  const ep = role === "replica" ? { ...endpoint, database: "" } : endpoint;
   let db: MysqlDb;
-  let note = "";
+  let refused: DatabaseRefusal | undefined;
   try {
-    db = await MysqlDb.connect(endpoint, { connectTimeoutS: opts.connectTimeoutS });
+    db = await MysqlDb.connect(ep, { connectTimeoutS: opts.connectTimeoutS });
   } catch (err) {
-    // The account exists but may not use the database: connect without it, so the
-    // privilege checks below can name the exact GRANT.
-    if (mysqlErrorCode(err) !== "ER_DBACCESS_DENIED_ERROR" || !endpoint.database) return fail(reason(err, label));
+    // The server took the account but refused the database: connect without it, so the
+    // database row can tell a name that does not exist from one the account may not use.
+    const code = mysqlErrorCode(err);
+    if ((code !== "ER_DBACCESS_DENIED_ERROR" && code !== "ER_BAD_DB_ERROR") || !ep.database) return fail(reason(err, label));
     try {
-      db = await MysqlDb.connect({ ...endpoint, database: "" }, { connectTimeoutS: opts.connectTimeoutS });
-      note = `, but not to \`${endpoint.database}\` (access denied)`;
+      db = await MysqlDb.connect({ ...ep, database: "" }, { connectTimeoutS: opts.connectTimeoutS });
+      refused = code;
     } catch {
       return fail(reason(err, label));
     }
   }
   const ms = Math.round(performance.now() - started);
   try {
-    const facts = await withDeadline(inspectServer(db, role, endpoint.database), opts.connectTimeoutS * 3);
-    const connect: Check = note
-      ? { check: "connect", result: "warn", detail: `connected as ${account(facts)}${note}`, fix: "see the privileges row" }
-      : { check: "connect", result: "ok", detail: `connected as ${account(facts)} in ${ms} ms` };
+    const facts = await withDeadline(inspectServer(db, role, endpoint.database, refused), opts.connectTimeoutS * 3);
+    const to = refused ? ", to the server only (the database was refused: see the database row)" : "";
+    const connect: Check = { check: "connect", result: "ok", detail: `connected as ${account(facts)} in ${ms} ms${to}` };
     await closeQuickly(db);
     return { connect, facts };
   } catch (err) {

@@ -2,7 +2,7 @@
 // whether it and its directory are writable) and, per role, the warehouse tables (target) or
 // the ServerDB tables (source). Opened read-only: doctor never creates the file nor switches
 // its journal mode. A replica cannot be a SQLite file.
-import { accessSync, constants, statSync } from "node:fs";
+import { accessSync, constants, existsSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { SqliteDb } from "./sqlite-db.ts";
 import { quoteIdent } from "../ident.ts";
@@ -11,6 +11,7 @@ import type { DoctorProbe } from "../engine.ts";
 import type { SqliteEndpoint } from "../../settings/dsn.ts";
 import { sqliteCatalog } from "./catalog.ts";
 import { HISTORY_TABLE, sourceTables } from "../../doctor/source-tables.ts";
+import { DSN_OF } from "../../doctor/judge-database.ts";
 import type { Check, Role } from "../../doctor/types.ts";
 
 /** doctor's probe of a SQLite file: its checks are its own (no account, grants or server variables). */
@@ -28,10 +29,12 @@ export async function checkSqlite(role: Role, path: string): Promise<Check[]> {
   try {
     db = SqliteDb.open(path, { create: false, readonly: true });
   } catch (err) {
-    // Our open errors read "problem; fix": split them into the row's two columns.
+    // Our open errors read "problem; fix": split them into the row's two columns. A file that is
+    // not there gets the fix of this role (the open error's names both).
     const text = oneLine(err, `sqlite:${path}`);
     const at = text.indexOf("; ");
-    return [{ check: "connect", result: "fail", detail: at < 0 ? text : text.slice(0, at), fix: at < 0 ? undefined : text.slice(at + 2) }];
+    const fix = existsSync(dirname(resolve(path))) && !existsSync(path) ? missingFileFix(role, path) : at < 0 ? undefined : text.slice(at + 2);
+    return [{ check: "connect", result: "fail", detail: at < 0 ? text : text.slice(0, at), fix }];
   }
   try {
     const [{ v }] = await db.query<{ v: string }>("SELECT sqlite_version() AS v");
@@ -48,6 +51,11 @@ export async function checkSqlite(role: Role, path: string): Promise<Check[]> {
   } finally {
     await db.close();
   }
+}
+
+function missingFileFix(role: Role, path: string): string {
+  if (role === "source") return `check the path in ${DSN_OF.source}: it names ServerDB's SQLite file (serverdb-etl generate --source sqlite:${path} makes a test one)`;
+  return `check the path in ${DSN_OF.target}, or create the warehouse there: serverdb-etl init --target sqlite:${path}`;
 }
 
 function journal(mode: string): Check {
@@ -119,7 +127,7 @@ async function serverdbTables(db: SqliteDb): Promise<Check[]> {
   if (!required.length) {
     return [{ check: "tables", result: "warn", detail: `no ${HISTORY_TABLE}`, fix: "nightly runs work; backfill needs django-simple-history's table" }];
   }
-  return [{ check: "tables", result: "fail", detail: `lacks ${required.length} ServerDB tables (${list(required)})`, fix: "check the path, or create a ServerDB there with serverdb-etl generate" }];
+  return [{ check: "tables", result: "fail", detail: `lacks ${required.length} ServerDB tables (${list(required)})`, fix: `check the path in ${DSN_OF.source}, or create a test ServerDB there with serverdb-etl generate` }];
 }
 
 function oneLine(err: unknown, label: string): string {

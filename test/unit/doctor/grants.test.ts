@@ -13,10 +13,15 @@ describe("parseGrantLine", () => {
     ],
     // Wildcard database grant as MariaDB prints it (LIKE pattern, escaped underscores).
     ["GRANT DELETE ON `serverdb\\_%`.* TO `etl`@`%`", { kind: "privileges", grant: { privileges: ["DELETE"], db: "serverdb\\_%", table: "*" } }],
-    // Column privileges: the column list is dropped, the privilege kept.
+    // Column privileges cover their columns only, never the table: dropped (they were kept as
+    // table privileges, which would pass a table check the server then refuses).
     [
       "GRANT SELECT (`id`, `name`), UPDATE (`name`) ON `serverdb2`.`servers_asset` TO `etl`@`%`",
-      { kind: "privileges", grant: { privileges: ["SELECT", "UPDATE"], db: "serverdb2", table: "servers_asset" } },
+      { kind: "privileges", grant: { privileges: [], db: "serverdb2", table: "servers_asset" } },
+    ],
+    [
+      "GRANT SELECT, INSERT (`id`) ON `dw`.`server_facts` TO `etl`@`%`",
+      { kind: "privileges", grant: { privileges: ["SELECT"], db: "dw", table: "server_facts" } },
     ],
     ["GRANT SELECT, BINLOG MONITOR, SLAVE MONITOR ON *.* TO `ro`@`%`", { kind: "privileges", grant: { privileges: ["SELECT", "BINLOG MONITOR", "SLAVE MONITOR"], db: "*", table: "*" } }],
     // MySQL 8 dynamic privileges, comma-separated without spaces.
@@ -63,9 +68,28 @@ describe("missingPrivileges", () => {
   test("only the missing ones, in the order asked", () => expect(missingPrivileges([g("dw", "*", "INSERT")], "dw", needed)).toEqual(["SELECT", "DELETE"]));
 });
 
+describe("missingPrivileges on one table", () => {
+  const g = (db: string, table: string, ...privileges: string[]): Grant => ({ db, table, privileges });
+  const needed = ["SELECT", "INSERT", "DELETE"];
+  const cases: Array<[string, Grant[], string[]]> = [
+    // Table grants were ignored, so a least-privilege account failed doctor.
+    ["a grant on the table counts", [g("dw", "server_facts", "SELECT", "INSERT", "DELETE")], []],
+    ["table ALL covers everything", [g("dw", "server_facts", "ALL")], []],
+    ["database and table grants add up", [g("dw", "*", "SELECT"), g("dw", "server_facts", "INSERT", "DELETE")], []],
+    ["a database pattern counts", [g("d%", "*", "ALL")], []],
+    ["another table's grant does not count", [g("dw", "server_fact_roles", "ALL")], needed],
+    ["the same table in another database does not count", [g("dw2", "server_facts", "ALL")], needed],
+    // Table grants name their database literally: `_` is no wildcard there.
+    ["a table grant's database is no pattern", [g("d_", "server_facts", "ALL")], needed],
+  ];
+  for (const [name, grants, missing] of cases) test(name, () => expect(missingPrivileges(grants, "dw", needed, "server_facts")).toEqual(missing));
+});
+
 describe("grantStatement and parseAccount", () => {
   test("database grant", () =>
     expect(grantStatement(["SELECT"], "serverdb2", { user: "etl", host: "%" })).toBe("GRANT SELECT ON `serverdb2`.* TO 'etl'@'%'"));
+  test("table grant", () =>
+    expect(grantStatement(["SELECT"], "serverdb2", { user: "etl", host: "%" }, "servers_asset")).toBe("GRANT SELECT ON `serverdb2`.`servers_asset` TO 'etl'@'%'"));
   test("global grant", () =>
     expect(grantStatement(["SLAVE MONITOR"], "*", { user: "ro", host: "10.0.%" })).toBe("GRANT SLAVE MONITOR ON *.* TO 'ro'@'10.0.%'"));
   test("quotes in the user name are doubled", () =>

@@ -1,11 +1,15 @@
 // Judging facts per role. The MySQL 8 cases (gtid_mode, Replica_/Source_ columns, roles that
 // SHOW GRANTS does not expand) can only be tested here, on facts objects: no MySQL 8 on this machine.
 import { describe, expect, test } from "bun:test";
-import { judge, judgePacket, judgeVersion, LAG_WARN_SECONDS, MIN_PACKET_BYTES, TARGET_PRIVILEGES, type JudgeContext } from "../../../src/doctor/judge.ts";
+import { judge, judgePacket, judgeVersion, LAG_WARN_SECONDS, MIN_PACKET_BYTES, type JudgeContext } from "../../../src/doctor/judge.ts";
+import { TARGET_PRIVILEGES, targetGrantStatements, targetNeeds } from "../../../src/doctor/target-privileges.ts";
+import { DSN_OF } from "../../../src/doctor/judge-database.ts";
+import { parseGrantLine, type Grant } from "../../../src/doctor/grants.ts";
+import { warehouseTableNames } from "../../../src/engine/mysql/catalog.ts";
 import { replicaStatus } from "../../../src/engine/mysql/doctor-inspect.ts";
 import { renderJson, renderTable } from "../../../src/doctor/render.ts";
 import { HISTORY_TABLE, sourceTables } from "../../../src/doctor/source-tables.ts";
-import type { Check, ReplicaStatus, ServerFacts } from "../../../src/doctor/types.ts";
+import type { Check, ReplicaStatus, ReportRow, ServerFacts } from "../../../src/doctor/types.ts";
 
 /** Facts of a healthy MariaDB primary as the ETL user; each test changes what it is about. */
 function mariadb(over: Partial<ServerFacts> = {}, vars: Partial<ServerFacts["vars"]> = {}): ServerFacts {
@@ -56,7 +60,8 @@ function replicaFacts(status: Partial<ReplicaStatus> | "none" | "denied", over: 
   return mariadb({ account: { user: "ro", host: "%" }, database: "", grants: [], replication, ...over }, { serverId: 2, readOnly: true, gtidSlavePos: "0-1-42" });
 }
 
-const ctx: JudgeContext = { replicasConfigured: true, targetServerId: 1 };
+const TABLES = warehouseTableNames();
+const ctx: JudgeContext = { replicasConfigured: true, targetServerId: 1, warehouseTables: TABLES };
 const byName = (checks: Check[], name: string) => checks.filter((c) => c.check === name);
 const one = (checks: Check[], name: string): Check => {
   const found = byName(checks, name);
@@ -113,19 +118,37 @@ describe("source", () => {
     expect(tables).toContain(HISTORY_TABLE);
     expect(tables).toEqual([...tables].sort());
   });
-  test("a denied table fails privileges with the GRANT for the database", () => {
-    const tables = { ...all(), servers_cpu: "denied" as const };
-    const c = one(judge("source", mariadb({ database: "serverdb2", tables }), ctx), "privileges");
-    expect(c.result).toBe("fail");
-    expect(c.detail).toContain("servers_cpu");
-    expect(c.fix).toBe("GRANT SELECT ON `serverdb2`.* TO 'etl'@'%'");
+  test("the list is exactly the tables the extract, its count and backfill's as-of query name", () => {
+    expect(sourceTables()).toEqual([
+      "servers_asset", "servers_availabilityzone", "servers_cpu", "servers_deliveryasset", "servers_historicalserver", "servers_manufacturer",
+      "servers_model", "servers_rack", "servers_rackedasset", "servers_region", "servers_server", "servers_server_role", "servers_serverrole",
+      "servers_site", "servers_team",
+    ]);
   });
-  test("missing extract tables fail with a hint to generate or check the name", () => {
+  // The fix was GRANT SELECT ON `serverdb2`.*, which also hands out auth_user (Django's
+  // password hashes) and django_session: now one GRANT per table read, for the denied ones.
+  const grantCases: Array<[string, string[], string[]]> = [
+    ["one denied table: its GRANT is the fix", ["servers_cpu"], ["GRANT SELECT ON `serverdb2`.`servers_cpu` TO 'etl'@'%'"]],
+    ["two denied tables: two GRANTs", ["servers_cpu", "servers_team"], ["GRANT SELECT ON `serverdb2`.`servers_cpu` TO 'etl'@'%'", "GRANT SELECT ON `serverdb2`.`servers_team` TO 'etl'@'%'"]],
+    ["every table denied: one GRANT per table read, and no other", sourceTables(), sourceTables().map((t) => `GRANT SELECT ON \`serverdb2\`.\`${t}\` TO 'etl'@'%'`)],
+  ];
+  for (const [name, denied, statements] of grantCases) {
+    test(name, () => {
+      const tables = { ...all(), ...Object.fromEntries(denied.map((t) => [t, "denied" as const])) };
+      const c = one(judge("source", mariadb({ database: "serverdb2", tables }), ctx), "privileges");
+      expect(c.result).toBe("fail");
+      expect(c.statements).toEqual(statements);
+      expect(c.fix).toBe(statements.length === 1 ? statements[0] : `run the ${statements.length} GRANT statements printed after the table (SELECT on each table the extract and backfill read, and on nothing else)`);
+      for (const s of c.statements!) expect(s).not.toMatch(/\.\*|auth_|django_/);
+    });
+  }
+  test("missing extract tables fail with a hint to check the source DSN (generate only for a test database)", () => {
     const tables = { ...all(), servers_server: "missing" as const };
     const c = one(judge("source", mariadb({ database: "serverdb2", tables }), ctx), "tables");
     expect(c.result).toBe("fail");
     expect(c.detail).toContain("servers_server");
-    expect(c.fix).toContain("run generate or check the database name");
+    expect(c.fix).toContain(DSN_OF.source);
+    expect(c.fix).toContain("for a test database, serverdb-etl generate");
   });
   test("binary log and GTIDs are only reported for a source, never judged", () => {
     const checks = judge("source", mariadb({ database: "serverdb2", tables: all() }, { logBin: false, binlogFormat: "STATEMENT" }), ctx);
@@ -138,14 +161,100 @@ describe("source", () => {
   });
 });
 
+describe("database", () => {
+  const SYS = ["information_schema", "mysql", "performance_schema", "sys"];
+  const facts = (role: "source" | "target", database: string, code: "ER_BAD_DB_ERROR" | "ER_DBACCESS_DENIED_ERROR", visible: string[], grants: Grant[] = []) =>
+    mariadb({ database, grants, databaseRefused: { code, visible: [...SYS, ...visible] }, ...(role === "source" ? { tables: {} } : {}) });
+  const showDatabases: Grant[] = [{ db: "*", table: "*", privileges: ["SHOW DATABASES"] }];
+  // [name, role, facts, fix must contain, GRANTs printed]
+  const cases: Array<[string, "source" | "target", ServerFacts, string[], "none" | "all"]> = [
+    // The server says it does not exist (an account with access to the name, e.g. a pattern grant).
+    ["source: does not exist, a visible name is one edit away", "source", facts("source", "serverdb3", "ER_BAD_DB_ERROR", ["serverdb2"]), ["did you mean `serverdb2`?", DSN_OF.source], "none"],
+    ["target: does not exist, nothing close: create it or fix the name", "target", facts("target", "warehouse", "ER_BAD_DB_ERROR", ["serverdb2"]), ["CREATE DATABASE `warehouse`", DSN_OF.target], "none"],
+    ["source: does not exist, nothing close: fix the name, never create a ServerDB", "source", facts("source", "inventory", "ER_BAD_DB_ERROR", []), [DSN_OF.source], "none"],
+    // Access denied, but the account sees every database (SHOW DATABASES) and not this one.
+    ["target: denied and not among all databases, so it does not exist", "target", facts("target", "serverdb_wd", "ER_DBACCESS_DENIED_ERROR", ["serverdb_dw"], showDatabases), ["did you mean `serverdb_dw`?", DSN_OF.target], "none"],
+    // Regression: access denied to a typo gave GRANT SELECT ON `serverdb3`.*; now "did you mean".
+    ["source: denied, the server does not say, a visible name is close: no GRANT on the typo", "source", facts("source", "serverdb3", "ER_DBACCESS_DENIED_ERROR", ["serverdb2"]), ["did you mean `serverdb2`?", DSN_OF.source], "none"],
+    ["target: denied, the server does not say, a visible name is close: no GRANT on the typo", "target", facts("target", "serverdb_dv", "ER_DBACCESS_DENIED_ERROR", ["serverdb_dw"]), ["did you mean `serverdb_dw`?", DSN_OF.target], "none"],
+    ["source: denied, nothing close: the GRANTs, if the name is right", "source", facts("source", "inventory", "ER_DBACCESS_DENIED_ERROR", []), ["check the database name in " + DSN_OF.source, "if it is right"], "all"],
+    ["target: denied, nothing close: the GRANTs (and CREATE DATABASE), if the name is right", "target", facts("target", "warehouse", "ER_DBACCESS_DENIED_ERROR", ["serverdb2"]), [DSN_OF.target, "if it is right", "CREATE DATABASE `warehouse`"], "all"],
+  ];
+  for (const [name, role, f, fix, statements] of cases) {
+    test(name, () => {
+      const checks = judge(role, f, ctx);
+      const c = one(checks, "database");
+      expect(c.result).toBe("fail");
+      for (const text of fix) expect(c.fix).toContain(text);
+      // The right role only: a source's fix never names the target's DSN, nor the other way.
+      expect(c.fix).not.toContain(DSN_OF[role === "source" ? "target" : "source"]);
+      const all = role === "source" ? sourceTables().map((t) => `GRANT SELECT ON \`${f.database}\`.\`${t}\` TO 'etl'@'%'`) : targetGrantStatements(targetNeeds(TABLES), f.database, f.account);
+      expect(c.statements).toEqual(statements === "all" ? all : undefined);
+      // Rows about a database that may not exist would repeat it as GRANTs on the typo.
+      expect(byName(checks, "privileges")).toEqual([]);
+      expect(byName(checks, "tables")).toEqual([]);
+    });
+  }
+  test("does not exist: the detail says so and lists what the account sees", () => {
+    const c = one(judge("source", facts("source", "inventory", "ER_BAD_DB_ERROR", ["a", "b"]), ctx), "database");
+    expect(c.detail).toBe("`inventory` does not exist on this server (the account sees `a`, `b`)");
+  });
+  test("not visible: the detail says the server does not tell which", () => {
+    const c = one(judge("target", facts("target", "warehouse", "ER_DBACCESS_DENIED_ERROR", []), ctx), "database");
+    expect(c.detail).toBe("`warehouse` is not visible to etl@%: it does not exist, or the account holds no privilege in it (the server does not say which; the account sees no database)");
+  });
+  test("visible but denied: the database exists, and the privileges row carries the GRANTs", () => {
+    const checks = judge("target", facts("target", "serverdb_dw", "ER_DBACCESS_DENIED_ERROR", ["serverdb_dw"], showDatabases), ctx);
+    expect(one(checks, "database")).toMatchObject({ result: "ok", detail: expect.stringContaining("exists") });
+    expect(one(checks, "privileges").statements).toEqual(targetGrantStatements(targetNeeds(TABLES), "serverdb_dw", { user: "etl", host: "%" }));
+  });
+  test("connected: ok", () => expect(one(judge("target", mariadb(), ctx), "database")).toEqual({ check: "database", result: "ok", detail: "connected to `serverdb_dw`" }));
+});
+
 describe("target privileges", () => {
-  test("each missing privilege is named with what needs it, and the fix is one GRANT", () => {
-    const f = mariadb({ grants: [{ privileges: ["SELECT"], db: "serverdb_dw", table: "*" }] });
+  const g = (db: string, table: string, ...privileges: string[]): Grant => ({ db, table, privileges });
+  const tables = warehouseTableNames();
+  test("what the warehouse needs: UPDATE only on etl_runs, DELETE everywhere but there, nothing else", () => {
+    expect(targetNeeds(TABLES)).toEqual(
+      tables.map((table) => ({ table, privileges: table === "etl_runs" ? ["SELECT", "INSERT", "UPDATE", "CREATE"] : ["SELECT", "INSERT", "DELETE", "CREATE"] })),
+    );
+  });
+  test("each missing privilege is named with the tables that lack it and what needs it; the fix is one GRANT per table", () => {
+    const f = mariadb({ grants: [g("serverdb_dw", "*", "SELECT")] });
     const c = one(judge("target", f, ctx), "privileges");
     expect(c.result).toBe("fail");
-    for (const { privilege, neededBy } of TARGET_PRIVILEGES.filter((p) => p.privilege !== "SELECT")) expect(c.detail).toContain(`${privilege} (${neededBy})`);
-    expect(c.fix).toBe("GRANT INSERT, UPDATE, DELETE, CREATE ON `serverdb_dw`.* TO 'etl'@'%'");
+    for (const { privilege, neededBy } of TARGET_PRIVILEGES.filter((p) => p.privilege !== "SELECT")) {
+      expect(c.detail).toContain(privilege);
+      expect(c.detail).toContain(`(${neededBy})`);
+    }
+    expect(c.detail).toContain("UPDATE on etl_runs (finishing an etl_runs record)");
+    expect(c.statements).toEqual(
+      tables.map((t) => `GRANT ${t === "etl_runs" ? "INSERT, UPDATE, CREATE" : "INSERT, DELETE, CREATE"} ON \`serverdb_dw\`.\`${t}\` TO 'etl'@'%'`),
+    );
+    expect(c.fix).toBe(`run the ${tables.length} GRANT statements printed after the table (one per warehouse table, with only what it lacks)`);
   });
+  // Table grants did not count, so an account holding exactly these failed doctor.
+  test("the per-table GRANTs doctor prints, and nothing else, pass", () => {
+    const grants = targetGrantStatements(targetNeeds(TABLES), "serverdb_dw", { user: "etl", host: "%" }).map((line) => {
+      const parsed = parseGrantLine(line);
+      if (parsed.kind !== "privileges") throw new Error(line);
+      return parsed.grant;
+    });
+    expect(one(judge("target", mariadb({ grants }), ctx), "privileges")).toMatchObject({ result: "ok", detail: "SELECT, INSERT, CREATE on the 8 warehouse tables, UPDATE on etl_runs, DELETE on all but etl_runs in `serverdb_dw`" });
+  });
+  const cases: Array<[string, Grant[], Check["result"], string[]?]> = [
+    ["database-wide grants pass", [g("serverdb_dw", "*", "SELECT", "INSERT", "UPDATE", "DELETE", "CREATE")], "ok"],
+    ["global ALL passes", [g("*", "*", "ALL")], "ok"],
+    ["one table short of one privilege: one GRANT, with CREATE so it works before init", [g("serverdb_dw", "*", "SELECT", "INSERT", "DELETE", "CREATE")], "fail", ["GRANT UPDATE, CREATE ON `serverdb_dw`.`etl_runs` TO 'etl'@'%'"]],
+    ["another database's table grants do not count", [g("serverdb_dw", "*", "SELECT", "INSERT", "DELETE", "CREATE"), g("other", "etl_runs", "ALL")], "fail", ["GRANT UPDATE, CREATE ON `serverdb_dw`.`etl_runs` TO 'etl'@'%'"]],
+  ];
+  for (const [name, grants, result, statements] of cases) {
+    test(name, () => {
+      const c = one(judge("target", mariadb({ grants }), ctx), "privileges");
+      expect(c.result).toBe(result);
+      expect(c.statements).toEqual(statements);
+    });
+  }
   test("MySQL with unexpanded roles: a warning that names the role check instead of a failure", () => {
     const c = one(judge("target", mysql8({ grants: [], rolesUnexpanded: true }), ctx), "privileges");
     expect(c.result).toBe("warn");
@@ -168,7 +277,7 @@ describe("target binary log and GTIDs", () => {
     ["off without replicas is fine", { logBin: false }, false, "ok"],
   ];
   for (const [name, vars, replicasConfigured, result] of cases) {
-    test(name, () => expect(one(judge("target", mariadb({}, vars), { replicasConfigured }), "binlog").result).toBe(result));
+    test(name, () => expect(one(judge("target", mariadb({}, vars), { replicasConfigured, warehouseTables: TABLES }), "binlog").result).toBe(result));
   }
   test("MariaDB reports gtid_binlog_pos", () => {
     const c = one(judge("target", mariadb(), ctx), "gtid");
@@ -188,10 +297,14 @@ describe("target binary log and GTIDs", () => {
 });
 
 describe("replica", () => {
-  test("no SLAVE MONITOR: privileges fail with the global GRANT", () => {
+  test("no SLAVE MONITOR: privileges fail with the global GRANT, the only privilege a replica account needs", () => {
     const c = one(judge("replica", replicaFacts("denied"), ctx), "privileges");
     expect(c.result).toBe("fail");
     expect(c.fix).toBe("GRANT SLAVE MONITOR ON *.* TO 'ro'@'%'");
+    expect(c.statements).toEqual(["GRANT SLAVE MONITOR ON *.* TO 'ro'@'%'"]);
+  });
+  test("a replica has no database row, whatever its DSN names (the run does not use it)", () => {
+    expect(byName(judge("replica", replicaFacts({}, { database: "serverdb_dw" }), ctx), "database")).toEqual([]);
   });
   test("MySQL names REPLICATION CLIENT instead", () => {
     const c = one(judge("replica", replicaFacts("denied", { flavor: "mysql", version: "8.0.36" }), ctx), "privileges");
@@ -219,7 +332,7 @@ describe("replica", () => {
     expect(c.detail).not.toContain("\n");
   });
   test("no upstream row when the target could not be read", () => {
-    expect(byName(judge("replica", replicaFacts({}), { replicasConfigured: true }), "upstream")).toEqual([]);
+    expect(byName(judge("replica", replicaFacts({}), { replicasConfigured: true, warehouseTables: TABLES }), "upstream")).toEqual([]);
   });
   test("a writable replica is a warning", () => {
     const f = replicaFacts({});
@@ -278,6 +391,26 @@ describe("render", () => {
     expect(lines[2].indexOf("FAIL")).toBe(lines[0].indexOf("RESULT"));
     expect(lines[2]).toEndWith("missing INSERT; fix: GRANT INSERT ON `serverdb_dw`.* TO 'etl'@'%'");
     expect(lines.at(-1)).toBe("2 checks: 1 ok, 0 warnings, 1 failed");
+  });
+  test("table: the statements follow the summary, one per line with its `;`, under the row they fix", () => {
+    const withStatements: ReportRow[] = [
+      ...rows,
+      { role: "source" as const, endpoint: "mysql://etl@db1:3306/serverdb2", check: "privileges", result: "fail" as const, detail: "no SELECT", fix: "run the 2 GRANT statements printed after the table", statements: ["GRANT SELECT ON `serverdb2`.`servers_asset` TO 'etl'@'%'", "GRANT SELECT ON `serverdb2`.`servers_cpu` TO 'etl'@'%'"] },
+    ];
+    const text = renderTable(withStatements);
+    expect(text.slice(text.indexOf("3 checks:"))).toBe(
+      [
+        "3 checks: 1 ok, 0 warnings, 2 failed",
+        "",
+        "-- To apply the fixes above, run as an administrator (doctor itself changes nothing):",
+        "-- source mysql://etl@db1:3306/serverdb2: privileges",
+        "GRANT SELECT ON `serverdb2`.`servers_asset` TO 'etl'@'%';",
+        "GRANT SELECT ON `serverdb2`.`servers_cpu` TO 'etl'@'%';",
+        "",
+      ].join("\n"),
+    );
+    expect(JSON.parse(renderJson(withStatements)).checks[2].statements).toEqual(withStatements[2].statements);
+    expect(renderTable(rows)).not.toContain("--");
   });
   test("json: ok false when anything failed, same rows", () => {
     const doc = JSON.parse(renderJson(rows));

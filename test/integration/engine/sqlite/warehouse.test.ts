@@ -219,7 +219,7 @@ describe("a SQLite target has no replicas", () => {
   });
 });
 
-describe("doctor on a SQLite target", () => {
+describe("doctor on SQLite files", () => {
   test("a loaded warehouse: file, version, WAL, writable, tables, all ok (exit 0)", async () => {
     const dw = await warehouseFor("sqlite", "doctordw");
     ok("init", await runCli(["init", "--target", dw.dsn]));
@@ -242,6 +242,17 @@ describe("doctor on a SQLite target", () => {
     expect(report.checks[0]!.detail).toBe("the file does not exist");
     expect(report.checks[0]!.fix).toContain(`serverdb-etl init --target ${dw.label}`);
     expect(existsSync(dw.name)).toBe(false);
+  });
+
+  test("a source file that does not exist: the fix names the source DSN, not init (the fix of a warehouse)", async () => {
+    const path = join(dir, "serverdb-typo.sqlite");
+    const r = await runCli(["doctor", "--source", `sqlite:${path}`, "--json"]);
+    expect(r.exitCode).toBe(4);
+    const [connectRow] = JSON.parse(r.stdout).checks as Array<{ role: string; check: string; result: string; detail: string; fix?: string }>;
+    expect(connectRow).toMatchObject({ role: "source", check: "connect", result: "fail", detail: "the file does not exist" });
+    // It said: "check the path (for a warehouse, serverdb-etl init --target … creates it)".
+    expect(connectRow.fix).toBe(`check the path in the source DSN (--source, SERVERDB_ETL_SOURCE or [source] dsn): it names ServerDB's SQLite file (serverdb-etl generate --source sqlite:${path} makes a test one)`);
+    expect(existsSync(path)).toBe(false);
   });
 
   test("a warehouse missing a table: the tables row fails and names init", async () => {
