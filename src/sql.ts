@@ -16,6 +16,7 @@ import rangeIds from "../sql/range_ids.sql" with { type: "text" };
 import rangeDelete from "../sql/range_delete.sql" with { type: "text" };
 import expireTableProbe from "../sql/expire_table_probe.sql" with { type: "text" };
 import expireAggregateDelete from "../sql/expire_aggregate_delete.sql" with { type: "text" };
+import expireCountDay from "../sql/expire_count_day.sql" with { type: "text" };
 import mysqlCreateServerFacts from "../sql/mysql/create_server_facts.sql" with { type: "text" };
 import mysqlCreateServerFactRoles from "../sql/mysql/create_server_fact_roles.sql" with { type: "text" };
 import mysqlCreateEtlRuns from "../sql/mysql/create_etl_runs.sql" with { type: "text" };
@@ -58,6 +59,7 @@ export const SQL = {
   rangeDelete,
   expireTableProbe,
   expireAggregateDelete,
+  expireCountDay,
   aggregateServerBySite,
   aggregateServerByPuppetService,
   aggregateServerByVendorModel,
@@ -133,6 +135,7 @@ export const SQL_FILES = [
   "range_delete.sql",
   "expire_table_probe.sql",
   "expire_aggregate_delete.sql",
+  "expire_count_day.sql",
   "mysql/create_server_facts.sql",
   "mysql/create_server_fact_roles.sql",
   "mysql/create_etl_runs.sql",

@@ -115,17 +115,28 @@ export function connectionFlags(args: Record<string, unknown>, rawArgs: readonly
   };
 }
 
-/** The report date and its time zone (etl, run, aggregate). */
-export const dateArgs = {
-  "report-date": {
-    type: "string",
-    description: "Day the snapshot describes, YYYY-MM-DD (default: today in --timezone; a warning when not today)",
-    valueHint: "DATE",
-  },
+/** The zone that defines "today" (every command that reads or writes by date). */
+export const timezoneArgs = {
   timezone: {
     type: "string",
     description: "IANA time zone that defines \"today\" (default: the host's; config [etl] timezone)",
     valueHint: "TZ",
+  },
+} as const satisfies ArgsDef;
+
+/** The report date and its time zone (etl, run). */
+export const dateArgs = {
+  "report-date": {
+    type: "string",
+    description:
+      "Day the snapshot describes, YYYY-MM-DD (default: today in --timezone; a warning when not today; a day after today is refused " +
+      "without --allow-future-date)",
+    valueHint: "DATE",
+  },
+  ...timezoneArgs,
+  "allow-future-date": {
+    type: "boolean",
+    description: "Accept a --report-date after today (refused by default: a year typo would store tonight's fleet under a day to come)",
   },
 } as const satisfies ArgsDef;
 
@@ -152,7 +163,9 @@ export const writeArgs = {
 export const retentionArgs = {
   "keep-daily": {
     type: "string",
-    description: "Keep every day of the last N days, counted back from the newest report date present (default 90; config [expire] keep_daily)",
+    description:
+      "Keep every day of the last N days, counted back from the newest report date present that is not after today " +
+      "(default 90; config [expire] keep_daily)",
     valueHint: "N",
   },
   "keep-weekday": {
@@ -160,5 +173,20 @@ export const retentionArgs = {
     description:
       "Older weeks keep this day's snapshot, or the week's earliest day present when it is missing: monday … sunday or mon … sun (default monday; config [expire] keep_weekday)",
     valueHint: "DAY",
+  },
+} as const satisfies ArgsDef;
+
+/** expire's large-delete guard (expire, run). */
+export const deleteGuardArgs = {
+  "max-delete-share": {
+    type: "string",
+    description:
+      "Refuse to delete more than this percentage of the days present in one run, one day always allowed " +
+      "(default 10; config [expire] max_delete_share)",
+    valueHint: "PERCENT",
+  },
+  "allow-large-delete": {
+    type: "boolean",
+    description: "Delete whatever retention lets go, even above --max-delete-share (after a policy change, or a first expire over years of days)",
   },
 } as const satisfies ArgsDef;

@@ -1,12 +1,12 @@
 // `aggregate`: rebuild the server_by_* tables of the selected days from server_facts (glue
 // only; the work is in stages/aggregate.ts).
 import { defineCommand } from "citty";
-import { connectionFlags, credentialArgs, globalArgs, targetArgs, writeArgs } from "./_args.ts";
+import { connectionFlags, credentialArgs, globalArgs, targetArgs, timezoneArgs, writeArgs } from "./_args.ts";
 import { resolveConnections } from "../settings/connections.ts";
-import { replicaWaitFrom } from "../settings/run-options.ts";
+import { replicaWaitFrom, todayFrom } from "../settings/run-options.ts";
 import { openWarehouse } from "../stages/context.ts";
 import { aggregateDays, aggregateShortfall, formatAggregateSummary } from "../stages/aggregate.ts";
-import { parseDateSelection } from "../plans/aggregate-days.ts";
+import { parseDateSelection, refuseFutureSelection } from "../plans/aggregate-days.ts";
 import { AGGREGATE_TABLE_NAMES, selectAggregateTables } from "../stages/aggregate-tables.ts";
 import { reportSummary, runProgress } from "../progress/session.ts";
 import { onCleanup } from "../cli/cleanup.ts";
@@ -22,7 +22,8 @@ export default defineCommand({
       "and inserts them again (INSERT … SELECT … GROUP BY), then waits for every --replica; other days are never " +
       "touched. Idempotent and safe to re-run at any time. A day is built only when its newest etl run succeeded; a day " +
       "without facts (expired or never loaded) keeps the aggregates it has, and is reported: --date fails (exit 1) " +
-      "when its day was not built, a range only when none of its days was, --all never. " +
+      "when its day was not built, a range only when none of its days was, --all never. A --date, --from or --to after today " +
+      "(in --timezone) is refused unless --allow-future-date. " +
       "Needs SELECT on server_facts, server_fact_roles and etl_runs, and SELECT, INSERT, DELETE on the server_by_* tables. " +
       "Takes the warehouse lock (exit 75 if another run holds it). Prints one summary line.",
   },
@@ -49,6 +50,11 @@ export default defineCommand({
       type: "boolean",
       description: "Aggregate every report date that has facts; aggregates of expired days are kept, never deleted",
     },
+    ...timezoneArgs,
+    "allow-future-date": {
+      type: "boolean",
+      description: "Accept a --date, --from or --to after today (refused by default: a year typo)",
+    },
     only: {
       type: "string",
       description: `Build only these tables, comma-separated (default all: ${AGGREGATE_TABLE_NAMES.join(",")})`,
@@ -58,10 +64,12 @@ export default defineCommand({
     "max-lag": writeArgs["max-lag"],
   },
   async run({ args, rawArgs }) {
-    const dates = parseDateSelection({ date: args.date, from: args.from, to: args.to, all: args.all });
+    const parsed = parseDateSelection({ date: args.date, from: args.from, to: args.to, all: args.all });
     const only = typeof args.only === "string" ? args.only.split(",") : undefined;
     selectAggregateTables(only); // a bad --only is a usage error before anything connects
     const conns = resolveConnections(connectionFlags(args, rawArgs));
+    const { today, timezone } = todayFrom(args, conns.config);
+    const dates = args["allow-future-date"] ? parsed : refuseFutureSelection(parsed, today, timezone);
     const replicaWait = replicaWaitFrom(args, conns.config);
     const ctx = await openWarehouse(conns, { source: false, lock: true, replicas: true, replicaWait });
     onCleanup(() => ctx.close());

@@ -48,7 +48,7 @@ export default defineCommand({
     },
     to: {
       type: "string",
-      description: "Last day to rebuild, YYYY-MM-DD (default: yesterday in --timezone)",
+      description: "Last day to rebuild, YYYY-MM-DD (default: yesterday in --timezone; today at most)",
       valueHint: "DATE",
     },
     timezone: {
@@ -60,7 +60,8 @@ export default defineCommand({
     "keep-daily": {
       ...retentionArgs["keep-daily"],
       description:
-        "Build every day of the last N days, counted back from --to (or from the newest day already in the warehouse when later), " +
+        "Build every day of the last N days, counted back from --to (or from the newest day already in the warehouse when later, " +
+        "a day after today not counted), " +
         "and one day per ISO week before that, as expire would keep them (default 90; config [expire] keep_daily)",
     },
     force: {

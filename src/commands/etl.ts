@@ -20,6 +20,7 @@ export default defineCommand({
       "writes server_facts and server_fact_roles in batches (LOAD DATA LOCAL INFILE … REPLACE where the warehouse has local_infile ON, " +
       "else multi-row REPLACE; one transaction per batch, waiting for every --replica after each), then deletes that day's rows the run did not write (servers gone since an earlier run that day), " +
       "and records the run in etl_runs. Other days are never touched. Safe to re-run: a rerun replaces the day. " +
+      "A --report-date after today is refused (--allow-future-date). " +
       "Takes the warehouse lock (exit 75 if another run holds it).",
   },
   args: { ...globalArgs, ...credentialArgs, ...sourceArgs, ...targetArgs, ...dateArgs, ...writeArgs },

@@ -1,9 +1,9 @@
 // `serverdb-etl run`: the nightly job the systemd timer starts (glue only; the steps are composed
 // in stages/nightly.ts). One process, one set of connections, one run lock for every step.
 import { defineCommand } from "citty";
-import { connectionFlags, credentialArgs, dateArgs, globalArgs, retentionArgs, sourceArgs, targetArgs, writeArgs } from "./_args.ts";
+import { connectionFlags, credentialArgs, dateArgs, deleteGuardArgs, globalArgs, retentionArgs, sourceArgs, targetArgs, writeArgs } from "./_args.ts";
 import { requireEndpoint, resolveConnections } from "../settings/connections.ts";
-import { batchSizeFrom, replicaWaitFrom, reportDateFrom, retentionFrom, transformFrom } from "../settings/run-options.ts";
+import { batchSizeFrom, deleteLimitFrom, replicaWaitFrom, reportDateFrom, retentionFrom, transformFrom } from "../settings/run-options.ts";
 import { openWarehouse } from "../stages/context.ts";
 import { formatRun, runNightly } from "../stages/nightly.ts";
 import { reportLine, reportSummary, runProgress, setReportDate } from "../progress/session.ts";
@@ -21,7 +21,8 @@ export default defineCommand({
       "(2) etl: snapshot the ServerDB (--source) into server_facts and server_fact_roles for the report date (replaces that day); " +
       "(3) aggregate: rebuild the server_by_* rows of that day only; " +
       "(4) expire: delete the facts and role rows of days the retention policy no longer keeps (--keep-daily, --keep-weekday; " +
-      "never the report date or the newest day; aggregates are kept). " +
+      "never the report date, a day after today or a day of the daily window; aggregates are kept; more than --max-delete-share " +
+      "of the days needs --allow-large-delete). " +
       "Each step prints one summary line on stdout as it ends, then a final line. A failure is one line on stderr that starts " +
       "with `step <name>:`; the exit code is that step's (0 all done, 1 failure, 2 usage or config, 3 schema drift, 75 lock held). " +
       "The etl step is recorded in etl_runs ('success' or 'failed'). A failing step leaves the other days as they were (only expire deletes, and only " +
@@ -35,6 +36,7 @@ export default defineCommand({
     ...dateArgs,
     ...writeArgs,
     ...retentionArgs,
+    ...deleteGuardArgs,
     "skip-expire": {
       type: "boolean",
       description: "Run init --check, etl and aggregate but not expire: tonight no day's facts are deleted",
@@ -44,12 +46,13 @@ export default defineCommand({
     const conns = resolveConnections(connectionFlags(args, rawArgs));
     // Every option is validated before anything connects, so a typo never costs a lock or a half run.
     const source = requireEndpoint(conns, "source");
-    const { reportDate } = reportDateFrom(args, conns.config);
+    const { reportDate, today, timezone } = reportDateFrom(args, conns.config);
     setReportDate(reportDate);
     const batchSize = batchSizeFrom(args, conns.config);
     const replicaWait = replicaWaitFrom(args, conns.config);
     const transform = transformFrom(conns.config);
     const retention = retentionFrom(args, conns.config);
+    const deleteLimit = deleteLimitFrom(args, conns.config);
     // The source is not opened here: the etl step connects to it, so a source that is down is reported as `step etl`.
     const ctx = await openWarehouse(conns, { source: false, lock: true, replicas: true, replicaWait });
     onCleanup(() => ctx.close());
@@ -58,9 +61,12 @@ export default defineCommand({
       {
         source,
         reportDate,
+        today,
+        timezone,
         batchSize,
         transform,
         retention,
+        deleteLimit,
         skipExpire: Boolean(args["skip-expire"]),
         report: (step, text) => reportLine(text, { step }),
       },

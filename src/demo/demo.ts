@@ -125,6 +125,7 @@ const backfillStep: DemoStep = {
           to: addDays(o.reportDate, -1),
           // The generator lays its history out in UTC days.
           timezone: "UTC",
+          today: o.reportDate,
           policy: DEFAULT_RETENTION,
           days: Array.from({ length: Math.ceil(DEMO_HISTORY_DAYS / DEMO_SAMPLE_DAYS) }, (_, i) => addDays(o.reportDate, -1 - i * DEMO_SAMPLE_DAYS)),
           force: o.force,
@@ -160,6 +161,9 @@ const nightlyStep: DemoStep = {
         {
           source: o.source,
           reportDate: o.reportDate,
+          // The demo's report date is today in UTC (commands/demo.ts).
+          today: o.reportDate,
+          timezone: "UTC",
           batchSize: DEFAULT_BATCH_SIZE,
           transform: DEFAULT_TRANSFORM_OPTIONS,
           retention: DEFAULT_RETENTION,

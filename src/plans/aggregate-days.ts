@@ -5,7 +5,7 @@ import type { Db } from "../engine/db.ts";
 import { EtlError, UsageError } from "../errors.ts";
 import { SQL } from "../sql.ts";
 import { engineOf } from "../engine/index.ts";
-import { addDays, daysBetween, parseIsoDate } from "./report-date.ts";
+import { addDays, daysBetween, notAfterToday, parseIsoDate } from "./report-date.ts";
 
 export type DateSelection =
   /** The report_date of the newest successful `etl` run (etl_runs kind 'etl'). */
@@ -112,4 +112,19 @@ export function parseDateSelection(flags: SelectionFlags): DateSelection {
     return range;
   }
   return { kind: "latest" };
+}
+
+/**
+ * `selection` unless a day it names is after `today` (in `timezone`): --date, or --from/--to, of a
+ * day to come is a typo (2028 for 2026) unless --allow-future-date says otherwise.
+ */
+export function refuseFutureSelection(selection: DateSelection, today: string, timezone: string): DateSelection {
+  const check = (date: string, what: string) =>
+    notAfterToday(date, what, today, timezone, "no night has loaded that day yet", "check the date, or pass --allow-future-date if that is meant");
+  if (selection.kind === "date") check(selection.date, "--date");
+  if (selection.kind === "range") {
+    check(selection.from, "--from");
+    check(selection.to, "--to");
+  }
+  return selection;
 }

@@ -39,15 +39,17 @@ export function calendar(from: string, to: string): string[] {
 }
 
 /**
- * The days of `from` … `to` that retention keeps, ascending. The daily window counts back from the
- * newest day the warehouse will hold: `to`, or a later day already loaded (`newestPresent`), so
- * a backfill under a warehouse that already runs nightly builds no day the next expire deletes.
+ * The days of `from` … `to` that retention keeps as of `today`, ascending. The daily window
+ * counts back from the newest day the warehouse will hold: `to`, or a later day already loaded
+ * (`newestPresent`, never after today), so a backfill under a warehouse that already runs
+ * nightly builds no day the next expire deletes.
  */
-export function keptDays(from: string, to: string, newestPresent: string | undefined, policy: RetentionPolicy): string[] {
+export function keptDays(from: string, to: string, newestPresent: string | undefined, policy: RetentionPolicy, today: string): string[] {
   const days = calendar(from, to);
-  const last = newestPresent !== undefined && newestPresent > to ? newestPresent : to;
+  const newest = newestPresent !== undefined && newestPresent <= today ? newestPresent : undefined;
+  const last = newest !== undefined && newest > to ? newest : to;
   const all = last === to ? days : [...days, ...calendar(addDays(to, 1), last)];
-  return planRetention(all, policy)
+  return planRetention(all, policy, today)
     .filter((d) => d.keep && d.date <= to)
     .map((d) => d.date);
 }

@@ -37,6 +37,16 @@ export function parseIsoDate(text: string, what = "date"): string {
   return text;
 }
 
+/**
+ * `date` unless it is after `today` (both 'YYYY-MM-DD' in `timezone`): a UsageError naming both
+ * days, what the date would do (`harm`) and the way out (`fix`). A year typo (2028 for 2026) is
+ * as far from today as tomorrow is: the rule has no tolerance.
+ */
+export function notAfterToday(date: string, what: string, today: string, timezone: string, harm: string, fix: string): string {
+  if (date > today) throw new UsageError(`${what} ${date} is after today (${today} in ${timezone}): ${harm}; ${fix}`);
+  return date;
+}
+
 /** Days between two ISO dates (b − a). */
 export function daysBetween(a: string, b: string): number {
   return Math.round((Date.parse(b + "T00:00:00Z") - Date.parse(a + "T00:00:00Z")) / 86_400_000);

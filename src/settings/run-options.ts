@@ -5,8 +5,9 @@ import { configSection, type ConfigFile } from "./connections.ts";
 import { DEFAULT_CPU_DROP_WORDS } from "../transform/index.ts";
 import type { TransformOptions } from "../transform/types.ts";
 import { DEFAULT_REPLICA_WAIT, type ReplicaWaitOptions } from "../replicas/replica-set.ts";
-import { addDays, dateIn, hostTimeZone, parseIsoDate, validateTimeZone } from "../plans/report-date.ts";
+import { addDays, dateIn, hostTimeZone, notAfterToday, parseIsoDate, validateTimeZone } from "../plans/report-date.ts";
 import { DEFAULT_RETENTION, parseWeekday, type RetentionPolicy } from "../plans/retention.ts";
+import { DEFAULT_DELETE_LIMIT, type DeleteLimit } from "../plans/delete-guard.ts";
 import { logger } from "../log.ts";
 
 export const DEFAULT_BATCH_SIZE = 1000;
@@ -28,46 +29,66 @@ export function positiveNumber(value: unknown, what: string, fallback: number, i
   return n;
 }
 
-export interface ReportDateChoice {
-  reportDate: string;
+export interface Today {
+  /** 'YYYY-MM-DD' now in `timezone`. */
+  today: string;
+  /** --timezone > config [etl] timezone > the host's. */
   timezone: string;
 }
 
-/** The report date, computed once per run. Logs a warning when it is not today. */
-export function reportDateFrom(args: Args, config: ConfigFile, now: Date = new Date()): ReportDateChoice {
+/** Today, in the zone that defines it for every command: computed once per run. */
+export function todayFrom(args: Args, config: ConfigFile, now: Date = new Date()): Today {
   const etl = configSection(config, "etl");
-  const timezone = validateTimeZone(flag(args, "timezone") ?? (etl.timezone as string | undefined) ?? hostTimeZone());
-  const today = dateIn(timezone, now);
-  const explicit = flag(args, "report-date");
-  if (!explicit) return { reportDate: today, timezone };
-  const reportDate = parseIsoDate(explicit, "--report-date");
-  if (reportDate !== today) logger("etl").warn(`--report-date ${reportDate} is not today (${today} in ${timezone})`);
-  return { reportDate, timezone };
+  const zone = flag(args, "timezone") ?? etl.timezone;
+  if (zone !== undefined && typeof zone !== "string") throw new UsageError("config: [etl] timezone must be a string, e.g. \"Europe/Berlin\"");
+  const timezone = validateTimeZone(zone ?? hostTimeZone());
+  return { today: dateIn(timezone, now), timezone };
 }
 
-export interface BackfillRange {
+export interface ReportDateChoice extends Today {
+  reportDate: string;
+}
+
+/**
+ * The report date, computed once per run: today, or --report-date. A date after today is a
+ * usage error unless --allow-future-date (a year typo would store tonight's fleet under a day
+ * that has not come); any other day than today is allowed with a warning.
+ */
+export function reportDateFrom(args: Args, config: ConfigFile, now: Date = new Date()): ReportDateChoice {
+  const { today, timezone } = todayFrom(args, config, now);
+  const explicit = flag(args, "report-date");
+  if (!explicit) return { reportDate: today, today, timezone };
+  const reportDate = parseIsoDate(explicit, "--report-date");
+  if (!args["allow-future-date"]) {
+    notAfterToday(reportDate, "--report-date", today, timezone, "tonight's fleet would be stored under a day that has not come", "check the date, or pass --allow-future-date if that is meant");
+  }
+  if (reportDate !== today) logger("etl").warn(`--report-date ${reportDate} is not today (${today} in ${timezone})`);
+  return { reportDate, today, timezone };
+}
+
+export interface BackfillRange extends Today {
   from: string;
   to: string;
-  timezone: string;
 }
 
 /**
  * backfill's --from (required) and --to (default: yesterday in the time zone), and the zone
  * whose midnights end the days (--timezone > config [etl] timezone > the host's). A --to of
- * today or later is allowed with a warning: that day is not over, and etl will replace it.
+ * today is allowed with a warning: that day is not over, and etl will replace it. A day after
+ * today is a usage error: the change history cannot know it.
  */
 export function backfillRangeFrom(args: Args, config: ConfigFile, now: Date = new Date()): BackfillRange {
-  const etl = configSection(config, "etl");
-  const timezone = validateTimeZone(flag(args, "timezone") ?? (etl.timezone as string | undefined) ?? hostTimeZone());
-  const today = dateIn(timezone, now);
+  const { today, timezone } = todayFrom(args, config, now);
   const fromText = flag(args, "from");
   if (fromText === undefined) throw new UsageError("backfill needs --from: the first day to rebuild, e.g. --from 2025-01-01");
-  const from = parseIsoDate(fromText, "--from");
+  const harm = "the change history cannot know that day";
+  const from = notAfterToday(parseIsoDate(fromText, "--from"), "--from", today, timezone, harm, "pass a past day");
   const toText = flag(args, "to");
   const to = toText === undefined ? addDays(today, -1) : parseIsoDate(toText, "--to");
+  notAfterToday(to, "--to", today, timezone, harm, `pass --to ${addDays(today, -1)}, or leave --to out (yesterday)`);
   if (from > to) throw new UsageError(`--from ${from} is after --to ${to}; give the earlier day first`);
   if (to >= today) logger("backfill").warn(`--to ${to} is not over yet in ${timezone} (today is ${today}): its state is the history so far; the nightly etl replaces it`);
-  return { from, to, timezone };
+  return { from, to, today, timezone };
 }
 
 export function batchSizeFrom(args: Args, config: ConfigFile): number {
@@ -111,4 +132,17 @@ export function retentionFrom(args: Args, config: ConfigFile): RetentionPolicy {
     throw new UsageError(`${where} ${JSON.stringify(weekday)}: use a day name, monday … sunday (or mon … sun)`);
   }
   return { keepDaily, keepWeekday };
+}
+
+/**
+ * expire's large-delete guard (expire, run): --max-delete-share > config [expire]
+ * max_delete_share > 10 (percent of the days present); --allow-large-delete lifts it for one
+ * run and has no config key, so that it is never left on by accident.
+ */
+export function deleteLimitFrom(args: Args, config: ConfigFile): DeleteLimit {
+  const shareFlag = flag(args, "max-delete-share");
+  const where = shareFlag !== undefined ? "--max-delete-share" : "config: [expire] max_delete_share";
+  const maxSharePercent = positiveNumber(shareFlag ?? configSection(config, "expire").max_delete_share, where, DEFAULT_DELETE_LIMIT.maxSharePercent, false);
+  if (maxSharePercent > 100) throw new UsageError(`${where} is a percentage of the days present, 100 at most; got ${maxSharePercent}`);
+  return { maxSharePercent, allow: Boolean(args["allow-large-delete"]) };
 }

@@ -33,6 +33,8 @@ export interface BackfillOptions {
   to: string;
   /** IANA zone whose midnights end the days (history_date is UTC). */
   timezone: string;
+  /** Today in `timezone`: retention's days are those expire keeps as of today. */
+  today: string;
   /** Only the days this policy keeps are built. */
   policy: RetentionPolicy;
   /** Build exactly these days of the range instead of the policy's (the demo samples a year this way). */
@@ -114,10 +116,10 @@ function rate(n: number, seconds: number): string {
 export async function runBackfill(ctx: WarehouseContext, options: BackfillOptions, progress: Progress): Promise<BackfillSummary> {
   if (!ctx.source || !ctx.sourceSchema) throw new EtlError("backfill needs a source; pass --source");
   const clock = stopwatch();
-  const [{ newest }] = await ctx.target.db.query<{ newest: string | null }>(SQL.backfillNewestDay);
+  const [{ newest }] = await ctx.target.db.query<{ newest: string | null }>(SQL.backfillNewestDay, [options.today]);
   const kept = options.days
     ? [...new Set(options.days)].filter((d) => d >= options.from && d <= options.to).sort()
-    : keptDays(options.from, options.to, newest === null ? undefined : String(newest), options.policy);
+    : keptDays(options.from, options.to, newest === null ? undefined : String(newest), options.policy, options.today);
   const plan = decideDays(kept, kept.length ? await dayRuns(ctx, kept[0]!, kept[kept.length - 1]!) : [], options.force);
   reportSkipped(plan.skipped);
 

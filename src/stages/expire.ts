@@ -1,9 +1,12 @@
 // The expire stage: read the report dates present, plan them with the retention policy
-// (retention.ts), and delete the facts and bridge rows of the days that go, in short id-range
-// batches with replica waits (ranged-delete.ts). Aggregates stay unless asked for.
+// (retention.ts) as of today, refuse a large delete (delete-guard.ts), and delete the facts and
+// bridge rows of the days that go, in short id-range batches with replica waits
+// (ranged-delete.ts). Aggregates stay unless asked for.
 import { plural } from "../words.ts";
 import type { Db } from "../engine/db.ts";
 import { quoteIdent } from "../engine/ident.ts";
+import { UsageError } from "../errors.ts";
+import { logger } from "../log.ts";
 import type { Progress } from "../progress/progress.ts";
 import { SQL } from "../sql.ts";
 import { engineOf } from "../engine/index.ts";
@@ -18,12 +21,16 @@ import {
   isoWeekday,
   planOrphanDays,
   planRetention,
+  retentionAnchor,
   weekdayName,
   type DayDecision,
   type RetentionPolicy,
 } from "../plans/retention.ts";
+import { DEFAULT_DELETE_LIMIT, isLargeDelete, largeDeleteMessage, type DeleteLimit, type DeleteSize } from "../plans/delete-guard.ts";
 
 export { DEFAULT_RETENTION, planRetention, type DayDecision, type RetentionPolicy };
+
+const log = logger("expire");
 
 export interface ExpireOptions {
   /** Which days keep their facts. */
@@ -36,6 +43,12 @@ export interface ExpireOptions {
   protect: string[];
   /** Rows per DELETE transaction. */
   batchSize: number;
+  /** Today ('YYYY-MM-DD' in `timezone`): no day after it is deleted, nor any of the daily window ending at it. */
+  today: string;
+  /** The IANA zone `today` is in (named in messages). */
+  timezone: string;
+  /** The large-delete guard (default DEFAULT_DELETE_LIMIT). */
+  limit?: DeleteLimit;
 }
 
 export interface ExpireSummary {
@@ -43,6 +56,8 @@ export interface ExpireSummary {
   decisions: DayDecision[];
   /** Days whose rows were deleted (empty on a dry run). */
   daysDeleted: string[];
+  /** Dry run only: what a real run would delete, and whether it would refuse (the guard). */
+  wouldDelete?: DeleteSize & { refused: boolean; limit: DeleteLimit };
   factsRemoved: number;
   roleRowsRemoved: number;
   aggregateRowsRemoved: number;
@@ -61,20 +76,46 @@ async function daysIn(db: Db, table: string): Promise<string[]> {
 }
 
 /** The plan for every day present in server_facts, plus the days that have only bridge rows. */
-export async function planExpire(db: Db, policy: RetentionPolicy, protect: readonly string[]): Promise<DayDecision[]> {
+export async function planExpire(db: Db, policy: RetentionPolicy, today: string, protect: readonly string[]): Promise<DayDecision[]> {
   const factDays = await daysIn(db, "server_facts");
   const withFacts = new Set(factDays);
   const orphans = (await daysIn(db, "server_fact_roles")).filter((d) => !withFacts.has(d));
+  const anchor = factDays.length ? retentionAnchor(factDays, today) : undefined;
   return [
-    ...planRetention(factDays, policy, protect),
-    ...planOrphanDays(orphans, factDays[factDays.length - 1], policy, protect),
+    ...planRetention(factDays, policy, today, protect),
+    ...planOrphanDays(orphans, anchor, policy, today, protect),
   ].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
+}
+
+/** The fact and bridge rows of `days`, counted day by day through the report_date indexes. */
+async function countRows(db: Db, days: readonly string[]): Promise<{ factRows: number; roleRows: number }> {
+  const count = async (table: string, day: string) =>
+    Number((await db.query<{ n: number | string }>(SQL.expireCountDay.replaceAll("{table}", quoteIdent(table)), [day]))[0]!.n);
+  let factRows = 0;
+  let roleRows = 0;
+  for (const day of days) {
+    factRows += await count("server_facts", day);
+    roleRows += await count("server_fact_roles", day);
+  }
+  return { factRows, roleRows };
+}
+
+/** Days after today are kept, and said so at WARNING on every expire until someone removes them. */
+function warnFutureDays(decisions: readonly DayDecision[], today: string, timezone: string): void {
+  const future = decisions.filter((d) => d.date > today).map((d) => d.date);
+  if (!future.length) return;
+  const list = future.length <= 5 ? future.join(", ") : `${future.slice(0, 5).join(", ")} and ${future.length - 5} more`;
+  log.warn(
+    `the warehouse holds ${days(future.length)} after today (${list}; today is ${today} in ${timezone}): retention never deletes ` +
+      "such a day and counts its daily window from today or before; if it is a typo'd --report-date, delete its rows by hand",
+  );
 }
 
 export async function expireFacts(ctx: WarehouseContext, options: ExpireOptions, progress: Progress): Promise<ExpireSummary> {
   const clock = stopwatch();
   const db = () => ctx.target.db;
-  const decisions = await planExpire(db(), options.policy, options.protect);
+  const decisions = await planExpire(db(), options.policy, options.today, options.protect);
+  warnFutureDays(decisions, options.today, options.timezone);
   const summary: ExpireSummary = {
     decisions,
     daysDeleted: [],
@@ -85,6 +126,13 @@ export async function expireFacts(ctx: WarehouseContext, options: ExpireOptions,
     replicaWaitS: 0,
   };
   const doomed = decisions.filter((d) => !d.keep).map((d) => d.date);
+  const limit = options.limit ?? DEFAULT_DELETE_LIMIT;
+  const large = isLargeDelete(doomed.length, decisions.length, limit);
+  if (options.dryRun || large) {
+    const size: DeleteSize = { days: doomed, present: decisions.length, ...(await countRows(db(), doomed)) };
+    if (!options.dryRun) throw new UsageError(largeDeleteMessage(size, limit, options.policy));
+    summary.wouldDelete = { ...size, refused: large, limit };
+  }
   if (options.dryRun || doomed.length === 0) {
     summary.seconds = clock();
     return summary;
@@ -148,7 +196,14 @@ const days = (n: number) => plural(n, "day");
 export function formatExpireSummary(s: ExpireSummary, dryRun: boolean): string {
   const kept = s.decisions.filter((d) => d.keep).length;
   const doomed = s.decisions.length - kept;
-  if (dryRun) return `expire (dry run): ${doomed} of ${days(s.decisions.length)} would be deleted, ${kept} kept; nothing was changed`;
+  if (dryRun) {
+    const w = s.wouldDelete;
+    const rows = w ? ` (${w.factRows} fact rows, ${w.roleRows} bridge rows)` : "";
+    const refusal = w?.refused
+      ? `; a real run would refuse: more than --max-delete-share ${w.limit.maxSharePercent}% of the days, pass --allow-large-delete if this is meant`
+      : "";
+    return `expire (dry run): ${doomed} of ${days(s.decisions.length)} would be deleted${rows}, ${kept} kept; nothing was changed${refusal}`;
+  }
   const aggregates = s.aggregateRowsRemoved ? `, ${s.aggregateRowsRemoved} aggregate rows` : "";
   const range = s.daysDeleted.length ? ` (${s.daysDeleted[0]} … ${s.daysDeleted[s.daysDeleted.length - 1]})` : "";
   return (

@@ -16,6 +16,7 @@ import { formatEtlSummary } from "./etl-summary.ts";
 import { stopwatch } from "./phase.ts";
 import { logger } from "../log.ts";
 import { runStep } from "./steps.ts";
+import type { DeleteLimit } from "../plans/delete-guard.ts";
 
 /** The steps, in the order they run. */
 export const RUN_STEPS = ["init", "etl", "aggregate", "expire"] as const;
@@ -26,12 +27,18 @@ export interface RunOptions {
   source: Endpoint;
   /** The day the snapshot describes ('YYYY-MM-DD'); aggregated, and protected from expiry. */
   reportDate: string;
+  /** Today ('YYYY-MM-DD' in `timezone`): expire keeps every day after it and the daily window up to it. */
+  today: string;
+  /** The IANA zone of `today` and the report date (named in messages). */
+  timezone: string;
   /** Servers per batch (etl) and rows per delete batch (expire). */
   batchSize: number;
   /** CPU cleanup and other transform settings (etl). */
   transform: TransformOptions;
   /** Retention (expire). */
   retention: RetentionPolicy;
+  /** expire's large-delete guard (default: 10% of the days, one day always allowed). */
+  deleteLimit?: DeleteLimit;
   /** Skip the expire step (default false): keep every day's facts tonight. */
   skipExpire?: boolean;
   /**
@@ -128,7 +135,16 @@ async function aggregateTonight(ctx: WarehouseContext, reportDate: string, repor
 function expireOld(ctx: WarehouseContext, options: RunOptions, progress: Progress): Promise<ExpireSummary> {
   return expireFacts(
     ctx,
-    { policy: options.retention, dryRun: false, includeAggregates: false, protect: [options.reportDate], batchSize: options.batchSize },
+    {
+      policy: options.retention,
+      dryRun: false,
+      includeAggregates: false,
+      protect: [options.reportDate],
+      batchSize: options.batchSize,
+      today: options.today,
+      timezone: options.timezone,
+      limit: options.deleteLimit,
+    },
     progress,
   );
 }

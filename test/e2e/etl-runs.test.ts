@@ -1,6 +1,7 @@
 // The compiled dist/serverdb-etl's etl on the test bed, for what only a real run shows: the
 // etl_runs row's host, version and UTC timestamps, and the report date — today in --timezone
-// (not the host's zone), and a warning on stderr exactly when --report-date is not today.
+// (not the host's zone), a warning on stderr exactly when --report-date is not today, and a
+// refusal when it is after today there.
 // The host runs far west (TZ=Pacific/Pago_Pago, UTC−11) and the --timezone far east
 // (Pacific/Kiritimati, UTC+14): 25 hours apart, so their dates always differ. Neither has
 // daylight saving time, so the test computes their dates from fixed offsets, without Intl.
@@ -129,9 +130,11 @@ describe("etl_runs and the report date, from the compiled binary", () => {
     expect((await lastRun()).report_date).toBe(day);
   }, 60_000);
 
-  test("--report-date other than today in --timezone: one warning line on stderr, naming both days; the run goes ahead", async () => {
-    // Tomorrow or later in Pago Pago: Kiritimati's today.
-    const { day, result: r } = await onOneDay(HOST_OFFSET_H, () => run(etlArgs(["--timezone", HOST_TZ, "--report-date", dateAt(RUN_OFFSET_H)])));
+  test("--report-date before today in --timezone: one warning line on stderr, naming both days; the run goes ahead", async () => {
+    // Yesterday in Pago Pago.
+    const { day, result: r } = await onOneDay(HOST_OFFSET_H, (d) =>
+      run(etlArgs(["--timezone", HOST_TZ, "--report-date", new Date(Date.parse(`${d}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10)])),
+    );
     ok("etl", r);
     const lines = r.stderr.trimEnd().split("\n");
     expect(lines).toHaveLength(1);
@@ -140,6 +143,22 @@ describe("etl_runs and the report date, from the compiled binary", () => {
     const row = await lastRun();
     expect(row.status).toBe("success");
     expect(lines[0]).toContain(`--report-date ${row.report_date} `);
-    expect(row.report_date).not.toBe(day);
+    expect(row.report_date < day).toBe(true);
+  }, 60_000);
+
+  test("--report-date after today in --timezone (Kiritimati's today in Pago Pago): exit 2, one line; --allow-future-date runs it", async () => {
+    const before = await lastRun();
+    const { day, result: r } = await onOneDay(HOST_OFFSET_H, () => run(etlArgs(["--timezone", HOST_TZ, "--report-date", dateAt(RUN_OFFSET_H)])));
+    expect(r.exitCode).toBe(2);
+    expect(r.stdout).toBe("");
+    const lines = r.stderr.trimEnd().split("\n");
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(new RegExp(`^serverdb-etl: error: --report-date \\d{4}-\\d\\d-\\d\\d is after today \\(${day} in ${HOST_TZ}\\): .*--allow-future-date`));
+    expect((await lastRun()).id).toBe(before.id); // nothing written, not even a 'running' row
+    // In Kiritimati it is today: no refusal, no warning.
+    ok("etl in Kiritimati", await run(etlArgs(["--timezone", RUN_TZ, "--report-date", dateAt(RUN_OFFSET_H)])));
+    const forced = ok("etl --allow-future-date", await run(etlArgs(["--timezone", HOST_TZ, "--report-date", dateAt(RUN_OFFSET_H), "--allow-future-date"])));
+    expect(forced.stderr).toContain("is not today");
+    expect((await lastRun()).status).toBe("success");
   }, 60_000);
 });

@@ -43,18 +43,28 @@ export interface OracleDecision {
 }
 
 /**
- * docs/data-contract.md "Retention", brute force: a day is kept when newest − D < keepDaily days, or it is its ISO week's
- * representative (the keepWeekday if present, else the earliest day of the week present), or
- * protected. `keepWeekday` is a day name.
+ * docs/data-contract.md "Retention", brute force, as issue 13 amends it: the daily window is the `keepDaily` days ending
+ * at the anchor, the newest day present that is not after `today` (today itself when there is
+ * none); a day after `today` is always kept; otherwise a day is kept when it is its ISO week's
+ * representative (the keepWeekday if present, else the earliest day of the week present, both
+ * among the days up to today), or protected. `keepWeekday` is a day name.
  */
-export function oracleDecisions(dates: readonly string[], keepDaily: number, keepWeekday: string, protect: readonly string[] = []): OracleDecision[] {
+export function oracleDecisions(
+  dates: readonly string[],
+  keepDaily: number,
+  keepWeekday: string,
+  today: string,
+  protect: readonly string[] = [],
+): OracleDecision[] {
   const present = [...new Set(dates)].sort();
   if (!present.length) return [];
-  const newest = ms(present[present.length - 1]!);
+  const past = present.filter((d) => d <= today);
+  const anchor = ms(past.length ? past[past.length - 1]! : today);
   const weeks = new Map<string, string[]>();
-  for (const d of present) weeks.set(oracleIsoWeek(d), [...(weeks.get(oracleIsoWeek(d)) ?? []), d]);
+  for (const d of past) weeks.set(oracleIsoWeek(d), [...(weeks.get(oracleIsoWeek(d)) ?? []), d]);
   return present.map((date) => {
-    if ((newest - ms(date)) / DAY_MS < keepDaily) return { date, keep: true, reason: "daily" };
+    if (date > today) return { date, keep: true, reason: "after today (never expired)" };
+    if ((anchor - ms(date)) / DAY_MS < keepDaily) return { date, keep: true, reason: "daily" };
     const week = oracleIsoWeek(date);
     const group = weeks.get(week)!;
     const preferred = group.find((d) => oracleDayName(d) === keepWeekday);

@@ -1,9 +1,10 @@
 // `expire` on each warehouse engine (ENGINES: the test bed's primary + replica, and a SQLite
-// file): a 400-day calendar with gaps (see test/support/retention-oracle.ts) of synthetic facts
-// and bridge rows, written with SQL. The dry run lists every day with the oracle's reason and
-// writes nothing; the real run leaves exactly the oracle's days in server_facts and
-// server_fact_roles, keeps the aggregates, and on MariaDB deletes in batches (counted by GTIDs)
-// and has waited for the replica.
+// file): a 400-day calendar with gaps (see test/support/retention-oracle.ts), moved to end today
+// (UTC, as --timezone UTC), plus two days after today, of synthetic facts and bridge rows written
+// with SQL. The dry run lists every day with the oracle's reason and writes nothing; the real run
+// is refused as a large delete without --allow-large-delete, then leaves exactly the oracle's
+// days in server_facts and server_fact_roles, keeps the aggregates, and on MariaDB deletes in
+// batches (counted by GTIDs) and has waited for the replica.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { Db } from "../../../src/engine/db.ts";
 import type { MysqlDb } from "../../../src/engine/mysql/mysql-db.ts";
@@ -13,7 +14,7 @@ import { SQL, engineSql } from "../../../src/sql.ts";
 import { aggregateTableNames } from "../../../src/stages/expire.ts";
 import { connect, dsn, freshDatabase, runCli, servers, type CliResult, withDb } from "../../support/servers.ts";
 import { ENGINES, hasReplica, holdRunLock, warehouseFor, watchWrites, withWarehouse, type TestWarehouse } from "../../support/engines.ts";
-import { oracleDayName, oracleDecisions, oracleIsoWeek, syntheticCalendar, type OracleDecision } from "../../support/retention-oracle.ts";
+import { CALENDAR_TODAY, oracleDayName, oracleDecisions, oracleIsoWeek, syntheticCalendar, type OracleDecision } from "../../support/retention-oracle.ts";
 
 const BATCH = 500;
 /** Servers of every day: 1 has two roles, 2 has one, 3 none. */
@@ -21,9 +22,16 @@ const SMALL_FACTS = 3;
 const SMALL_ROLES = 3;
 /** One expired day also holds this many more servers (one role each): 5 batches per table. */
 const BIG = 2500;
-/** Bridge rows without facts: one day before the calendar, one after its newest day. */
-const ORPHAN_OLD = "2026-05-20";
-const ORPHAN_NEW = "2027-06-30";
+/** 'YYYY-MM-DD' plus n days (Date arithmetic of the test's own). */
+const plusDays = (date: string, n: number) => new Date(Date.parse(`${date}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+/** Today in UTC, the zone every expire here runs in; the synthetic calendar is moved to end on it. */
+const TODAY = new Date().toISOString().slice(0, 10);
+const SHIFT = Math.round((Date.parse(`${TODAY}T00:00:00Z`) - Date.parse(`${CALENDAR_TODAY}T00:00:00Z`)) / 86_400_000);
+/** Bridge rows without facts: one day before the calendar, one after its newest day (today). */
+const ORPHAN_OLD = plusDays("2026-05-20", SHIFT);
+const ORPHAN_NEW = plusDays("2027-06-30", SHIFT);
+/** Days after today (a typo'd --report-date two years ahead, and tomorrow): kept, never counted from. */
+const FUTURE = [plusDays(TODAY, 1), plusDays(TODAY, 730)];
 
 function ok(what: string, r: CliResult): CliResult {
   if (r.exitCode !== 0) throw new Error(`${what} exited ${r.exitCode}\nstdout: ${r.stdout.slice(-3000)}\nstderr: ${r.stderr.slice(-3000)}`);
@@ -98,7 +106,7 @@ async function gtidSeq(): Promise<number> {
 }
 
 function expire(dw: TestWarehouse, extra: string[]): Promise<CliResult> {
-  return runCli(["expire", "--target", dw.dsn, ...dw.replicaArgs, "--batch-size", String(BATCH), ...extra], {
+  return runCli(["expire", "--target", dw.dsn, ...dw.replicaArgs, "--batch-size", String(BATCH), "--timezone", "UTC", ...extra], {
     timeoutMs: 120_000,
   });
 }
@@ -113,11 +121,11 @@ function parseTable(stdout: string): string[][] {
 const pick = (counts: DayCounts, days: Iterable<string>) => Object.fromEntries([...days].filter((d) => d in counts).map((d) => [d, counts[d]!]));
 
 for (const engine of ENGINES) describe(`expire on a 400-day calendar with gaps [${engine}]`, () => {
-  const dates = syntheticCalendar();
-  const oracle: OracleDecision[] = oracleDecisions(dates, 90, "monday");
+  const dates = [...syntheticCalendar().map((d) => plusDays(d, SHIFT)), ...FUTURE];
+  const oracle: OracleDecision[] = oracleDecisions(dates, 90, "monday", TODAY);
   const kept = oracle.filter((d) => d.keep).map((d) => d.date);
   const doomed = oracle.filter((d) => !d.keep).map((d) => d.date);
-  const bigDay = doomed.find((d) => d >= "2026-09-01")!;
+  const bigDay = doomed.find((d) => d >= plusDays("2026-09-01", SHIFT))!;
   let dw: TestWarehouse;
   let aggregatesBefore: Record<string, DayCounts>;
 
@@ -156,9 +164,12 @@ for (const engine of ENGINES) describe(`expire on a 400-day calendar with gaps [
     expect(parseTable(r.stdout)).toEqual(expected);
     // The reasons of docs/data-contract.md "Retention" all occur.
     const reasons = new Set(expected.map((row) => row[4]!.replace(/\d{4}-W\d\d/, "W")));
-    for (const reason of ["daily", "weekly: monday", "weekly: earliest in week W", "expired"]) expect(reasons).toContain(reason);
+    for (const reason of ["daily", "weekly: monday", "weekly: earliest in week W", "after today (never expired)", "expired"]) expect(reasons).toContain(reason);
+    // The rows that would go: every doomed day's three servers and three bridge rows, the big day's, the old orphan's.
     expect(r.stdout.trimEnd().split("\n").pop()).toBe(
-      `expire (dry run): ${doomed.length + 1} of ${expected.length} days would be deleted, ${kept.length + 1} kept; nothing was changed`,
+      `expire (dry run): ${doomed.length + 1} of ${expected.length} days would be deleted ` +
+        `(${doomed.length * SMALL_FACTS + BIG} fact rows, ${doomed.length * SMALL_ROLES + BIG + 1} bridge rows), ${kept.length + 1} kept; ` +
+        "nothing was changed; a real run would refuse: more than --max-delete-share 10% of the days, pass --allow-large-delete if this is meant",
     );
     expect(await writes.changed()).toBe(false);
     await writes.close();
@@ -166,17 +177,33 @@ for (const engine of ENGINES) describe(`expire on a 400-day calendar with gaps [
     expect(await perDay(dw, "server_fact_roles")).toEqual(rolesBefore);
   });
 
+  test("without --allow-large-delete it deletes nothing (exit 2) and says what it would have deleted", async () => {
+    const writes = await watchWrites(dw);
+    const r = await expire(dw, []);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr.trim().split("\n").filter((l) => !l.includes("after today"))).toEqual([
+      // Days present: the calendar's and the two orphan days.
+      `serverdb-etl: error: expire would delete ${doomed.length + 1} of ${dates.length + 2} days ` +
+        `(${Math.round((100 * (doomed.length + 1)) / (dates.length + 2))}%; ${ORPHAN_OLD} … ${doomed.at(-1)}): ` +
+        `${doomed.length * SMALL_FACTS + BIG} fact rows, ${doomed.length * SMALL_ROLES + BIG + 1} bridge rows, ` +
+        "more than --max-delete-share 10% of the days in one run, so nothing was deleted: check the policy (every day of the last 90, " +
+        "then one monday a week; expire --dry-run lists each day), or pass --allow-large-delete",
+    ]);
+    expect(await writes.changed()).toBe(false);
+    await writes.close();
+  });
+
   test("expire keeps exactly the oracle's days, in batches, aggregates untouched, and a replica already matches", async () => {
     const factsBefore = await perDay(dw, "server_facts");
     const rolesBefore = await perDay(dw, "server_fact_roles");
     const gtid = hasReplica(engine) ? await gtidSeq() : 0;
-    const r = ok("expire", await expire(dw, []));
+    const r = ok("expire", await expire(dw, ["--allow-large-delete"]));
     const gtidAfter = hasReplica(engine) ? await gtidSeq() : 0;
 
     const facts = await perDay(dw, "server_facts");
     const roles = await perDay(dw, "server_fact_roles");
     expect(Object.keys(facts)).toEqual(kept);
-    expect(Object.keys(roles)).toEqual([...kept, ORPHAN_NEW]);
+    expect(Object.keys(roles)).toEqual([...kept, ORPHAN_NEW].sort());
     // Kept days are untouched.
     expect(facts).toEqual(pick(factsBefore, kept));
     expect(roles).toEqual(pick(rolesBefore, [...kept, ORPHAN_NEW]));
@@ -256,8 +283,8 @@ for (const engine of ENGINES) describe(`expire options [${engine}]`, () => {
   });
 
   test("--keep-daily 3 --keep-weekday sun --include-aggregates: the Sundays and the last 3 days stay, aggregates of the rest go", async () => {
-    const r = ok("expire", await expire(dw, ["--keep-daily", "3", "--keep-weekday", "SUN", "--include-aggregates"]));
-    const expectedKept = oracleDecisions(dates, 3, "sunday").filter((d) => d.keep).map((d) => d.date);
+    const r = ok("expire", await expire(dw, ["--keep-daily", "3", "--keep-weekday", "SUN", "--include-aggregates", "--allow-large-delete"]));
+    const expectedKept = oracleDecisions(dates, 3, "sunday", TODAY).filter((d) => d.keep).map((d) => d.date);
     // By hand: the Sundays of W10, W11, W12 and the last three days (W13's Sunday among them).
     expect(expectedKept).toEqual(["2026-03-08", "2026-03-15", "2026-03-22", "2026-03-27", "2026-03-28", "2026-03-29"]);
     expect(Object.keys(await perDay(dw, "server_facts"))).toEqual(expectedKept);

@@ -3,7 +3,7 @@
 // and summary line for days that were not built.
 import { describe, expect, test } from "bun:test";
 import { UsageError, EtlError } from "../../../src/errors.ts";
-import { parseDateSelection, MAX_RANGE_DAYS, type SelectionFlags } from "../../../src/plans/aggregate-days.ts";
+import { parseDateSelection, refuseFutureSelection, MAX_RANGE_DAYS, type SelectionFlags } from "../../../src/plans/aggregate-days.ts";
 import { AGGREGATE_TABLE_NAMES, selectAggregateTables } from "../../../src/stages/aggregate-tables.ts";
 import { aggregateShortfall, formatAggregateSummary, type AggregateSummary, type DateSelection } from "../../../src/stages/aggregate.ts";
 import { runCli } from "../../support/servers.ts";
@@ -37,6 +37,27 @@ describe("parseDateSelection", () => {
   test.each(BAD)("%j is a usage error", (flags, says) => {
     expect(() => parseDateSelection(flags)).toThrow(UsageError);
     expect(() => parseDateSelection(flags)).toThrow(says);
+  });
+});
+
+describe("refuseFutureSelection (issue 13: a day after today is a typo unless --allow-future-date)", () => {
+  const TODAY = "2026-12-03";
+  // [selection, error or undefined]
+  const CASES: [DateSelection, RegExp | undefined][] = [
+    [{ kind: "date", date: TODAY }, undefined],
+    [{ kind: "range", from: "2026-11-01", to: TODAY }, undefined],
+    [{ kind: "latest" }, undefined],
+    [{ kind: "all" }, undefined],
+    // Regression: these were accepted and reported "no facts" (exit 1) or nothing at all.
+    [{ kind: "date", date: "2028-12-03" }, /^--date 2028-12-03 is after today \(2026-12-03 in UTC\): no night has loaded that day yet; check the date, or pass --allow-future-date if that is meant$/],
+    [{ kind: "date", date: "2026-12-04" }, /--date 2026-12-04 is after today/],
+    [{ kind: "range", from: "2026-11-01", to: "2026-12-31" }, /--to 2026-12-31 is after today/],
+    [{ kind: "range", from: "2027-01-01", to: "2027-01-31" }, /--from 2027-01-01 is after today/],
+  ];
+  test.each(CASES)("%j", (selection, says) => {
+    if (!says) return expect(refuseFutureSelection(selection, TODAY, "UTC")).toEqual(selection);
+    expect(() => refuseFutureSelection(selection, TODAY, "UTC")).toThrow(UsageError);
+    expect(() => refuseFutureSelection(selection, TODAY, "UTC")).toThrow(says);
   });
 });
 
@@ -114,6 +135,11 @@ describe("aggregate on the command line (nothing connects)", () => {
     [["--date", "yesterday"], /invalid --date "yesterday"/],
     [["--only", "server_by_site,nope"], /unknown aggregate table nope; valid tables: server_by_site, server_by_puppet_service/],
     [["--only", ""], /--only needs at least one table/],
+    // Regression (issue 13): a future day, two years ahead or tomorrow in --timezone.
+    [["--date", "2099-01-01"], /--date 2099-01-01 is after today/],
+    [["--from", "2026-01-01", "--to", "2099-01-01", "--timezone", "UTC"], /--to 2099-01-01 is after today \(\d{4}-\d\d-\d\d in UTC\)/],
+    [["--date", "2026-02-30", "--allow-future-date"], /invalid --date "2026-02-30"/],
+    [["--date", "2026-03-02", "--timezone", "Mars/Olympus"], /unknown time zone "Mars\/Olympus"/],
   ];
   test.each(USAGE)("aggregate %j: exit 2, one line", async (args, says) => {
     // The target is unreachable on purpose: the usage error must come before any connection.

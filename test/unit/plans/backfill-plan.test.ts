@@ -43,7 +43,7 @@ describe("dayEndUtc: the next local midnight, in UTC", () => {
 describe("keptDays: the calendar's days retention keeps", () => {
   test("a year with the defaults: the last 90 days, and one Monday per older week", () => {
     const policy = { keepDaily: 90, keepWeekday: 1 };
-    const days = keptDays("2025-07-01", "2026-06-30", undefined, policy);
+    const days = keptDays("2025-07-01", "2026-06-30", undefined, policy, "2026-07-01");
     const daily = days.filter((d) => daysBetween(d, "2026-06-30") < 90);
     const weekly = days.filter((d) => daysBetween(d, "2026-06-30") >= 90);
     expect(daily.length).toBe(90);
@@ -57,23 +57,33 @@ describe("keptDays: the calendar's days retention keeps", () => {
   });
 
   test("six years: about 90 daily and 300 weekly days, not 2,000", () => {
-    const days = keptDays("2020-07-01", "2026-06-30", undefined, { keepDaily: 90, keepWeekday: 1 });
+    const days = keptDays("2020-07-01", "2026-06-30", undefined, { keepDaily: 90, keepWeekday: 1 }, "2026-07-01");
     expect(days.length).toBeGreaterThan(380);
     expect(days.length).toBeLessThan(400);
   });
 
   test("a warehouse already loaded beyond --to: the daily window counts back from its newest day", () => {
     const policy = { keepDaily: 10, keepWeekday: 1 };
-    const alone = keptDays("2026-03-01", "2026-03-31", undefined, policy);
-    const under = keptDays("2026-03-01", "2026-03-31", "2026-04-05", policy);
+    const alone = keptDays("2026-03-01", "2026-03-31", undefined, policy, "2026-04-06");
+    const under = keptDays("2026-03-01", "2026-03-31", "2026-04-05", policy, "2026-04-06");
     expect(alone.filter((d) => d >= "2026-03-22")).toEqual(calendar("2026-03-22", "2026-03-31"));
     // 2026-04-05 − 9 days = 03-27: only 03-27 … 03-31 are daily; 03-23 (a Monday) stays as its week's day.
     expect(under.filter((d) => d >= "2026-03-22")).toEqual(["2026-03-23", ...calendar("2026-03-27", "2026-03-31")]);
     expect(under.every((d) => d <= "2026-03-31")).toBe(true);
   });
 
+  // Regression (issue 13): a typo'd --report-date two years ahead made the window count back from
+  // it, so a backfill built only the Mondays of the days an expire would have kept daily.
+  test("a newest day after today is not counted: the window counts back from --to", () => {
+    const policy = { keepDaily: 10, keepWeekday: 1 };
+    const alone = keptDays("2026-03-01", "2026-03-31", undefined, policy, "2026-04-01");
+    expect(keptDays("2026-03-01", "2026-03-31", "2028-03-31", policy, "2026-04-01")).toEqual(alone);
+    expect(keptDays("2026-03-01", "2026-03-31", "2026-04-02", policy, "2026-04-01")).toEqual(alone);
+    expect(alone.filter((d) => d >= "2026-03-22")).toEqual(calendar("2026-03-22", "2026-03-31"));
+  });
+
   test("another kept weekday", () => {
-    const days = keptDays("2026-01-01", "2026-03-31", undefined, { keepDaily: 7, keepWeekday: 5 });
+    const days = keptDays("2026-01-01", "2026-03-31", undefined, { keepDaily: 7, keepWeekday: 5 }, "2026-04-01");
     expect(days.filter((d) => d < "2026-03-25").slice(1).every((d) => isoWeekday(d) === 5)).toBe(true);
   });
 
@@ -120,7 +130,7 @@ describe("decideDays: build, skip as done, or leave to etl", () => {
 describe("backfillRangeFrom", () => {
   const now = new Date("2026-11-27T23:30:00Z");
   test("--to defaults to yesterday in the time zone", () => {
-    expect(backfillRangeFrom({ from: "2026-01-01", timezone: "UTC" }, {}, now)).toEqual({ from: "2026-01-01", to: "2026-11-26", timezone: "UTC" });
+    expect(backfillRangeFrom({ from: "2026-01-01", timezone: "UTC" }, {}, now)).toEqual({ from: "2026-01-01", to: "2026-11-26", today: "2026-11-27", timezone: "UTC" });
     // 23:30 UTC is already the 28th in Berlin.
     expect(backfillRangeFrom({ from: "2026-01-01", timezone: "Europe/Berlin" }, {}, now).to).toBe("2026-11-27");
   });
@@ -132,8 +142,20 @@ describe("backfillRangeFrom", () => {
     [{ from: "2026-02-30" }, /invalid --from/],
     [{ from: "2026-02-02", to: "2026-02-01" }, /is after --to/],
     [{ from: "2026-01-01", timezone: "Nowhere/Land" }, /unknown time zone/],
+    // Regression (issue 13): days after today, which the history cannot know, were accepted with a warning.
+    [{ from: "2026-11-01", to: "2028-11-27" }, /^--to 2028-11-27 is after today \(2026-11-27 in UTC\): the change history cannot know that day; pass --to 2026-11-26, or leave --to out \(yesterday\)$/],
+    [{ from: "2026-11-01", to: "2026-11-28" }, /--to 2026-11-28 is after today/],
+    // Regression: with --to left out, a --from ahead was only "after --to".
+    [{ from: "2028-11-27" }, /^--from 2028-11-27 is after today \(2026-11-27 in UTC\)/],
+    [{ from: "2026-11-01", to: "2026-11-31" }, /invalid --to "2026-11-31"/],
   ];
   test.each(bad)("%o is a usage error", (args, message) => {
     expect(() => backfillRangeFrom({ timezone: "UTC", ...args }, {}, now)).toThrow(message);
+    expect(() => backfillRangeFrom({ timezone: "UTC", ...args }, {}, now)).toThrow(UsageError);
+  });
+  test("--to today is allowed (the day so far), in the zone's today", () => {
+    expect(backfillRangeFrom({ from: "2026-11-01", to: "2026-11-27", timezone: "UTC" }, {}, now).to).toBe("2026-11-27");
+    // 23:30 UTC is the 28th in Berlin: --to 2026-11-28 is today there.
+    expect(backfillRangeFrom({ from: "2026-11-01", to: "2026-11-28", timezone: "Europe/Berlin" }, {}, now).to).toBe("2026-11-28");
   });
 });

@@ -2,7 +2,8 @@
 // 400-day calendar with gaps, plus hand-checked rows, ISO weeks around New Year, weekday names
 // and the policy's flags/config precedence.
 import { describe, expect, test } from "bun:test";
-import { isoWeek, isoWeekday, parseWeekday, planOrphanDays, planRetention, weekdayName } from "../../../src/plans/retention.ts";
+import { isoWeek, isoWeekday, parseWeekday, planOrphanDays, planRetention, retentionAnchor, weekdayName } from "../../../src/plans/retention.ts";
+import { addDays, daysBetween } from "../../../src/plans/report-date.ts";
 import { retentionFrom } from "../../../src/settings/run-options.ts";
 import { UsageError } from "../../../src/errors.ts";
 import { CALENDAR_TODAY, oracleDecisions, oracleIsoWeek, syntheticCalendar } from "../../support/retention-oracle.ts";
@@ -87,15 +88,15 @@ describe("planRetention on the 400-day calendar with gaps", () => {
   ];
   for (const [keepDaily, keepWeekday, name, protect] of policies) {
     test(`keepDaily ${keepDaily}, ${name}${protect.length ? `, protect ${protect.join(",")}` : ""}: every decision equals the oracle's`, () => {
-      const plan = planRetention(dates, { keepDaily, keepWeekday }, protect);
-      expect(plan).toEqual(oracleDecisions(dates, keepDaily, name, protect));
+      const plan = planRetention(dates, { keepDaily, keepWeekday }, CALENDAR_TODAY, protect);
+      expect(plan).toEqual(oracleDecisions(dates, keepDaily, name, CALENDAR_TODAY, protect));
       // The newest day is always kept.
       expect(plan[plan.length - 1]).toEqual({ date: "2027-06-29", keep: true, reason: "daily" });
     });
   }
 
   test("hand-checked rows, default policy (90 days, monday)", () => {
-    const plan = new Map(planRetention(dates, { keepDaily: 90, keepWeekday: MON }).map((d) => [d.date, d]));
+    const plan = new Map(planRetention(dates, { keepDaily: 90, keepWeekday: MON }, CALENDAR_TODAY).map((d) => [d.date, d]));
     const row = (date: string) => {
       const d = plan.get(date)!;
       return `${d.keep ? "keep" : "delete"} ${d.reason}`;
@@ -120,12 +121,14 @@ describe("planRetention on the 400-day calendar with gaps", () => {
 });
 
 describe("planRetention edge cases", () => {
+  /** A today after every date of these cases: the anchor is the newest day present, as before issue 13. */
+  const T = "2030-01-01";
   test("no dates, no decisions", () => {
-    expect(planRetention([], { keepDaily: 90, keepWeekday: MON })).toEqual([]);
+    expect(planRetention([], { keepDaily: 90, keepWeekday: MON }, T)).toEqual([]);
   });
 
   test("input order and duplicates do not matter; output is one decision per day, oldest first", () => {
-    const plan = planRetention(["2026-03-04", "2026-03-02", "2026-03-04", "2026-03-03"], { keepDaily: 1, keepWeekday: MON });
+    const plan = planRetention(["2026-03-04", "2026-03-02", "2026-03-04", "2026-03-03"], { keepDaily: 1, keepWeekday: MON }, T);
     expect(plan).toEqual([
       { date: "2026-03-02", keep: true, reason: "weekly: monday" },
       { date: "2026-03-03", keep: false, reason: "expired" },
@@ -134,7 +137,7 @@ describe("planRetention edge cases", () => {
   });
 
   test("keepDaily 1 keeps only the newest day daily, even mid-week", () => {
-    const plan = planRetention(["2026-04-08", "2026-04-07"], { keepDaily: 1, keepWeekday: MON });
+    const plan = planRetention(["2026-04-08", "2026-04-07"], { keepDaily: 1, keepWeekday: MON }, T);
     expect(plan).toEqual([
       { date: "2026-04-07", keep: true, reason: "weekly: earliest in week 2026-W15" },
       { date: "2026-04-08", keep: true, reason: "daily" },
@@ -142,13 +145,13 @@ describe("planRetention edge cases", () => {
   });
 
   test("a week that starts in December and belongs to the next ISO year", () => {
-    const plan = planRetention(["2024-12-31", "2025-01-02", "2025-03-01"], { keepDaily: 1, keepWeekday: MON });
+    const plan = planRetention(["2024-12-31", "2025-01-02", "2025-03-01"], { keepDaily: 1, keepWeekday: MON }, T);
     expect(plan[0]).toEqual({ date: "2024-12-31", keep: true, reason: "weekly: earliest in week 2025-W01" });
     expect(plan[1]).toEqual({ date: "2025-01-02", keep: false, reason: "expired" });
   });
 
   test("days on both sides of New Year in one ISO week 53", () => {
-    const plan = planRetention(["2020-12-30", "2021-01-02", "2021-01-03", "2021-02-01"], { keepDaily: 1, keepWeekday: SUN });
+    const plan = planRetention(["2020-12-30", "2021-01-02", "2021-01-03", "2021-02-01"], { keepDaily: 1, keepWeekday: SUN }, T);
     expect(plan.slice(0, 3)).toEqual([
       { date: "2020-12-30", keep: false, reason: "expired" },
       { date: "2021-01-02", keep: false, reason: "expired" },
@@ -157,7 +160,7 @@ describe("planRetention edge cases", () => {
   });
 
   test("a Sunday keep-weekday wins over the earlier days of its week", () => {
-    const plan = planRetention(["2026-04-06", "2026-04-12", "2026-06-01"], { keepDaily: 1, keepWeekday: SUN });
+    const plan = planRetention(["2026-04-06", "2026-04-12", "2026-06-01"], { keepDaily: 1, keepWeekday: SUN }, T);
     expect(plan.slice(0, 2)).toEqual([
       { date: "2026-04-06", keep: false, reason: "expired" },
       { date: "2026-04-12", keep: true, reason: "weekly: sunday" },
@@ -167,8 +170,8 @@ describe("planRetention edge cases", () => {
   test("protect keeps a day the policy would delete; a protected day not present adds nothing", () => {
     const policy = { keepDaily: 1, keepWeekday: MON };
     const dates = ["2026-04-06", "2026-04-07", "2026-06-01"];
-    expect(planRetention(dates, policy).map((d) => d.keep)).toEqual([true, false, true]);
-    expect(planRetention(dates, policy, ["2026-04-07", "2026-05-05"])).toEqual([
+    expect(planRetention(dates, policy, T).map((d) => d.keep)).toEqual([true, false, true]);
+    expect(planRetention(dates, policy, T, ["2026-04-07", "2026-05-05"])).toEqual([
       { date: "2026-04-06", keep: true, reason: "weekly: monday" },
       { date: "2026-04-07", keep: true, reason: "protected" },
       { date: "2026-06-01", keep: true, reason: "daily" },
@@ -177,35 +180,102 @@ describe("planRetention edge cases", () => {
 
   test("the daily window counts calendar days from the newest present, not present days", () => {
     // Three days present, but the oldest is 3 calendar days before the newest: outside keepDaily 3.
-    const plan = planRetention(["2026-04-08", "2026-04-10", "2026-04-11"], { keepDaily: 3, keepWeekday: MON });
+    const plan = planRetention(["2026-04-08", "2026-04-10", "2026-04-11"], { keepDaily: 3, keepWeekday: MON }, T);
     expect(plan.map((d) => d.reason)).toEqual(["weekly: earliest in week 2026-W15", "daily", "daily"]);
-    const plan2 = planRetention(["2026-04-07", "2026-04-08", "2026-04-11"], { keepDaily: 4, keepWeekday: MON });
+    const plan2 = planRetention(["2026-04-07", "2026-04-08", "2026-04-11"], { keepDaily: 4, keepWeekday: MON }, T);
     expect(plan2.map((d) => `${d.keep} ${d.reason}`)).toEqual(["true weekly: earliest in week 2026-W15", "true daily", "true daily"]);
   });
 
   // Regression guard: a bad policy would otherwise delete the newest day.
   for (const policy of [{ keepDaily: 0, keepWeekday: MON }, { keepDaily: 1.5, keepWeekday: MON }, { keepDaily: 90, keepWeekday: 0 }, { keepDaily: 90, keepWeekday: 8 }]) {
     test(`rejects ${JSON.stringify(policy)}`, () => {
-      expect(() => planRetention(["2026-04-06"], policy)).toThrow(/retention/);
+      expect(() => planRetention(["2026-04-06"], policy, T)).toThrow(/retention/);
     });
   }
 
   test("rejects a date that is not YYYY-MM-DD", () => {
-    expect(() => planRetention(["2026-4-6"], { keepDaily: 90, keepWeekday: MON })).toThrow(/not a YYYY-MM-DD/);
+    expect(() => planRetention(["2026-4-6"], { keepDaily: 90, keepWeekday: MON }, T)).toThrow(/not a YYYY-MM-DD/);
+  });
+});
+
+describe("planRetention counts from today, never from a day after it (issue 13)", () => {
+  const policy = { keepDaily: 90, keepWeekday: MON };
+  /** 2026-12-03, a Thursday, and the 93 days before it (from Tuesday 2026-09-01): a warehouse with its daily window full. */
+  const TODAY = "2026-12-03";
+  const window = Array.from({ length: 94 }, (_, i) => addDays(TODAY, -i)).reverse();
+  const doomed = (dates: string[], today: string) => planRetention(dates, policy, today).filter((d) => !d.keep).map((d) => d.date);
+
+  // [what, dates, today, days deleted]
+  const cases: Array<[string, string[], string, string[]]> = [
+    // 2026-09-05 … 12-03 are the window; 2026-W36's Monday is missing, so its Tuesday 09-01 stays.
+    ["no future day: the days before the window but their week's earliest", window, TODAY, ["2026-09-02", "2026-09-03", "2026-09-04"]],
+    // Regression: the issue's typo. The anchor used to be 2028-12-02, and 80 of these days went.
+    ["a day two years ahead changes nothing", [...window, "2028-12-02"], TODAY, ["2026-09-02", "2026-09-03", "2026-09-04"]],
+    // Regression: tomorrow as well (the same rule, no tolerance).
+    ["tomorrow changes nothing", [...window, "2026-12-04"], TODAY, ["2026-09-02", "2026-09-03", "2026-09-04"]],
+    // An outage: the newest day present is 30 days old, and the 90 days before it stay.
+    ["the nightly job stopped 30 days ago: the window ends at its last day", window.slice(0, -30), TODAY, []],
+  ];
+  test.each(cases)("%s", (_what, dates, today, expected) => {
+    expect(doomed(dates, today)).toEqual(expected);
+  });
+
+  test("a day after today is kept with its reason, and stands for no week", () => {
+    const plan = planRetention(["2026-11-30", "2026-12-01", "2026-12-04"], { keepDaily: 1, keepWeekday: 5 }, "2026-12-01");
+    // 2026-12-04 is the Friday of the same ISO week: it would have been the week's day and let 11-30 go.
+    expect(plan).toEqual([
+      { date: "2026-11-30", keep: true, reason: "weekly: earliest in week 2026-W49" },
+      { date: "2026-12-01", keep: true, reason: "daily" },
+      { date: "2026-12-04", keep: true, reason: "after today (never expired)" },
+    ]);
+  });
+
+  // [dates, today, anchor]
+  const anchors: Array<[string[], string, string]> = [
+    [["2026-01-01", "2026-01-05"], "2026-01-05", "2026-01-05"],
+    [["2026-01-01", "2026-01-05"], "2026-03-01", "2026-01-05"], // the newest day present
+    [["2026-01-01", "2026-01-05", "2028-01-05"], "2026-03-01", "2026-01-05"], // not the day after today
+    [["2028-01-05"], "2026-03-01", "2026-03-01"], // only future days: today
+    [[], "2026-03-01", "2026-03-01"],
+  ];
+  test.each(anchors)("retentionAnchor(%p, %s) is %s", (dates, today, anchor) => {
+    expect(retentionAnchor(dates, today)).toBe(anchor);
+  });
+
+  test("on the 400-day calendar, for todays before, inside and after it: the oracle's decisions, no day of the window ending today deleted, none after today", () => {
+    const dates = syntheticCalendar();
+    const todays = Array.from({ length: 70 }, (_, i) => addDays(dates[0]!, 100 + i * 7));
+    let future = 0;
+    for (const today of todays) {
+      for (const [keepDaily, keepWeekday, name] of [[90, MON, "monday"], [7, SUN, "sunday"], [1, 3, "wednesday"]] as const) {
+        const plan = planRetention(dates, { keepDaily, keepWeekday }, today);
+        expect(plan).toEqual(oracleDecisions(dates, keepDaily, name, today));
+        for (const d of plan.filter((p) => !p.keep)) {
+          expect([d.date, daysBetween(d.date, today) >= keepDaily]).toEqual([d.date, true]);
+        }
+        future += plan.filter((p) => p.date > today).length;
+      }
+    }
+    expect(future).toBeGreaterThan(1000); // most todays lie inside the calendar
   });
 });
 
 describe("planOrphanDays (bridge rows without facts)", () => {
   const policy = { keepDaily: 10, keepWeekday: MON };
   test("kept inside the daily window of the newest fact day, deleted before it, kept when protected", () => {
-    expect(planOrphanDays(["2026-04-20", "2026-04-01", "2026-04-02"], "2026-04-20", policy, ["2026-04-02"])).toEqual([
+    expect(planOrphanDays(["2026-04-20", "2026-04-01", "2026-04-02"], "2026-04-20", policy, "2026-04-21", ["2026-04-02"])).toEqual([
       { date: "2026-04-01", keep: false, reason: "expired (bridge rows only, no facts)" },
       { date: "2026-04-02", keep: true, reason: "protected (bridge rows only, no facts)" },
       { date: "2026-04-20", keep: true, reason: "daily (bridge rows only, no facts)" },
     ]);
   });
   test("with no facts at all nothing is measured, so nothing goes", () => {
-    expect(planOrphanDays(["2020-01-01"], undefined, policy).map((d) => d.keep)).toEqual([true]);
+    expect(planOrphanDays(["2020-01-01"], undefined, policy, "2026-04-21").map((d) => d.keep)).toEqual([true]);
+  });
+  test("after today they are kept, whatever the anchor", () => {
+    expect(planOrphanDays(["2028-04-20"], "2026-04-20", policy, "2026-04-21")).toEqual([
+      { date: "2028-04-20", keep: true, reason: "after today (never expired; bridge rows only, no facts)" },
+    ]);
   });
 });
 

@@ -13,7 +13,7 @@ import { runEtl } from "../../../src/stages/etl.ts";
 import { initWarehouse } from "../../../src/stages/init.ts";
 import type { WarehouseContext } from "../../../src/stages/context.ts";
 import type { ReplicaSet } from "../../../src/replicas/replica-set.ts";
-import { EtlError } from "../../../src/errors.ts";
+import { EtlError, UsageError } from "../../../src/errors.ts";
 import { dateIn } from "../../../src/plans/report-date.ts";
 import { reportDateFrom } from "../../../src/settings/run-options.ts";
 import { DEFAULT_CPU_DROP_WORDS } from "../../../src/transform/index.ts";
@@ -256,11 +256,30 @@ describe("--timezone decides what today is", () => {
   });
 
   test("reportDateFrom: the flag's zone decides, over the config's; the config's over the host's", () => {
-    expect(reportDateFrom({ timezone: "UTC" }, {}, NOW)).toEqual({ reportDate: "2026-03-31", timezone: "UTC" });
-    expect(reportDateFrom({ timezone: "Europe/Berlin" }, {}, NOW)).toEqual({ reportDate: "2026-04-01", timezone: "Europe/Berlin" });
+    expect(reportDateFrom({ timezone: "UTC" }, {}, NOW)).toEqual({ reportDate: "2026-03-31", today: "2026-03-31", timezone: "UTC" });
+    expect(reportDateFrom({ timezone: "Europe/Berlin" }, {}, NOW)).toEqual({ reportDate: "2026-04-01", today: "2026-04-01", timezone: "Europe/Berlin" });
     const config = { etl: { timezone: "Asia/Tokyo" } };
     expect(reportDateFrom({}, config, NOW).reportDate).toBe("2026-04-01");
     expect(reportDateFrom({ timezone: "America/New_York" }, config, NOW).reportDate).toBe("2026-03-31");
+  });
+
+  // [args, report date or the error] at 2026-03-31T23:30Z.
+  const explicit: Array<[Record<string, unknown>, string | RegExp]> = [
+    [{ timezone: "UTC", "report-date": "2026-03-30" }, "2026-03-30"], // a past day: a warning, not an error
+    [{ timezone: "UTC", "report-date": "2026-03-31" }, "2026-03-31"],
+    // Regression (issue 13): a year typo was accepted with a warning and stored tonight's fleet two years ahead.
+    [{ timezone: "UTC", "report-date": "2028-03-31" }, /^--report-date 2028-03-31 is after today \(2026-03-31 in UTC\): .*; check the date, or pass --allow-future-date if that is meant$/],
+    [{ timezone: "UTC", "report-date": "2026-04-01" }, /--report-date 2026-04-01 is after today \(2026-03-31 in UTC\)/], // tomorrow in UTC…
+    [{ timezone: "Europe/Berlin", "report-date": "2026-04-01" }, "2026-04-01"], // …is today in Berlin
+    [{ timezone: "UTC", "report-date": "2028-03-31", "allow-future-date": true }, "2028-03-31"],
+    [{ timezone: "UTC", "report-date": "2026-02-30", "allow-future-date": true }, /invalid --report-date "2026-02-30"/],
+    [{ "report-date": "2026-03-30" }, /config: \[etl\] timezone must be a string/], // with config { etl: { timezone: 9 } } below
+  ];
+  test.each(explicit)("reportDateFrom(%j)", (args, want) => {
+    const config = args.timezone === undefined ? { etl: { timezone: 9 } } : {};
+    if (typeof want === "string") return expect(reportDateFrom(args, config, NOW).reportDate).toBe(want);
+    expect(() => reportDateFrom(args, config, NOW)).toThrow(UsageError);
+    expect(() => reportDateFrom(args, config, NOW)).toThrow(want);
   });
 
   test("a second before midnight UTC and a second after give different days in UTC, the same in Tokyo", () => {
