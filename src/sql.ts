@@ -17,6 +17,7 @@ import rangeDelete from "../sql/range_delete.sql" with { type: "text" };
 import expireTableProbe from "../sql/expire_table_probe.sql" with { type: "text" };
 import expireAggregateDelete from "../sql/expire_aggregate_delete.sql" with { type: "text" };
 import expireCountDay from "../sql/expire_count_day.sql" with { type: "text" };
+import etlRunsLastSuccess from "../sql/etl_runs_last_success.sql" with { type: "text" };
 import mysqlCreateServerFacts from "../sql/mysql/create_server_facts.sql" with { type: "text" };
 import mysqlCreateServerFactRoles from "../sql/mysql/create_server_fact_roles.sql" with { type: "text" };
 import mysqlCreateEtlRuns from "../sql/mysql/create_etl_runs.sql" with { type: "text" };
@@ -60,6 +61,7 @@ export const SQL = {
   expireTableProbe,
   expireAggregateDelete,
   expireCountDay,
+  etlRunsLastSuccess,
   aggregateServerBySite,
   aggregateServerByPuppetService,
   aggregateServerByVendorModel,
@@ -136,6 +138,7 @@ export const SQL_FILES = [
   "expire_table_probe.sql",
   "expire_aggregate_delete.sql",
   "expire_count_day.sql",
+  "etl_runs_last_success.sql",
   "mysql/create_server_facts.sql",
   "mysql/create_server_fact_roles.sql",
   "mysql/create_etl_runs.sql",

@@ -138,6 +138,12 @@ export const dateArgs = {
     type: "boolean",
     description: "Accept a --report-date after today (refused by default: a year typo would store tonight's fleet under a day to come)",
   },
+  "replace-past-day": {
+    type: "boolean",
+    description:
+      "Store tonight's fleet under a past --report-date even though that day holds a snapshot finished over a day ago " +
+      "(refused by default: it would replace that day's history)",
+  },
 } as const satisfies ArgsDef;
 
 /** Batching and replica waits (every command that writes to the warehouse). */

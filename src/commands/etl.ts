@@ -20,13 +20,13 @@ export default defineCommand({
       "writes server_facts and server_fact_roles in batches (LOAD DATA LOCAL INFILE … REPLACE where the warehouse has local_infile ON, " +
       "else multi-row REPLACE; one transaction per batch, waiting for every --replica after each), then deletes that day's rows the run did not write (servers gone since an earlier run that day), " +
       "and records the run in etl_runs. Other days are never touched. Safe to re-run: a rerun replaces the day. " +
-      "A --report-date after today is refused (--allow-future-date). " +
+      "A --report-date after today is refused (--allow-future-date), and so is a past day whose snapshot finished over a day ago (--replace-past-day). " +
       "Takes the warehouse lock (exit 75 if another run holds it).",
   },
   args: { ...globalArgs, ...credentialArgs, ...sourceArgs, ...targetArgs, ...dateArgs, ...writeArgs },
   async run({ args, rawArgs }) {
     const conns = resolveConnections(connectionFlags(args, rawArgs));
-    const { reportDate } = reportDateFrom(args, conns.config);
+    const { reportDate, today } = reportDateFrom(args, conns.config);
     setReportDate(reportDate);
     const batchSize = batchSizeFrom(args, conns.config);
     const replicaWait = replicaWaitFrom(args, conns.config);
@@ -40,7 +40,8 @@ export default defineCommand({
     if (drift) throw drift;
     const layout = layoutWarning(drifts);
     if (layout) logger("etl").warn(layout);
-    const summary = await runEtl(ctx, { reportDate, batchSize, transform }, runProgress());
+    const replacePastDay = Boolean(args["replace-past-day"]);
+    const summary = await runEtl(ctx, { reportDate, batchSize, transform, today, replacePastDay }, runProgress());
     reportSummary(formatEtlSummary(summary), { run_id: summary.runId });
   },
 });

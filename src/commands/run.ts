@@ -63,6 +63,7 @@ export default defineCommand({
         reportDate,
         today,
         timezone,
+        replacePastDay: Boolean(args["replace-past-day"]),
         batchSize,
         transform,
         retention,

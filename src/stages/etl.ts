@@ -16,6 +16,7 @@ import { finishRunStatement, startRun, type RunKind } from "./load/runs.ts";
 import { sweepStaleRows } from "./load/sweep.ts";
 import type { WarehouseContext } from "./context.ts";
 import { startPhase, stopwatch, type Stopwatch } from "./phase.ts";
+import { refuseHistoryOverwrite } from "./past-day.ts";
 
 export interface EtlOptions {
   /** The day the snapshot describes ('YYYY-MM-DD'). */
@@ -26,6 +27,13 @@ export interface EtlOptions {
   transform: TransformOptions;
   /** Recorded in etl_runs.kind. */
   kind?: RunKind;
+  /**
+   * runEtl only: today ('YYYY-MM-DD'); a past reportDate whose snapshot is over a day old is then
+   * refused (past-day.ts) unless `replacePastDay`.
+   */
+  today?: string;
+  /** --replace-past-day: store tonight's fleet under a past day even over its old snapshot. */
+  replacePastDay?: boolean;
 }
 
 export interface EtlSummary {
@@ -52,6 +60,8 @@ export type OpenExtract = (source: Db, schema: string) => Promise<Extract>;
 
 /** Tonight's snapshot: every Server as the source holds it now. */
 export async function runEtl(ctx: WarehouseContext, options: EtlOptions, progress: Progress): Promise<EtlSummary> {
+  // Under the run lock, so no other run changes the day between this read and the load.
+  if (options.today !== undefined && !options.replacePastDay) await refuseHistoryOverwrite(ctx.target.db, options.reportDate, options.today);
   return loadDay(ctx, options, (source, schema) => extractServers(source, { schema }), progress);
 }
 

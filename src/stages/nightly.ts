@@ -31,6 +31,8 @@ export interface RunOptions {
   today: string;
   /** The IANA zone of `today` and the report date (named in messages). */
   timezone: string;
+  /** Store the fleet under a past report date even over a snapshot older than a day (etl's --replace-past-day). */
+  replacePastDay?: boolean;
   /** Servers per batch (etl) and rows per delete batch (expire). */
   batchSize: number;
   /** CPU cleanup and other transform settings (etl). */
@@ -111,7 +113,13 @@ async function snapshot(ctx: WarehouseContext, options: RunOptions, progress: Pr
     const sourceSchema = engineFor(options.source).schemaOf(options.source);
     return await runEtl(
       { ...ctx, source, sourceSchema },
-      { reportDate: options.reportDate, batchSize: options.batchSize, transform: options.transform },
+      {
+        reportDate: options.reportDate,
+        batchSize: options.batchSize,
+        transform: options.transform,
+        today: options.today,
+        replacePastDay: options.replacePastDay,
+      },
       progress,
     );
   } finally {

@@ -5,7 +5,7 @@
 // anchor (the code before issue 13 deleted 76 of 93 days here, 14,308 fact and 22,032 bridge
 // rows, in the next run, then the night's own snapshot in a standalone expire); a policy
 // typo (--keep-daily 9) is refused as a large delete; backfill and aggregate refuse days after
-// today and impossible dates.
+// today and impossible dates; an etl over a past day's old snapshot needs --replace-past-day.
 // Every CLI child runs with TZ=UTC, so "today" is the UTC date this file computes on its own.
 import { beforeAll, describe, expect, test } from "bun:test";
 import { mkdtempSync } from "node:fs";
@@ -214,7 +214,7 @@ for (const engine of ENGINES) describe(`history that retention deletes [${engine
   });
 });
 
-for (const engine of ENGINES) describe(`backfill around days already there [${engine}]`, () => {
+for (const engine of ENGINES) describe(`backfill and etl around days already there [${engine}]`, () => {
   test("a future day in the warehouse no longer shrinks the backfill's daily window", async () => {
     const dw = await warehouseFor(engine, "typos_bf");
     ok("init", await cli(["init", "--target", dw.dsn]));
@@ -224,4 +224,26 @@ for (const engine of ENGINES) describe(`backfill around days already there [${en
     // The old code counted the window back from the typo's day and built only the Mondays.
     expect(r.stdout).toContain(`20 days kept by retention, 20 days built (${plusDays(TODAY, -20)} … ${plusDays(TODAY, -1)})`);
   }, 120_000);
+
+  test("etl over a past day whose snapshot is older than a day: refused unless --replace-past-day", async () => {
+    const dw = await steadyWarehouse(engine, "typos_past");
+    const day = plusDays(TODAY, -30);
+    const before = await perDay(dw, "server_facts");
+    // The backfill finished moments ago; make its run of `day` as old as a real night's would be.
+    await withWarehouse(dw, (db) => db.execute("UPDATE etl_runs SET finished_at = ? WHERE report_date = ?", [`${plusDays(day, 1)} 02:31:07`, day]));
+    const runs = await runCount(dw);
+    const line = refused("etl over an old day", await cli(["etl", "--source", source, "--target", dw.dsn, "--report-date", day]));
+    expect(line).toMatch(new RegExp(`--report-date ${day} already holds the snapshot of backfill run \\d+ \\(finished ${plusDays(day, 1)} 02:31:07 UTC\\).*--replace-past-day`));
+    expect(await runCount(dw)).toBe(runs);
+    expect(await perDay(dw, "server_facts")).toEqual(before);
+    // The same through run.
+    refused("run over an old day", await cli(["run", "--source", source, "--target", dw.dsn, "--report-date", day]));
+    expect(await runCount(dw)).toBe(runs);
+
+    // A rerun of a day whose snapshot is fresh (yesterday's night, redone this morning) goes ahead…
+    ok("etl rerun of a fresh day", await cli(["etl", "--source", source, "--target", dw.dsn, ...dw.replicaArgs, "--report-date", plusDays(TODAY, -1)]));
+    // …and so does the old day with the flag.
+    ok("etl --replace-past-day", await cli(["etl", "--source", source, "--target", dw.dsn, ...dw.replicaArgs, "--report-date", day, "--replace-past-day"]));
+    expect((await perDay(dw, "server_facts"))[day]).toBe(before[TODAY]);
+  }, 180_000);
 });
