@@ -5,11 +5,14 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { UsageError } from "../errors.ts";
+import { loadConfigFile } from "./config-file.ts";
+import { configSection, configTopLevel, type ConfigFile, type ConfigTable, type SectionKey, type SectionName } from "./config-schema.ts";
 import { parseDsn, describeEndpoint, SSL_MODES, type Endpoint, type MysqlEndpoint, type SslMode } from "./dsn.ts";
 import { readClientOptions, type ClientOptions } from "./option-files.ts";
 import { logger } from "../log.ts";
 
-export const DEFAULT_CONFIG_PATH = "/etc/serverdb-etl/config.toml";
+export { DEFAULT_CONFIG_PATH, loadConfigFile } from "./config-file.ts";
+export { configSection, type ConfigFile } from "./config-schema.ts";
 export const DEFAULT_SOURCE_DATABASE = "serverdb2";
 export const DEFAULT_TARGET_DATABASE = "serverdb_dw";
 /** The warehouse when no target is configured anywhere: a SQLite file in the working directory. */
@@ -30,9 +33,6 @@ export interface ConnectionFlags {
   sslMode?: string;
 }
 
-/** The parsed TOML config file, or {} when there is none. */
-export type ConfigFile = Record<string, unknown>;
-
 export interface Connections {
   source?: Endpoint;
   target?: Endpoint;
@@ -44,52 +44,7 @@ export interface Connections {
 
 type Env = Record<string, string | undefined>;
 
-/** Read --config, else the system-wide file when present; a missing --config file is a usage error. */
-export function loadConfigFile(path: string | undefined, defaultPath = DEFAULT_CONFIG_PATH): { path?: string; config: ConfigFile } {
-  const chosen = path ?? (existsSync(defaultPath) ? defaultPath : undefined);
-  if (!chosen) return { config: {} };
-  let text: string;
-  try {
-    text = readFileSync(chosen, "utf8");
-  } catch (err) {
-    throw new UsageError(
-      `cannot read config file ${chosen} (${(err as NodeJS.ErrnoException).code}); check the path given to --config or SERVERDB_ETL_CONFIG`,
-    );
-  }
-  try {
-    return { path: chosen, config: Bun.TOML.parse(text) as ConfigFile };
-  } catch (err) {
-    // The parser quotes the offending token, which may be a password: show the line number instead.
-    const reason = (err as Error).message.replace(/^TOML Parse error:\s*/i, "").replace(/"[^"]*"|'[^']*'/g, "…");
-    const line = tomlErrorLine(text, (err as Error).message);
-    throw new UsageError(`config file ${chosen} is not valid TOML${line ? ` near line ${line}` : ""} (${reason}); fix the file`);
-  }
-}
-
-/** The first line whose prefix of the file fails with the same message (0 when none does). */
-function tomlErrorLine(text: string, message: string): number {
-  const lines = text.split("\n");
-  for (let n = 1; n <= lines.length; n++) {
-    try {
-      Bun.TOML.parse(lines.slice(0, n).join("\n"));
-    } catch (err) {
-      if ((err as Error).message === message) return n;
-    }
-  }
-  return 0;
-}
-
-/** A config table such as [source] or [etl], or {} (a non-table is a usage error). */
-export function configSection(config: ConfigFile, name: string): Record<string, unknown> {
-  const value = config[name];
-  if (value === undefined) return {};
-  if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    throw new UsageError(`config: [${name}] must be a table; see the README's config example`);
-  }
-  return value as Record<string, unknown>;
-}
-
-function configString(section: Record<string, unknown>, key: string, where: string): string | undefined {
+function configString<S extends SectionName>(section: ConfigTable<S>, key: SectionKey<S>, where: S): string | undefined {
   const v = section[key];
   if (v === undefined) return undefined;
   if (typeof v !== "string") throw new UsageError(`config: ${where}.${key} must be a string`);
@@ -160,7 +115,7 @@ function finish(role: Role, ep: Endpoint, text: string, where: string, fromArgv:
       `${where}: a password on the command line is visible to every user in ps; remove it from the DSN and put it in ~/.my.cnf, --defaults-file or SERVERDB_ETL_${role.toUpperCase()}_PASSWORD`,
     );
   }
-  const section = role === "replica" ? configSection(ctx.config, "replica") : configSection(ctx.config, role);
+  const section = configSection(ctx.config, role);
   const out: MysqlEndpoint = { ...ep };
   out.user ??= configString(section, "user", role) ?? ctx.optionFiles.user ?? ctx.env.USER ?? "root";
   out.password ??=
@@ -197,7 +152,13 @@ function pickSslMode(text: string | undefined, where: string): SslMode | undefin
 }
 
 function configReplicas(config: ConfigFile): string[] {
-  const list = configSection(config, "replica").dsns ?? config.replicas;
+  const inTable = configSection(config, "replica").dsns;
+  const topLevel = configTopLevel(config, "replicas");
+  // Two lists would mean one is silently ignored: which one the operator edits last is a guess.
+  if (inTable !== undefined && topLevel !== undefined) {
+    throw new UsageError("config: both [replica] dsns and the top-level replicas are set; keep one list (replicas is the older spelling of [replica] dsns)");
+  }
+  const list = inTable ?? topLevel;
   if (list === undefined) return [];
   if (!Array.isArray(list) || list.some((x) => typeof x !== "string")) {
     throw new UsageError("config: replicas must be a list of DSN strings, e.g. replicas = [\"mysql://etl@dw2/serverdb_dw\"]");

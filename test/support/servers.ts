@@ -104,18 +104,18 @@ export interface CliResult {
 }
 
 /**
- * `bun run src/cli.ts ...args` from the repo root. HOME is an empty temp dir (no ~/.my.cnf
+ * `bun run src/cli.ts ...args` from the repo root (or opts.cwd). HOME is an empty temp dir (no ~/.my.cnf
  * leaks in) unless opts.env sets one; SERVERDB_ETL_*, MYSQL_* and CREDENTIALS_DIRECTORY
  * come only from opts.env. Throws if the child outlives timeoutMs (it is killed).
  */
 export async function runCli(
   args: string[],
-  opts: { env?: Record<string, string>; stdin?: string; timeoutMs?: number } = {},
+  opts: { env?: Record<string, string>; stdin?: string; timeoutMs?: number; cwd?: string } = {},
 ): Promise<CliResult> {
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([k, v]) => v !== undefined && !NOT_INHERITED.test(k)));
   const env = { ...inherited, HOME: join(state().baseDir, "home"), ...opts.env } as Record<string, string>;
   const proc = Bun.spawn([process.execPath, "run", join(REPO_ROOT, "src/cli.ts"), ...args], {
-    cwd: REPO_ROOT,
+    cwd: opts.cwd ?? REPO_ROOT,
     env,
     stdin: opts.stdin !== undefined ? new TextEncoder().encode(opts.stdin) : "ignore",
     stdout: "pipe",

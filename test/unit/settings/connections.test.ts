@@ -282,6 +282,11 @@ describe("replicas", () => {
     expect(usageError(() => resolve({ config: file('replicas = "mysql://r1/dw"\n') })).message).toContain("list of DSN strings");
     expect(usageError(() => resolve({ config: file("[replica]\ndsns = [1, 2]\n") })).message).toContain("list of DSN strings");
   });
+
+  test("both [replica] dsns and top-level replicas are a usage error (one of them was silently ignored)", () => {
+    const cfg = file('replicas = ["mysql://top-r1/dw"]\n[replica]\ndsns = ["mysql://cfg-r1/dw"]\n');
+    expect(usageError(() => resolve({ config: cfg })).message).toContain("both [replica] dsns and the top-level replicas are set");
+  });
 });
 
 describe("config file problems are usage errors", () => {

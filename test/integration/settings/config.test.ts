@@ -1,0 +1,42 @@
+// The config file as the CLI reads it: a typo in a key stops the command before anything is
+// written (no ./serverdb_dw.sqlite appears).
+import { afterAll, describe, expect, test } from "bun:test";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { dsn, runCli, servers } from "../../support/servers.ts";
+
+const dir = mkdtempSync(join(tmpdir(), "config-cli-test-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+let n = 0;
+
+/** A fresh working directory and a config file in it. */
+function workdir(configText?: string): { cwd: string; config: string } {
+  const cwd = join(dir, `w${++n}`);
+  require("node:fs").mkdirSync(cwd);
+  const config = join(cwd, "config.toml");
+  if (configText !== undefined) writeFileSync(config, configText, { mode: 0o600 });
+  return { cwd, config };
+}
+
+const sourceDsn = () => dsn(servers().primary, "serverdb2");
+
+describe("a typo in the config file", () => {
+  test("init with [target] dns = … is exit 2 naming file, line and key, and creates no SQLite file", async () => {
+    const { cwd, config } = workdir(`[source]\ndsn = "${sourceDsn()}"\n\n[target]\ndns = "mysql://etl@dw-db1/serverdb_dw"\n`);
+    const r = await runCli(["init", "--config", config], { cwd });
+    expect(r.exitCode).toBe(2);
+    const lines = r.stderr.trimEnd().split("\n");
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toEndWith(`config file ${config}, line 5: unknown key dns in [target]; did you mean dsn?`);
+    expect(existsSync(join(cwd, "serverdb_dw.sqlite"))).toBe(false);
+  });
+
+  test("run with [expire] keep_dayly is exit 2 before it connects anywhere", async () => {
+    const { cwd, config } = workdir(`[source]\ndsn = "${sourceDsn()}"\n[target]\ndsn = "sqlite:./dw.sqlite"\n[expire]\nkeep_dayly = 30\n`);
+    const r = await runCli(["run", "--config", config], { cwd });
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toContain(`config file ${config}, line 6: unknown key keep_dayly in [expire]; did you mean keep_daily?`);
+    expect(existsSync(join(cwd, "dw.sqlite"))).toBe(false);
+  });
+});
