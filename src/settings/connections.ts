@@ -3,7 +3,7 @@
 // Passwords come from the environment, $CREDENTIALS_DIRECTORY (systemd LoadCredential=),
 // the config file or option files, never from argv.
 import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, resolve as resolvePath } from "node:path";
 import { UsageError } from "../errors.ts";
 import { loadConfigFile } from "./config-file.ts";
 import { configSection, configTopLevel, type ConfigFile, type ConfigTable, type SectionKey, type SectionName } from "./config-schema.ts";
@@ -171,14 +171,24 @@ function splitList(text: string): string[] {
 }
 
 /**
- * The endpoint for a role. A missing target is DEFAULT_TARGET_DSN (said at INFO); a missing
- * source is a usage error naming the flag to add.
+ * The endpoint for a role. A missing target is DEFAULT_TARGET_DSN: said at INFO on a laptop, at
+ * WARN when a config file or a MySQL source is in use (a production setup that lost its target);
+ * a missing source is a usage error naming the flag to add.
  */
 export function requireEndpoint(conns: Connections, role: "source" | "target"): Endpoint {
   const ep = conns[role];
   if (!ep && role === "target") {
-    logger("config").info(`no --target given; using ${DEFAULT_TARGET_DSN}`);
-    return parseDsn(DEFAULT_TARGET_DSN, "the default target");
+    const fallback = parseDsn(DEFAULT_TARGET_DSN, "the default target");
+    const why = conns.configPath !== undefined ? `config file ${conns.configPath} is in use` : conns.source?.kind === "mysql" ? "the source is a MySQL server" : undefined;
+    const log = logger("config");
+    if (why === undefined) log.info(`no --target given; using ${DEFAULT_TARGET_DSN}`);
+    else {
+      log.warn(
+        `no target configured, yet ${why}: writing to the embedded default ${DEFAULT_TARGET_DSN} (${resolvePath(DEFAULT_TARGET_DSN.slice("sqlite:".length))}); ` +
+          `set [target] dsn, SERVERDB_ETL_TARGET or --target (--target ${DEFAULT_TARGET_DSN} to keep this file and silence this)`,
+      );
+    }
+    return fallback;
   }
   if (!ep) {
     throw new UsageError(

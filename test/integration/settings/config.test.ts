@@ -1,5 +1,6 @@
 // The config file as the CLI reads it: a typo in a key stops the command before anything is
-// written (no ./serverdb_dw.sqlite appears).
+// written (no ./serverdb_dw.sqlite appears), and a production setup that falls back to the
+// embedded default target says so at WARN.
 import { afterAll, describe, expect, test } from "bun:test";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -39,4 +40,30 @@ describe("a typo in the config file", () => {
     expect(r.stderr).toContain(`config file ${config}, line 6: unknown key keep_dayly in [expire]; did you mean keep_daily?`);
     expect(existsSync(join(cwd, "dw.sqlite"))).toBe(false);
   });
+});
+
+describe("falling back to the embedded default target", () => {
+  const WARNING = "no target configured, yet";
+  const CASES: Array<{ why: string; config?: string; env?: Record<string, string>; warns: boolean }> = [
+    { why: "a config file without [target] warns", config: `[source]\ndsn = "${"SOURCE"}"\n`, warns: true },
+    { why: "a MySQL source from the environment warns", env: { SERVERDB_ETL_SOURCE: "SOURCE" }, warns: true },
+    { why: "nothing configured at all (a first try on a laptop) does not", warns: false },
+  ];
+  for (const { why, config, env, warns } of CASES) {
+    test(why, async () => {
+      const { cwd, config: path } = workdir(config?.replace("SOURCE", sourceDsn()));
+      const args = config !== undefined ? ["init", "--config", path] : ["init"];
+      const r = await runCli(args, { cwd, env: env && Object.fromEntries(Object.entries(env).map(([k, v]) => [k, v.replace("SOURCE", sourceDsn())])) });
+      expect(r.exitCode).toBe(0);
+      expect(existsSync(join(cwd, "serverdb_dw.sqlite"))).toBe(true);
+      if (warns) {
+        const line = r.stderr.split("\n").find((l) => l.includes(WARNING));
+        expect(line).toStartWith("[warn]");
+        expect(line).toContain(`sqlite:./serverdb_dw.sqlite (${join(cwd, "serverdb_dw.sqlite")})`);
+        if (config !== undefined) expect(line).toContain(`config file ${path} is in use`);
+      } else {
+        expect(r.stderr).not.toContain(WARNING);
+      }
+    });
+  }
 });
