@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadConfigFile } from "../../../src/settings/config-file.ts";
-import { CONFIG_SECTIONS } from "../../../src/settings/config-schema.ts";
+import { CONFIG_SECTIONS, TOP_LEVEL_KEYS } from "../../../src/settings/config-schema.ts";
 import { tomlKeyLine } from "../../../src/settings/toml-lines.ts";
 import { UsageError } from "../../../src/errors.ts";
 
@@ -88,6 +88,19 @@ describe("accepted", () => {
       expect(() => loadConfigFile(file(text))).not.toThrow();
     }
   });
+});
+
+test("the README lists every section and key of the schema, and no other", () => {
+  const readme = readFileSync(join(import.meta.dir, "../../../README.md"), "utf8");
+  const list = readme.slice(readme.indexOf("A config file holds only these sections and keys")).split("\n\n")[1]!;
+  const listed: Record<string, string[]> = {};
+  for (const line of list.split("\n")) {
+    const [sections, keys] = line.replace(/^- /, "").split(": ");
+    const names = [...keys!.matchAll(/^`([a-z_]+)`|, `([a-z_]+)`/g)].map((m) => m[1] ?? m[2]!);
+    for (const s of sections!.matchAll(/`\[([a-z]+)\]`/g)) listed[s[1]!] = names;
+    if (sections === "top level") listed["(top level)"] = names;
+  }
+  expect(listed).toEqual({ ...Object.fromEntries(Object.entries(CONFIG_SECTIONS).map(([s, k]) => [s, [...k]])), "(top level)": [...TOP_LEVEL_KEYS] });
 });
 
 describe("tomlKeyLine", () => {
