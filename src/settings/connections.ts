@@ -58,6 +58,7 @@ export function resolveConnections(flags: ConnectionFlags, env: Env = process.en
     defaultsFile: flags.defaultsFile ?? configString(configSection(config, "client"), "defaults_file", "client"),
     groupSuffix: flags.defaultsGroupSuffix ?? configString(configSection(config, "client"), "defaults_group_suffix", "client"),
     home,
+    env,
   });
   const sslMode =
     flags.sslMode !== undefined
