@@ -47,12 +47,12 @@ export const globalArgs = {
 export const credentialArgs = {
   "defaults-file": {
     type: "string",
-    description: "Read credentials only from this MySQL option file ([client] group), like the mysql client",
+    description: "Read credentials only from this MySQL option file, like the mysql client, for every role (config: [client] or per role defaults_file)",
     valueHint: "FILE",
   },
   "defaults-group-suffix": {
     type: "string",
-    description: "Also read the [client<SUFFIX>] group of the option files",
+    description: "Also read every option-file group with SUFFIX appended ([client<SUFFIX>], [serverdb-etl-target<SUFFIX>] …), for every role",
     valueHint: "SUFFIX",
   },
   "ssl-mode": {

@@ -4,14 +4,16 @@
 import { UsageError } from "../errors.ts";
 import { nearestName } from "./nearest-name.ts";
 
-const ENDPOINT_KEYS = ["dsn", "user", "password"] as const;
+/** Each role may read its own option file, or its own suffixed groups, instead of [client]'s. */
+const OPTION_FILE_KEYS = ["defaults_file", "defaults_group_suffix"] as const;
+const ENDPOINT_KEYS = ["dsn", "user", "password", ...OPTION_FILE_KEYS] as const;
 
 /** Section → its keys. A new key goes here first; the README's config section lists them too. */
 export const CONFIG_SECTIONS = {
   source: ENDPOINT_KEYS,
   target: ENDPOINT_KEYS,
-  replica: ["dsns", "user", "password"],
-  client: ["defaults_file", "defaults_group_suffix"],
+  replica: ["dsns", "user", "password", ...OPTION_FILE_KEYS],
+  client: OPTION_FILE_KEYS,
   ssl: ["mode", "ca"],
   etl: ["timezone", "batch_size", "replica_timeout", "max_lag", "cpu_drop_words"],
   expire: ["keep_daily", "keep_weekday"],

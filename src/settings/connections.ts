@@ -8,7 +8,8 @@ import { UsageError } from "../errors.ts";
 import { loadConfigFile } from "./config-file.ts";
 import { configSection, configTopLevel, type ConfigFile, type ConfigTable, type SectionKey, type SectionName } from "./config-schema.ts";
 import { parseDsn, describeEndpoint, SSL_MODES, type Endpoint, type MysqlEndpoint, type SslMode } from "./dsn.ts";
-import { readClientOptions, type ClientOptions } from "./option-files.ts";
+import { clientOptionsOf, groupsFor, readOptionLines, type ClientOptions } from "./option-files.ts";
+import type { OptionLine } from "./option-file-parser.ts";
 import { logger } from "../log.ts";
 
 export { DEFAULT_CONFIG_PATH, loadConfigFile } from "./config-file.ts";
@@ -54,12 +55,23 @@ function configString<S extends SectionName>(section: ConfigTable<S>, key: Secti
 /** Resolve source, target and replicas with their credentials. */
 export function resolveConnections(flags: ConnectionFlags, env: Env = process.env, home?: string): Connections {
   const { path: configPath, config } = loadConfigFile(flags.config ?? envValue(env, "SERVERDB_ETL_CONFIG"));
-  const optionFiles = readClientOptions({
-    defaultsFile: flags.defaultsFile ?? configString(configSection(config, "client"), "defaults_file", "client"),
-    groupSuffix: flags.defaultsGroupSuffix ?? configString(configSection(config, "client"), "defaults_group_suffix", "client"),
-    home,
-    env,
-  });
+  const optionWarnings = new Set<string>();
+  const lineCache = new Map<string, OptionLine[]>();
+  const optionFilesOf = (role: Role): ClientOptions => {
+    const own = configSection(config, role);
+    const client = configSection(config, "client");
+    const ownFile = configString(own, "defaults_file", role);
+    const defaultsFile = flags.defaultsFile ?? ownFile ?? configString(client, "defaults_file", "client");
+    const defaultsFileFrom = flags.defaultsFile !== undefined ? "--defaults-file" : ownFile !== undefined ? `config [${role}] defaults_file` : "config [client] defaults_file";
+    const suffix = flags.defaultsGroupSuffix ?? configString(own, "defaults_group_suffix", role) ?? configString(client, "defaults_group_suffix", "client");
+    const key = defaultsFile ?? "";
+    let lines = lineCache.get(key);
+    if (!lines) lineCache.set(key, (lines = readOptionLines({ defaultsFile, defaultsFileFrom, home, env })));
+    return clientOptionsOf(lines, groupsFor(role, suffix), suffix, optionWarnings);
+  };
+  // All three up front, used or not, so a mistyped defaults_file is an error on every command.
+  const optionFiles = { source: optionFilesOf("source"), target: optionFilesOf("target"), replica: optionFilesOf("replica") };
+  for (const w of optionWarnings) logger("option-files").warn(w);
   const sslMode =
     flags.sslMode !== undefined
       ? pickSslMode(flags.sslMode, "--ssl-mode")
@@ -85,7 +97,7 @@ export function resolveConnections(flags: ConnectionFlags, env: Env = process.en
 interface ResolveContext {
   env: Env;
   config: ConfigFile;
-  optionFiles: ClientOptions;
+  optionFiles: Record<Role, ClientOptions>;
   sslMode?: SslMode;
   sslCa?: string;
 }
@@ -117,17 +129,18 @@ function finish(role: Role, ep: Endpoint, text: string, where: string, fromArgv:
     );
   }
   const section = configSection(ctx.config, role);
+  const optionFiles = ctx.optionFiles[role];
   const out: MysqlEndpoint = { ...ep };
-  out.user ??= configString(section, "user", role) ?? ctx.optionFiles.user ?? ctx.env.USER ?? "root";
+  out.user ??= configString(section, "user", role) ?? optionFiles.user ?? ctx.env.USER ?? "root";
   out.password ??=
     ctx.env[`SERVERDB_ETL_${role.toUpperCase()}_PASSWORD`] ??
     readCredential(ctx.env, `${role}-password`) ??
     configString(section, "password", role) ??
-    ctx.optionFiles.password;
+    optionFiles.password;
   // An ssl-mode written into this endpoint's DSN is the most specific setting: the global one
   // (--ssl-mode, env, [ssl]) must not downgrade a DSN that says ?ssl-mode=VERIFY_IDENTITY.
   if (ctx.sslMode && !/[?&]ssl-mode=/.test(text)) out.sslMode = ctx.sslMode;
-  out.sslCa ??= ctx.sslCa ?? ctx.optionFiles.sslCa;
+  out.sslCa ??= ctx.sslCa ?? optionFiles.sslCa;
   if (out.sslMode === "VERIFY_IDENTITY" && !out.sslCa) {
     throw new UsageError(`${where} (${describeEndpoint(out)}): --ssl-mode VERIFY_IDENTITY needs --ssl-ca FILE to verify the server against`);
   }

@@ -194,6 +194,45 @@ describe("user and password", () => {
   });
 });
 
+describe("each role its own option-file group or file", () => {
+  const ENDPOINTS = { source: "mysql://s/x", target: "mysql://t/dw", replicas: ["mysql://r/dw"] };
+  const users = (conns: ReturnType<typeof resolveConnections>) => ({
+    source: mysqlOf(conns.source).user,
+    target: mysqlOf(conns.target).user,
+    replica: mysqlOf(conns.replicas[0]).user,
+  });
+  const MY_CNF = [
+    "[client]", "user = shared",
+    "[serverdb-etl-source]", "user = reader",
+    "[serverdb-etl-target]", "user = writer",
+    "[client_serverdb]", "user = suffixed",
+    "",
+  ].join("\n");
+
+  // Regression: --defaults-group-suffix was the only way to tell roles apart, and it applies to
+  // every role, so the target connected as the source's user.
+  const CASES: Array<{ why: string; config?: string; flags?: ConnectionFlags; users: Record<"source" | "target" | "replica", string> }> = [
+    { why: "[serverdb-etl-source] and [serverdb-etl-target]; the replica has no group of its own", users: { source: "reader", target: "writer", replica: "shared" } },
+    { why: "[source] defaults_group_suffix reads [client_serverdb] for the source only", config: '[source]\ndefaults_group_suffix = "_serverdb"\n', users: { source: "suffixed", target: "writer", replica: "shared" } },
+    { why: "--defaults-group-suffix applies to every role, as the client's does", flags: { defaultsGroupSuffix: "_serverdb" }, users: { source: "suffixed", target: "suffixed", replica: "suffixed" } },
+    { why: "[replica] defaults_file replaces the option files for the replica only", config: `[replica]\ndefaults_file = "${file("[client]\nuser = monitor\n")}"\n`, users: { source: "reader", target: "writer", replica: "monitor" } },
+    { why: "[target] defaults_file beats [client] defaults_file", config: `[client]\ndefaults_file = "${file("[client]\nuser = from-client-key\n")}"\n[target]\ndefaults_file = "${file("[client]\nuser = from-target-key\n")}"\n`, users: { source: "from-client-key", target: "from-target-key", replica: "from-client-key" } },
+    { why: "--defaults-file beats a role's defaults_file (flags first)", config: `[target]\ndefaults_file = "${file("[client]\nuser = from-target-key\n")}"\n`, flags: { defaultsFile: file("[client]\nuser = from-flag\n") }, users: { source: "from-flag", target: "from-flag", replica: "from-flag" } },
+  ];
+  for (const { why, config, flags, users: expected } of CASES) {
+    test(why, () => {
+      const all: ConnectionFlags = { ...ENDPOINTS, ...flags, ...(config ? { config: file(config) } : {}) };
+      expect(users(resolve(all, {}, MY_CNF))).toEqual(expected);
+    });
+  }
+
+  test("a role's defaults_file that does not exist is a usage error naming that key", () => {
+    const missing = join(dir, "no-such-target.cnf");
+    const err = usageError(() => resolve({ ...ENDPOINTS, config: file(`[target]\ndefaults_file = "${missing}"\n`) }));
+    expect(err.message).toBe(`config [target] defaults_file ${missing} does not exist; give the path of a readable MySQL option file`);
+  });
+});
+
 describe("passwords on the command line are refused", () => {
   for (const flags of [{ source: "mysql://etl:s3cret@h/x" }, { target: "mysql://etl:s3cret@h/dw" }, { replicas: ["mysql://r1/dw", "mysql://etl:s3cret@r2/dw"] }]) {
     test(JSON.stringify(flags), () => {

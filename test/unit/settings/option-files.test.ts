@@ -186,26 +186,40 @@ describe("groups and files, in the client's order", () => {
   const ORDER_FILE = [
     "[client-mariadb_dw]", "user = cm-dw",
     "[client]", "user = c", "password = c-pw",
+    "[serverdb-etl-target]", "user = t",
     "[client-server]", "user = cs", "ssl-ca = /cs.pem",
     "[mysql]", "user = the-mysql-cli-only",
+    "[serverdb-etl]", "password = tool-pw",
     "[client_dw]", "user = c-dw",
+    "[serverdb-etl-source_dw]", "user = s-dw",
     "[client-mariadb]", "user = cm", "password = cm-pw",
+    "[serverdb-etl-source]", "user = s", "password = s-pw",
     "[client-server_dw]", "user = cs-dw",
+    "[serverdb-etl-replica]", "user = r",
     "[mysqld]", "user = mysql",
     "",
   ].join("\n");
 
-  for (const suffix of [undefined, "_dw"]) {
-    test(`[client], [client-server], [client-mariadb]${suffix ? ` and their ${suffix} groups` : ""}, in file order`, () => {
-      const file = write(ORDER_FILE);
-      const groups = groupsFor(suffix);
-      const expected = oracle([`--defaults-file=${file}`, ...(suffix ? [`--defaults-group-suffix=${suffix}`] : []), "client", "client-server", "client-mariadb"]);
-      expect(ours(readOptionLines({ defaultsFile: file }), groups)).toEqual(expected.options);
-      // And the fold takes the last of each, as the client does.
-      const last = (key: string) => expected.options.filter(([k]) => k === key).at(-1)?.[1];
-      expect(readClientOptions({ defaultsFile: file, groupSuffix: suffix })).toMatchObject({ user: last("user"), password: last("password"), sslCa: last("ssl-ca") });
-    });
+  for (const role of [undefined, "source", "target", "replica"] as const) {
+    for (const suffix of [undefined, "_dw"]) {
+      test(`${role ?? "no role"}${suffix ? `, suffix ${suffix}` : ""}: the groups ${groupsFor(role, suffix).join(", ")}, in file order`, () => {
+        const file = write(ORDER_FILE);
+        const expected = oracle([`--defaults-file=${file}`, ...(suffix ? [`--defaults-group-suffix=${suffix}`] : []), ...groupsFor(role)]);
+        expect(ours(readOptionLines({ defaultsFile: file }), groupsFor(role, suffix))).toEqual(expected.options);
+        // And the fold takes the last of each, as the client does.
+        const last = (key: string) => expected.options.filter(([k]) => k === key).at(-1)?.[1];
+        expect(readClientOptions({ defaultsFile: file, groupSuffix: suffix, role })).toMatchObject({ user: last("user"), password: last("password"), sslCa: last("ssl-ca") });
+      });
+    }
   }
+
+  test("a role's own line overridden by a later shared one is warned about, naming both lines", () => {
+    const file = write("[serverdb-etl-target]\nuser = etl_writer\n[client]\nuser = dba\n");
+    expect(readClientOptions({ defaultsFile: file, role: "target" }).user).toBe("dba"); // as the client would
+    expect(warnings.join("\n")).toContain(
+      `option file ${file} line 4: [client] user overrides [serverdb-etl-target] user of ${file} line 2 (the last line wins, as in the mysql client); move [serverdb-etl-target] below [client]`,
+    );
+  });
 
   // Regression: /etc/my.cnf and $MARIADB_HOME/$MYSQL_HOME were not read. (/etc is the machine's
   // own: both sides read the same /etc/my.cnf and /etc/mysql/my.cnf.)
@@ -223,8 +237,8 @@ describe("groups and files, in the client's order", () => {
       writeFileSync(join(a, "my.cnf"), "[client]\nuser = from-a\npassword = a-pw\n");
       writeFileSync(join(b, "my.cnf"), "[client]\nuser = from-b\n");
       const env = envOf(a, b);
-      const groups = groupsFor();
-      expect(ours(readOptionLines({ home, env }), groups)).toEqual(oracle(["client", "client-server", "client-mariadb"], { ...env, HOME: home }).options);
+      const groups = groupsFor(undefined);
+      expect(ours(readOptionLines({ home, env }), groups)).toEqual(oracle(groups, { ...env, HOME: home }).options);
     });
   }
 });
@@ -256,9 +270,10 @@ describe("readClientOptions", () => {
 
   // Regression: we let the suffixed group win wherever it stood; the client takes the last line,
   // whatever its group (my_print_defaults prints [client_dw] first here), so [client]'s wins.
-  test("the last line wins, whatever its group: a [client_dw] written before [client] loses to it", () => {
+  test("the last line wins, whatever its group: a [client_dw] written before [client] loses to it (with a warning)", () => {
     const h = home("[client_dw]\npassword = dw-only\n[client]\nuser = etl\npassword = common\n");
     expect(readClientOptions({ home: h, groupSuffix: "_dw" })).toMatchObject({ user: "etl", password: "common" });
+    expect(warnings.join("\n")).toContain("[client] password overrides [client_dw] password");
   });
 
   test("without the suffix only [client] counts", () => {
