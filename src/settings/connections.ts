@@ -79,7 +79,7 @@ export function resolveConnections(flags: ConnectionFlags, env: Env = process.en
         ? pickSslMode(envValue(env, "SERVERDB_ETL_SSL_MODE")!, "SERVERDB_ETL_SSL_MODE")
         : pickSslMode(configString(configSection(config, "ssl"), "mode", "ssl"), "config [ssl].mode");
   const sslCa = flags.sslCa ?? envValue(env, "SERVERDB_ETL_SSL_CA") ?? configString(configSection(config, "ssl"), "ca", "ssl");
-  const ctx = { env, config, optionFiles, sslMode, sslCa };
+  const ctx: ResolveContext = { env, config, optionFiles, sslMode, sslCa, usedMysqlPwd: [] };
 
   const source = resolveOne("source", flags.source, ctx);
   const target = resolveOne("target", flags.target, ctx);
@@ -91,6 +91,12 @@ export function resolveConnections(flags: ConnectionFlags, env: Env = process.en
   const replicas = replicaTexts.map(({ text, where, fromArgv }) =>
     finish("replica", parseDsn(text, where, ""), text, where, fromArgv, ctx),
   );
+  if (ctx.usedMysqlPwd.length) {
+    logger("config").warn(
+      `MYSQL_PWD is the password of ${ctx.usedMysqlPwd.join(", ")}: it is deprecated (as in the mysql client) and gives every role the same password; ` +
+        "put each role's in SERVERDB_ETL_SOURCE_PASSWORD (TARGET, REPLICA), a systemd credential or an option file instead",
+    );
+  }
   return { source, target, replicas, configPath, config };
 }
 
@@ -100,6 +106,8 @@ interface ResolveContext {
   optionFiles: Record<Role, ClientOptions>;
   sslMode?: SslMode;
   sslCa?: string;
+  /** The endpoints whose password came from MYSQL_PWD, for one warning. */
+  usedMysqlPwd: string[];
 }
 
 function resolveOne(role: "source" | "target", flag: string | undefined, ctx: ResolveContext): Endpoint | undefined {
@@ -131,12 +139,17 @@ function finish(role: Role, ep: Endpoint, text: string, where: string, fromArgv:
   const section = configSection(ctx.config, role);
   const optionFiles = ctx.optionFiles[role];
   const out: MysqlEndpoint = { ...ep };
-  out.user ??= configString(section, "user", role) ?? optionFiles.user ?? ctx.env.USER ?? "root";
+  out.user ??= configString(section, "user", role) ?? optionFiles.user ?? envValue(ctx.env, "USER") ?? "root";
   out.password ??=
-    ctx.env[`SERVERDB_ETL_${role.toUpperCase()}_PASSWORD`] ??
+    envValue(ctx.env, `SERVERDB_ETL_${role.toUpperCase()}_PASSWORD`) ??
     readCredential(ctx.env, `${role}-password`) ??
     configString(section, "password", role) ??
     optionFiles.password;
+  // Last, as in the mysql client, which still honours it (deprecated there; warned about below).
+  if (out.password === undefined && envValue(ctx.env, "MYSQL_PWD") !== undefined) {
+    out.password = envValue(ctx.env, "MYSQL_PWD");
+    ctx.usedMysqlPwd.push(`${role} ${describeEndpoint(out)}`);
+  }
   // An ssl-mode written into this endpoint's DSN is the most specific setting: the global one
   // (--ssl-mode, env, [ssl]) must not downgrade a DSN that says ?ssl-mode=VERIFY_IDENTITY.
   if (ctx.sslMode && !/[?&]ssl-mode=/.test(text)) out.sslMode = ctx.sslMode;

@@ -89,6 +89,17 @@ describe("groups the mariadb client reads, read the same way", () => {
     });
   }
 
+  // Regression: MYSQL_PWD was ignored, so a user relying on it connected without a password.
+  test("MYSQL_PWD is the password when nothing else gives one, as for the client, with a warning", async () => {
+    const home = homeWith(`[client]\nuser = ${WRITER.user}\n`);
+    const env = { MYSQL_PWD: WRITER.password };
+    expect(clientUser(home, [], env)).toBe(WRITER.user);
+    const got = await loggedInAs(home, [], env);
+    expect(got.target).toBe(WRITER.user);
+    expect(got.stderr).toContain(`MYSQL_PWD is the password of source mysql://${WRITER.user}@127.0.0.1:`);
+    expect(got.stderr).not.toContain(WRITER.password);
+  });
+
   // Regression: a world-writable ~/.my.cnf was used; the client ignores it, with a warning.
   test("a world-writable ~/.my.cnf is ignored, with the client's warning", async () => {
     const home = homeWith(`[client]\n${creds(WRITER)}`, 0o666);

@@ -8,6 +8,7 @@ import { connectionFlags } from "../../../src/commands/_args.ts";
 import { loadConfigFile, requireEndpoint, resolveConnections, type ConnectionFlags } from "../../../src/settings/connections.ts";
 import { describeEndpoint, type MysqlEndpoint } from "../../../src/settings/dsn.ts";
 import { UsageError } from "../../../src/errors.ts";
+import { setLogSink } from "../../../src/log.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "config-test-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -122,9 +123,24 @@ describe("user and password", () => {
     });
   }
 
-  test("user: root when there is no login name either", () => {
-    const conns = resolveConnections({ source: "mysql://h/x" }, {}, home());
-    expect(mysqlOf(conns.source).user).toBe("root");
+  test("user: root when there is no login name either (an empty USER counts as none)", () => {
+    expect(mysqlOf(resolveConnections({ source: "mysql://h/x" }, {}, home()).source).user).toBe("root");
+    expect(mysqlOf(resolveConnections({ source: "mysql://h/x" }, { USER: "" }, home()).source).user).toBe("root");
+  });
+
+  test("MYSQL_PWD is said at WARN once, naming every endpoint it became the password of, never the password", () => {
+    const lines: string[] = [];
+    setLogSink((line) => lines.push(line));
+    try {
+      resolve({ source: "mysql://h/x", target: "mysql://t/dw" }, { MYSQL_PWD: "s3cret-pwd", SERVERDB_ETL_TARGET_PASSWORD: "t-pw" });
+      resolve({ source: "mysql://h/x" }, {});
+    } finally {
+      setLogSink(undefined);
+    }
+    expect(lines).toEqual([
+      "[warn] [config] MYSQL_PWD is the password of source mysql://login-user@h:3306/x: it is deprecated (as in the mysql client) and gives every role the same password; " +
+        "put each role's in SERVERDB_ETL_SOURCE_PASSWORD (TARGET, REPLICA), a systemd credential or an option file instead",
+    ]);
   });
 
   const PASSWORDS: Array<{ why: string; flags: ConnectionFlags; vars?: Record<string, string>; myCnf?: string; password: string | undefined }> = [
@@ -158,6 +174,11 @@ describe("user and password", () => {
       myCnf: MY_CNF,
       password: "cnf-pw",
     },
+    // Regression: MYSQL_PWD was ignored; the mysql client uses it when nothing else gives one.
+    { why: "then MYSQL_PWD, last of all", flags: { config: configNoUser }, vars: { MYSQL_PWD: "mysql-pwd" }, password: "mysql-pwd" },
+    { why: "the option file beats MYSQL_PWD", flags: { config: configNoUser }, vars: { MYSQL_PWD: "mysql-pwd" }, myCnf: MY_CNF, password: "cnf-pw" },
+    // Regression: an empty password variable was an empty password, hiding the option file's.
+    { why: "an empty SERVERDB_ETL_SOURCE_PASSWORD counts as unset", flags: { config: configNoUser }, vars: { SERVERDB_ETL_SOURCE_PASSWORD: "" }, myCnf: MY_CNF, password: "cnf-pw" },
     { why: "none at all", flags: { config: configNoUser }, password: undefined },
   ];
   for (const { why, flags, vars, myCnf, password } of PASSWORDS) {
