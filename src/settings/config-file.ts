@@ -1,9 +1,12 @@
 // Finding, reading and checking the TOML config file: --config, else $SERVERDB_ETL_CONFIG, else
 // the system-wide file when present. A file that is not valid TOML, or holds a section or key
-// the schema does not list, is a usage error naming the file and line; nothing is ignored.
+// the schema does not list, is a usage error naming the file and line; nothing is ignored. A file
+// anyone may write is refused (it decides where data and passwords go); one holding a password
+// that others may read gets a warning.
 import { existsSync, readFileSync } from "node:fs";
 import { UsageError } from "../errors.ts";
-import { configProblems, type ConfigFile } from "./config-schema.ts";
+import { configProblems, configSection, configTopLevel, type ConfigFile } from "./config-schema.ts";
+import { modeOf, octal, warnIfPasswordReadable } from "./file-modes.ts";
 import { tomlKeyLine } from "./toml-lines.ts";
 
 export const DEFAULT_CONFIG_PATH = "/etc/serverdb-etl/config.toml";
@@ -20,8 +23,15 @@ export function loadConfigFile(path: string | undefined, defaultPath = DEFAULT_C
       `cannot read config file ${chosen} (${(err as NodeJS.ErrnoException).code}); check the path given to --config or SERVERDB_ETL_CONFIG`,
     );
   }
+  const mode = modeOf(chosen);
+  if (mode !== undefined && mode & 0o002) {
+    throw new UsageError(
+      `config file ${chosen} is writable by every user (mode ${octal(mode)}), who could send the night and its passwords to another server; chmod o-w ${chosen}`,
+    );
+  }
   const config = parseToml(text, chosen);
   checkKeys(config, text, chosen);
+  if (holdsPassword(config)) warnIfPasswordReadable(chosen, "config file");
   return { path: chosen, config };
 }
 
@@ -47,6 +57,19 @@ function tomlErrorLine(text: string, message: string): number {
     }
   }
   return 0;
+}
+
+/** A `password` key, or a DSN with a password in it, anywhere an endpoint is configured. */
+function holdsPassword(config: ConfigFile): boolean {
+  const dsnHasPassword = (v: unknown) => typeof v === "string" && /^[a-z][a-z0-9+.-]*:\/\/[^/@]*:[^/]*@/i.test(v);
+  const source = configSection(config, "source");
+  const target = configSection(config, "target");
+  const replica = configSection(config, "replica");
+  const replicaDsns = [replica.dsns, configTopLevel(config, "replicas")].flatMap((l) => (Array.isArray(l) ? l : []));
+  return (
+    [source.password, target.password, replica.password].some((p) => p !== undefined) ||
+    [source.dsn, target.dsn, ...replicaDsns].some(dsnHasPassword)
+  );
 }
 
 /** Refuse the first problem in file order (one line), saying how many more there are. */

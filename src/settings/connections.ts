@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join, resolve as resolvePath } from "node:path";
 import { UsageError } from "../errors.ts";
 import { loadConfigFile } from "./config-file.ts";
+import { warnIfPasswordReadable } from "./file-modes.ts";
 import { configSection, configTopLevel, type ConfigFile, type ConfigTable, type SectionKey, type SectionName } from "./config-schema.ts";
 import { parseDsn, describeEndpoint, SSL_MODES, type Endpoint, type MysqlEndpoint, type SslMode } from "./dsn.ts";
 import { clientOptionsOf, groupsFor, readOptionLines, type ClientOptions } from "./option-files.ts";
@@ -79,7 +80,7 @@ export function resolveConnections(flags: ConnectionFlags, env: Env = process.en
         ? pickSslMode(envValue(env, "SERVERDB_ETL_SSL_MODE")!, "SERVERDB_ETL_SSL_MODE")
         : pickSslMode(configString(configSection(config, "ssl"), "mode", "ssl"), "config [ssl].mode");
   const sslCa = flags.sslCa ?? envValue(env, "SERVERDB_ETL_SSL_CA") ?? configString(configSection(config, "ssl"), "ca", "ssl");
-  const ctx: ResolveContext = { env, config, optionFiles, sslMode, sslCa, usedMysqlPwd: [] };
+  const ctx: ResolveContext = { env, config, optionFiles, sslMode, sslCa, usedMysqlPwd: [], passwordFiles: new Map() };
 
   const source = resolveOne("source", flags.source, ctx);
   const target = resolveOne("target", flags.target, ctx);
@@ -91,6 +92,7 @@ export function resolveConnections(flags: ConnectionFlags, env: Env = process.en
   const replicas = replicaTexts.map(({ text, where, fromArgv }) =>
     finish("replica", parseDsn(text, where, ""), text, where, fromArgv, ctx),
   );
+  for (const [file, what] of ctx.passwordFiles) warnIfPasswordReadable(file, what);
   if (ctx.usedMysqlPwd.length) {
     logger("config").warn(
       `MYSQL_PWD is the password of ${ctx.usedMysqlPwd.join(", ")}: it is deprecated (as in the mysql client) and gives every role the same password; ` +
@@ -108,6 +110,8 @@ interface ResolveContext {
   sslCa?: string;
   /** The endpoints whose password came from MYSQL_PWD, for one warning. */
   usedMysqlPwd: string[];
+  /** Files a password was read from → what they are, for one permission check each. */
+  passwordFiles: Map<string, string>;
 }
 
 function resolveOne(role: "source" | "target", flag: string | undefined, ctx: ResolveContext): Endpoint | undefined {
@@ -142,9 +146,12 @@ function finish(role: Role, ep: Endpoint, text: string, where: string, fromArgv:
   out.user ??= configString(section, "user", role) ?? optionFiles.user ?? envValue(ctx.env, "USER") ?? "root";
   out.password ??=
     envValue(ctx.env, `SERVERDB_ETL_${role.toUpperCase()}_PASSWORD`) ??
-    readCredential(ctx.env, `${role}-password`) ??
-    configString(section, "password", role) ??
-    optionFiles.password;
+    readCredential(ctx, `${role}-password`) ??
+    configString(section, "password", role);
+  if (out.password === undefined && optionFiles.password !== undefined) {
+    out.password = optionFiles.password;
+    ctx.passwordFiles.set(optionFiles.passwordFile!, "option file");
+  }
   // Last, as in the mysql client, which still honours it (deprecated there; warned about below).
   if (out.password === undefined && envValue(ctx.env, "MYSQL_PWD") !== undefined) {
     out.password = envValue(ctx.env, "MYSQL_PWD");
@@ -161,11 +168,13 @@ function finish(role: Role, ep: Endpoint, text: string, where: string, fromArgv:
 }
 
 /** A systemd credential ($CREDENTIALS_DIRECTORY/NAME), trailing newline removed. */
-function readCredential(env: Env, name: string): string | undefined {
-  const dir = env.CREDENTIALS_DIRECTORY;
+function readCredential(ctx: ResolveContext, name: string): string | undefined {
+  const dir = ctx.env.CREDENTIALS_DIRECTORY;
   if (!dir) return undefined;
   const file = join(dir, name);
   if (!existsSync(file)) return undefined;
+  // systemd's own copies are private; a directory set by hand (README: doctor before enabling) may not be.
+  ctx.passwordFiles.set(file, "credential file");
   return readFileSync(file, "utf8").replace(/\r?\n$/, "");
 }
 

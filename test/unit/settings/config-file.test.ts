@@ -1,21 +1,23 @@
 // The config file against its schema: every unknown section or key is refused with the file, the
 // line and the nearest valid key; every config the README and contrib/ show is accepted.
 import { afterAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadConfigFile } from "../../../src/settings/config-file.ts";
 import { CONFIG_SECTIONS, TOP_LEVEL_KEYS } from "../../../src/settings/config-schema.ts";
 import { tomlKeyLine } from "../../../src/settings/toml-lines.ts";
 import { UsageError } from "../../../src/errors.ts";
+import { setLogSink } from "../../../src/log.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "config-file-test-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 let n = 0;
 
-function file(text: string): string {
+function file(text: string, mode = 0o600): string {
   const path = join(dir, `c${++n}.toml`);
-  writeFileSync(path, text, { mode: 0o600 });
+  writeFileSync(path, text);
+  chmodSync(path, mode); // explicitly: the umask must not decide
   return path;
 }
 
@@ -87,6 +89,40 @@ describe("accepted", () => {
     for (const text of [readFileSync(join(root, "contrib/config.example.toml"), "utf8"), ...blocks]) {
       expect(() => loadConfigFile(file(text))).not.toThrow();
     }
+  });
+});
+
+describe("who may read and write the config file", () => {
+  const PASSWORD = '[source]\ndsn = "mysql://etl@h/s"\npassword = "s3cret"\n';
+  const CASES: Array<{ why: string; text: string; mode: number; warns?: string }> = [
+    // Regression: a password readable by every user passed without a word (ssh refuses such a key).
+    { why: "a [source] password readable by everyone", text: PASSWORD, mode: 0o644, warns: "readable by every user (mode 0644)" },
+    { why: "a password in a DSN readable by the group", text: '[target]\ndsn = "mysql://etl:s3cret@h/dw"\n', mode: 0o640, warns: "readable by its group (mode 0640)" },
+    { why: "a password in a replica DSN", text: 'replicas = ["mysql://m:s3cret@r/dw"]\n', mode: 0o644, warns: "readable by every user (mode 0644)" },
+    { why: "a password kept private", text: PASSWORD, mode: 0o600 },
+    { why: "no password: anyone may read it", text: '[source]\ndsn = "mysql://etl@h:3306/s"\n', mode: 0o644 },
+  ];
+  for (const { why, text, mode, warns } of CASES) {
+    test(`${why}: ${warns ? "a warning" : "no warning"}`, () => {
+      const lines: string[] = [];
+      setLogSink((line) => lines.push(line));
+      const path = file(text, mode);
+      try {
+        loadConfigFile(path);
+      } finally {
+        setLogSink(undefined);
+      }
+      if (!warns) return expect(lines).toEqual([]);
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toBe(`[warn] [config] config file ${path} holds a password and is ${warns}; chmod 600 ${path}`);
+      expect(lines[0]).not.toContain("s3cret");
+    });
+  }
+
+  test("a config file anyone may write is refused: it decides where the night and its passwords go", () => {
+    const path = file('[source]\ndsn = "mysql://etl@h/s"\n', 0o666);
+    expect(() => loadConfigFile(path)).toThrow(`config file ${path} is writable by every user (mode 0666)`);
+    expect(() => loadConfigFile(path)).toThrow(`chmod o-w ${path}`);
   });
 });
 

@@ -215,6 +215,40 @@ describe("user and password", () => {
   });
 });
 
+describe("password files others can read", () => {
+  function warningsOf(fn: () => unknown): string[] {
+    const lines: string[] = [];
+    setLogSink((line) => lines.push(line));
+    try {
+      fn();
+    } finally {
+      setLogSink(undefined);
+    }
+    return lines;
+  }
+
+  test("the option file a password came from, when its group or everyone can read it", () => {
+    const h = home("[client]\npassword = cnf-pw\n");
+    const myCnf = join(h, ".my.cnf");
+    require("node:fs").chmodSync(myCnf, 0o644);
+    expect(warningsOf(() => resolveConnections({ source: "mysql://h/x" }, env(), h))).toEqual([
+      `[warn] [config] option file ${myCnf} holds a password and is readable by every user (mode 0644); chmod 600 ${myCnf}`,
+    ]);
+    require("node:fs").chmodSync(myCnf, 0o600);
+    expect(warningsOf(() => resolveConnections({ source: "mysql://h/x" }, env(), h))).toEqual([]);
+  });
+
+  test("a credential file in a hand-set $CREDENTIALS_DIRECTORY", () => {
+    const creds = join(dir, `creds${++n}`);
+    mkdirSync(creds);
+    writeFileSync(join(creds, "target-password"), "pw\n", { mode: 0o640 });
+    require("node:fs").chmodSync(join(creds, "target-password"), 0o640);
+    expect(warningsOf(() => resolve({ target: "mysql://t/dw" }, { CREDENTIALS_DIRECTORY: creds }))).toEqual([
+      `[warn] [config] credential file ${join(creds, "target-password")} holds a password and is readable by its group (mode 0640); chmod 600 ${join(creds, "target-password")}`,
+    ]);
+  });
+});
+
 describe("each role its own option-file group or file", () => {
   const ENDPOINTS = { source: "mysql://s/x", target: "mysql://t/dw", replicas: ["mysql://r/dw"] };
   const users = (conns: ReturnType<typeof resolveConnections>) => ({
