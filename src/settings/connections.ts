@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join, resolve as resolvePath } from "node:path";
 import { UsageError } from "../errors.ts";
 import { loadConfigFile } from "./config-file.ts";
+import { checkEnvNames } from "./env-vars.ts";
 import { warnIfPasswordReadable } from "./file-modes.ts";
 import { configSection, configTopLevel, type ConfigFile, type ConfigTable, type SectionKey, type SectionName } from "./config-schema.ts";
 import { parseDsn, describeEndpoint, SSL_MODES, type Endpoint, type MysqlEndpoint, type SslMode } from "./dsn.ts";
@@ -55,6 +56,7 @@ function configString<S extends SectionName>(section: ConfigTable<S>, key: Secti
 
 /** Resolve source, target and replicas with their credentials. */
 export function resolveConnections(flags: ConnectionFlags, env: Env = process.env, home?: string): Connections {
+  checkEnvNames(env);
   const { path: configPath, config } = loadConfigFile(flags.config ?? envValue(env, "SERVERDB_ETL_CONFIG"));
   const optionWarnings = new Set<string>();
   const lineCache = new Map<string, OptionLine[]>();

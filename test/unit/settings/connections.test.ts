@@ -446,3 +446,20 @@ function describeAll(conns: ReturnType<typeof resolveConnections>) {
     replicas: conns.replicas.map(describeEndpoint),
   };
 }
+
+describe("environment variable names", () => {
+  // Regression: a misspelt SERVERDB_ETL_TARGET was ignored and the night went to ./serverdb_dw.sqlite.
+  const CASES: Array<[Record<string, string>, string | undefined]> = [
+    [{ SERVERDB_ETL_TAGRET: "mysql://h/dw" }, "unknown environment variable SERVERDB_ETL_TAGRET; did you mean SERVERDB_ETL_TARGET? (rename it, or unset it)"],
+    [{ SERVERDB_ETL_SOURCE_PASSWD: "pw" }, "unknown environment variable SERVERDB_ETL_SOURCE_PASSWD; did you mean SERVERDB_ETL_SOURCE_PASSWORD?"],
+    [{ SERVERDB_ETL_FOO: "1" }, "unknown environment variable SERVERDB_ETL_FOO; the tool reads SERVERDB_ETL_CONFIG, SERVERDB_ETL_SOURCE,"],
+    [{ SERVERDB_ETL_TEST_ENGINES: "sqlite", SERVERDB_ETL_VERSION: "1" }, undefined], // the build's and the tests' own
+    [{ serverdb_etl_target: "x", MYSQL_HOST: "h" }, undefined], // not ours
+  ];
+  for (const [vars, says] of CASES) {
+    test(Object.keys(vars).join(", "), () => {
+      if (says === undefined) expect(() => resolve({}, vars)).not.toThrow();
+      else expect(usageError(() => resolve({}, vars)).message).toStartWith(says);
+    });
+  }
+});
