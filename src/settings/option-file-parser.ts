@@ -13,6 +13,8 @@ export interface OptionLine {
   line: number;
   /** The group's name, lower case (mysys matches group names without regard to case). */
   group: string;
+  /** The line of the group's header. */
+  groupLine: number;
   /** The option's name as mysql's option parser sees it: lower case, `_` as `-`, no `loose-`. */
   key: string;
   /** undefined for a bare `key` without `=`. */
@@ -74,6 +76,7 @@ function isWorldWritable(path: string): boolean {
 export function parseOptionText(text: string, path: string, depth = 0): { lines: OptionLine[]; error?: string } {
   const lines: OptionLine[] = [];
   let group: string | undefined;
+  let groupLine = 0;
   const rows = text.split("\n");
   for (let i = 0; i < rows.length; i++) {
     const lineNo = i + 1;
@@ -91,6 +94,7 @@ export function parseOptionText(text: string, path: string, depth = 0): { lines:
       if (end < 0) return { lines, error: `${where}: a group header without its closing ]` };
       // Only trailing blanks are cut: mysys keeps leading ones, so `[ client]` is not [client].
       group = line.slice(1, end).replace(/\s+$/, "").toLowerCase();
+      groupLine = lineNo;
       continue;
     }
     if (group === undefined) return { lines, error: `${where}: an option before any [group]; put it under [client]` };
@@ -98,7 +102,7 @@ export function parseOptionText(text: string, path: string, depth = 0): { lines:
     const eq = option.indexOf("=");
     const rawKey = (eq < 0 ? option : option.slice(0, eq)).trim();
     const key = rawKey.toLowerCase().replace(/_/g, "-").replace(/^loose-/, "");
-    lines.push({ file: path, line: lineNo, group, key, value: eq < 0 ? undefined : optionValue(option.slice(eq + 1)) });
+    lines.push({ file: path, line: lineNo, group, groupLine, key, value: eq < 0 ? undefined : optionValue(option.slice(eq + 1)) });
   }
   return { lines };
 }

@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { UsageError } from "../errors.ts";
 import { readOptionFile, type OptionLine } from "./option-file-parser.ts";
 import { logger } from "../log.ts";
+import { nearestName } from "./nearest-name.ts";
 
 export type OptionRole = "source" | "target" | "replica";
 
@@ -54,8 +55,41 @@ export function defaultOptionFiles(choice: OptionFileChoice = {}): string[] {
   return ["/etc/my.cnf", "/etc/mysql/my.cnf", ...(homeDir ? [join(homeDir, "my.cnf")] : []), join(choice.home ?? homedir(), ".my.cnf")];
 }
 
-/** Every option line of the chosen files, in the order the client reads them. */
+/** Every option line of the chosen files, in the order the client reads them; this tool's own groups checked. */
 export function readOptionLines(choice: OptionFileChoice = {}): OptionLine[] {
+  const lines = readChosenFiles(choice);
+  checkOwnGroups(lines);
+  return lines;
+}
+
+const ROLES: readonly OptionRole[] = ["source", "target", "replica"];
+
+/**
+ * [serverdb-etl…] groups are this tool's alone, so a key it does not read there is a typo or a
+ * hope (a `host` that the DSN overrides): refused, naming the line. A group that looks like a
+ * misspelt role group is said at WARN (it could be a suffix, so it is not refused).
+ */
+function checkOwnGroups(lines: readonly OptionLine[]): void {
+  const seen = new Set<string>();
+  for (const l of lines) {
+    if (!l.group.startsWith(TOOL_GROUP)) continue;
+    if (!KEYS[l.key]) {
+      const near = nearestName(l.key, Object.keys(KEYS));
+      throw new UsageError(
+        `option file ${l.file} line ${l.line}: [${l.group}] ${l.key} is not read by serverdb-etl (only ${Object.keys(KEYS).join(", ")} are)` +
+          (near ? `; did you mean ${near}?` : "; host, port and database go in the DSN"),
+      );
+    }
+    const word = /^-([a-z]+)/.exec(l.group.slice(TOOL_GROUP.length))?.[1];
+    if (word && !ROLES.includes(word as OptionRole) && !seen.has(l.group)) {
+      seen.add(l.group);
+      const near = nearestName(word, ROLES);
+      if (near) logger("option-files").warn(`option file ${l.file} line ${l.groupLine}: group [${l.group}] is read by no role; did you mean [${TOOL_GROUP}-${near}]?`);
+    }
+  }
+}
+
+function readChosenFiles(choice: OptionFileChoice): OptionLine[] {
   if (choice.defaultsFile) {
     const from = choice.defaultsFileFrom ?? "--defaults-file";
     if (!existsSync(choice.defaultsFile)) {

@@ -244,6 +244,33 @@ describe("groups and files, in the client's order", () => {
 });
 
 
+describe("this tool's own groups", () => {
+  // Regression: anything in [serverdb-etl-…] that is not user, password or ssl-ca was dropped
+  // without a word, a misspelt `usr` as much as a `host` the DSN silently overrides.
+  const REFUSED: Array<[string, string]> = [
+    ["[serverdb-etl-target]\nusr = etl_writer\n", "line 2: [serverdb-etl-target] usr is not read by serverdb-etl (only user, password, ssl-ca are); did you mean user?"],
+    ["[serverdb-etl]\nhost = dw-db1\n", "line 2: [serverdb-etl] host is not read by serverdb-etl (only user, password, ssl-ca are); host, port and database go in the DSN"],
+    ["[client]\nuser = u\n[serverdb-etl-source_dw]\nssl_cert = /c.pem\n", "line 4: [serverdb-etl-source_dw] ssl-cert is not read by serverdb-etl"],
+  ];
+  for (const [text, says] of REFUSED) {
+    test(says.slice(0, 60), () => {
+      const file = write(text);
+      expect(() => readOptionLines({ defaultsFile: file })).toThrow(`option file ${file} ${says}`);
+    });
+  }
+
+  test("[client] and other shared groups may hold anything (other clients read them)", () => {
+    const file = write("[client]\nhost = h\nsocket = /s\n[client-server]\nport = 1\n[serverdb-etl-target]\nuser = w\nloose-ssl-ca = /ca.pem\n");
+    expect(readClientOptions({ defaultsFile: file, role: "target" })).toMatchObject({ user: "w", sslCa: "/ca.pem" });
+  });
+
+  test("a group that looks like a misspelt role group is said at WARN", () => {
+    const file = write("[client]\nuser = u\n[serverdb-etl-targt]\nuser = w\n[serverdb-etl-prod]\nuser = p\n");
+    expect(readClientOptions({ defaultsFile: file, role: "target" }).user).toBe("u");
+    expect(warnings).toEqual([`[warn] [option-files] option file ${file} line 3: group [serverdb-etl-targt] is read by no role; did you mean [serverdb-etl-target]?`]);
+  });
+});
+
 describe("readClientOptions", () => {
   function home(myCnf?: string): string {
     const h = mkdtempSync(join(dir, "home-"));
