@@ -1,7 +1,7 @@
 // Settings, resolved once per process in one order of precedence:
 //   flags > environment > TOML config file > MySQL option files (credentials) > defaults.
 // Passwords come from the environment, $CREDENTIALS_DIRECTORY (systemd LoadCredential=),
-// the config file or option files, never from argv.
+// the config file or option files (then MYSQL_PWD, as in the mysql client), never from argv.
 import { existsSync, readFileSync } from "node:fs";
 import { join, resolve as resolvePath } from "node:path";
 import { UsageError } from "../errors.ts";
@@ -58,23 +58,7 @@ function configString<S extends SectionName>(section: ConfigTable<S>, key: Secti
 export function resolveConnections(flags: ConnectionFlags, env: Env = process.env, home?: string): Connections {
   checkEnvNames(env);
   const { path: configPath, config } = loadConfigFile(flags.config ?? envValue(env, "SERVERDB_ETL_CONFIG"));
-  const optionWarnings = new Set<string>();
-  const lineCache = new Map<string, OptionLine[]>();
-  const optionFilesOf = (role: Role): ClientOptions => {
-    const own = configSection(config, role);
-    const client = configSection(config, "client");
-    const ownFile = configString(own, "defaults_file", role);
-    const defaultsFile = flags.defaultsFile ?? ownFile ?? configString(client, "defaults_file", "client");
-    const defaultsFileFrom = flags.defaultsFile !== undefined ? "--defaults-file" : ownFile !== undefined ? `config [${role}] defaults_file` : "config [client] defaults_file";
-    const suffix = flags.defaultsGroupSuffix ?? configString(own, "defaults_group_suffix", role) ?? configString(client, "defaults_group_suffix", "client");
-    const key = defaultsFile ?? "";
-    let lines = lineCache.get(key);
-    if (!lines) lineCache.set(key, (lines = readOptionLines({ defaultsFile, defaultsFileFrom, home, env })));
-    return clientOptionsOf(lines, groupsFor(role, suffix), suffix, optionWarnings);
-  };
-  // All three up front, used or not, so a mistyped defaults_file is an error on every command.
-  const optionFiles = { source: optionFilesOf("source"), target: optionFilesOf("target"), replica: optionFilesOf("replica") };
-  for (const w of optionWarnings) logger("option-files").warn(w);
+  const optionFiles = optionFilesByRole(flags, config, home, env);
   const sslMode =
     flags.sslMode !== undefined
       ? pickSslMode(flags.sslMode, "--ssl-mode")
@@ -102,6 +86,31 @@ export function resolveConnections(flags: ConnectionFlags, env: Env = process.en
     );
   }
   return { source, target, replicas, configPath, config };
+}
+
+/**
+ * Each role's option-file credentials: --defaults-file / --defaults-group-suffix for every role,
+ * else the role's own defaults_file / defaults_group_suffix, else [client]'s. All three are read
+ * up front, used or not, so a mistyped defaults_file is an error on every command.
+ */
+function optionFilesByRole(flags: ConnectionFlags, config: ConfigFile, home: string | undefined, env: Env): Record<Role, ClientOptions> {
+  const warnings = new Set<string>();
+  const linesByFile = new Map<string, OptionLine[]>();
+  const client = configSection(config, "client");
+  const of = (role: Role): ClientOptions => {
+    const own = configSection(config, role);
+    const ownFile = configString(own, "defaults_file", role);
+    const defaultsFile = flags.defaultsFile ?? ownFile ?? configString(client, "defaults_file", "client");
+    const defaultsFileFrom =
+      flags.defaultsFile !== undefined ? "--defaults-file" : ownFile !== undefined ? `config [${role}] defaults_file` : "config [client] defaults_file";
+    const suffix = flags.defaultsGroupSuffix ?? configString(own, "defaults_group_suffix", role) ?? configString(client, "defaults_group_suffix", "client");
+    let lines = linesByFile.get(defaultsFile ?? "");
+    if (!lines) linesByFile.set(defaultsFile ?? "", (lines = readOptionLines({ defaultsFile, defaultsFileFrom, home, env })));
+    return clientOptionsOf(lines, groupsFor(role, suffix), suffix, warnings);
+  };
+  const byRole = { source: of("source"), target: of("target"), replica: of("replica") };
+  for (const w of warnings) logger("option-files").warn(w);
+  return byRole;
 }
 
 interface ResolveContext {
