@@ -16,7 +16,7 @@ export const CONFIG_SECTIONS = {
   client: OPTION_FILE_KEYS,
   ssl: ["mode", "ca"],
   etl: ["timezone", "batch_size", "replica_timeout", "max_lag", "cpu_drop_words"],
-  expire: ["keep_daily", "keep_weekday"],
+  expire: ["keep_daily", "keep_weekday", "max_delete_share"],
 } as const satisfies Record<string, readonly string[]>;
 
 /** Keys outside any section (`replicas` is the older spelling of [replica] dsns). */
