@@ -3,13 +3,13 @@
 // errors into one line and an exit code (see the table in errors.ts).
 import { defineCommand, renderUsage, runCommand, type ArgsDef, type CommandDef } from "citty";
 import { EtlError, UsageError, exitCodeOf, isUserFacing } from "./errors.ts";
-import { LOG_LEVELS, isDebug, jsonLine, log, logFormat, maskSecrets, setLogFormat, setLogLevel, type LogLevelName } from "./log.ts";
+import { LOG_LEVELS, errorFields, isDebug, jsonLine, log, logFormat, maskSecrets, setLogFormat, setLogLevel, type LogLevelName } from "./log.ts";
 import { globalArgs } from "./commands/_args.ts";
 import { VERSION } from "./version.ts";
 import { runCleanups } from "./cli/cleanup.ts";
 import { splitSteps, unknownArguments } from "./cli/chain.ts";
 import { requestInterrupt } from "./cli/interrupt.ts";
-import { outputOptionsFrom } from "./settings/output-options.ts";
+import { logFormatHint, outputOptionsFrom } from "./settings/output-options.ts";
 import { forTerminal, startSession, type Session } from "./progress/session.ts";
 import { runStep } from "./stages/steps.ts";
 
@@ -69,7 +69,8 @@ function handleSignals(session: Session, interruptible: boolean): () => void {
       return;
     }
     session.stopDisplay();
-    writeError(`serverdb-etl: ${signal}: stopped at once; a run in progress stays 'running' in etl_runs and its day is replaced by the next run`, { signal, exit_code: 130 });
+    const text = `${signal}: stopped at once; a run in progress stays 'running' in etl_runs and its day is replaced by the next run`;
+    writeError(`serverdb-etl: ${text}`, { signal, exit_code: 130, error: text, error_class: "InterruptedError" });
     session.finish(130);
     process.exit(130);
   };
@@ -124,6 +125,7 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 async function runSteps(argv: string[], state: { session?: Session }): Promise<number> {
+  setLogFormat(logFormatHint(argv));
   const at = commandIndex(argv);
   // --version belongs to the root: `etl --version` is an unknown option of etl.
   const rootArgs = at < 0 ? argv : argv.slice(0, at);
@@ -192,14 +194,16 @@ function reportError(err: unknown): number {
   const code = (err as { code?: string })?.code;
   // citty's own argument errors are usage errors.
   if (!(err instanceof EtlError) && (err as Error)?.name === "CLIError") {
-    writeError(`serverdb-etl: ${(err as Error).message.replace(/\x1b\[[0-9;]*m/g, "")}`, { exit_code: 2 });
+    (err as Error).message = (err as Error).message.replace(/\x1b\[[0-9;]*m/g, "");
+    writeError(`serverdb-etl: ${(err as Error).message}`, { exit_code: 2, ...errorFields(err) });
     return 2;
   }
   // One line, whatever the driver or a replica's Last_SQL_Error put in the message.
-  const message = maskSecrets(err instanceof Error ? err.message : String(err)).replace(/\s*\n\s*/g, " ");
+  const described = errorFields(err);
+  const message = described.error as string;
   const exitCode = exitCodeOf(err);
   const stack = isDebug() && err instanceof Error && err.stack ? maskSecrets(err.stack) : undefined;
-  const fields = { exit_code: exitCode, error: err instanceof Error ? err.name : typeof err, ...(code ? { code } : {}), ...(stack && logFormat() === "json" ? { stack } : {}) };
+  const fields = { exit_code: exitCode, ...described, ...(stack && logFormat() === "json" ? { stack } : {}) };
   if (isUserFacing(err)) {
     writeError(`serverdb-etl: error: ${message}`, fields);
   } else {

@@ -14,32 +14,36 @@
 // | 75   | LockHeldError     | another run holds the warehouse lock (EX_TEMPFAIL)          |
 // | 130  | InterruptedError  | stopped by SIGINT/SIGTERM                                   |
 
+// Each class spells its name: the build minifies identifiers, so `new.target.name` would be "m"
+// in the shipped binary, and the name is what the JSON error line's `error_class` carries.
+
 /** Base class: an error we expect and can explain in one line. */
 export class EtlError extends Error {
+  override name = "EtlError";
   readonly exitCode: number = 1;
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = new.target.name;
-  }
 }
 
 /** Bad flags, config, DSN, date or identifier: fix the invocation. */
 export class UsageError extends EtlError {
+  override name = "UsageError";
   override readonly exitCode = 2;
 }
 
 /** The warehouse schema differs from this version's; `init --check` lists the ALTERs. */
 export class SchemaDriftError extends EtlError {
+  override name = "SchemaDriftError";
   override readonly exitCode = 3;
 }
 
 /** `doctor` printed its table and at least one check failed. */
 export class DoctorFailed extends EtlError {
+  override name = "DoctorFailed";
   override readonly exitCode = 4;
 }
 
 /** Another run holds the warehouse lock. */
 export class LockHeldError extends EtlError {
+  override name = "LockHeldError";
   override readonly exitCode = 75;
 }
 
@@ -48,10 +52,13 @@ export class LockHeldError extends EtlError {
  * run stopped between batches, as on SIGINT, so that two runs never write at once. A failure
  * (exit 1), never retried: the fix is a rerun.
  */
-export class RunLockLostError extends EtlError {}
+export class RunLockLostError extends EtlError {
+  override name = "RunLockLostError";
+}
 
 /** SIGINT/SIGTERM: the run stopped cleanly. */
 export class InterruptedError extends EtlError {
+  override name = "InterruptedError";
   override readonly exitCode = 130;
 }
 
@@ -60,6 +67,7 @@ export class InterruptedError extends EtlError {
  * The batch loop decides on the class, never on message text.
  */
 export class TransientDbError extends EtlError {
+  override name = "TransientDbError";
   constructor(
     message: string,
     readonly code: string,

@@ -75,9 +75,11 @@ const reporter: ConsolaReporter = {
     if (format === "json") {
       const fields: Record<string, unknown> = { logger: tag };
       for (const [k, v] of Object.entries(logObj)) if (!RESERVED.has(k)) fields[k] = v;
+      // A line about an error says which: its message, class and code as fields of their own.
       const err = args.find((a): a is Error => a instanceof Error);
-      if (err?.stack && currentLevel === "DEBUG") fields.stack = err.stack;
-      writeLine(jsonLine(levelName(logObj.type), messageOf(args), fields, logObj.date));
+      if (err) for (const [k, v] of Object.entries(errorFields(err))) fields[k] ??= v;
+      if (err?.stack && currentLevel === "DEBUG") fields.stack = maskSecrets(err.stack);
+      writeLine(jsonLine(levelName(logObj.type), maskSecrets(messageOf(args)), fields, logObj.date));
       return;
     }
     const text = formatWithOptions(FORMAT_OPTIONS, ...args.map((a) => (a instanceof Error && currentLevel !== "DEBUG" ? a.message : a)));
@@ -135,6 +137,21 @@ export function logger(tag: string): ConsolaInstance {
     children.set(tag, child);
   }
   return child;
+}
+
+/**
+ * The fields that name an error on a JSON line: `error` (its message, on one line, passwords
+ * masked), `error_class` (UsageError, LockHeldError…; see errors.ts) and the driver's `code`
+ * (ER_ACCESS_DENIED_ERROR, ECONNREFUSED…) when it has one.
+ */
+export function errorFields(err: unknown): Record<string, unknown> {
+  const message = maskSecrets(err instanceof Error ? err.message : String(err)).replace(/\s*\n\s*/g, " ");
+  const code = (err as { code?: unknown } | undefined)?.code;
+  return {
+    error: message,
+    error_class: err instanceof Error ? err.name : typeof err,
+    ...(typeof code === "string" || typeof code === "number" ? { code } : {}),
+  };
 }
 
 /** Remove any password from a DSN-looking string: `mysql://u:secret@h` → `mysql://u:***@h`. */

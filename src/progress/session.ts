@@ -4,7 +4,7 @@
 // their stages and print their result lines with reportLine()/reportSummary(), which keep them
 // above a live view and write them as JSON with --log-format json.
 import { writeSync } from "node:fs";
-import { jsonLine, logFormat, logger, setLogFloor, setLogSink } from "../log.ts";
+import { errorFields, jsonLine, logFormat, logger, setLogFloor, setLogSink } from "../log.ts";
 import { Board } from "./board.ts";
 import { wrap } from "./fit.ts";
 import { LogRenderer } from "./log.ts";
@@ -266,7 +266,10 @@ export class Session {
       try {
         writeMetricsFile(this.options.metricsFile, figures);
       } catch (err) {
-        log.warn(`could not write --metrics-file ${this.options.metricsFile}: ${(err as Error)?.message ?? err}; check that its directory exists and is writable`);
+        log.warn({
+          message: `could not write --metrics-file ${this.options.metricsFile}: ${(err as Error)?.message ?? err}; check that its directory exists and is writable`,
+          ...errorFields(err),
+        });
       }
     }
   }

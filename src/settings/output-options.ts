@@ -31,6 +31,15 @@ function oneOf<T extends string>(value: string | undefined, name: string, allowe
   return v as T;
 }
 
+/**
+ * The log format asked for anywhere in `argv`, for the errors that come before the steps are
+ * known (an unknown command, a bad --verbose): a JSON pipeline gets its error line as JSON too.
+ */
+export function logFormatHint(argv: readonly string[]): LogFormat {
+  const v = lastValue(argv, "log-format")?.toLowerCase();
+  return (LOG_FORMATS as readonly string[]).includes(v ?? "") ? (v as LogFormat) : "text";
+}
+
 /** The output options of an invocation whose steps have these raw arguments. */
 export function outputOptionsFrom(stepsRawArgs: ReadonlyArray<readonly string[]>): OutputOptions {
   const last = (name: string) => stepsRawArgs.map((a) => lastValue(a, name)).reduce<string | undefined>((acc, v) => v ?? acc, undefined);

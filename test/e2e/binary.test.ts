@@ -1,13 +1,15 @@
 // The compiled dist/serverdb-etl (npm test builds it first) as a host without Bun or Node runs
 // it: copied out of the repo, started with `env -i PATH=/usr/bin:/bin`, ignoring any .env or
-// bunfig.toml where it happens to run, with its SQL and mysql2 inside.
+// bunfig.toml where it happens to run, with its SQL and mysql2 inside; its JSON error lines name
+// the error by message and class (the build minifies class names).
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { copyFileSync, existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pkg from "../../package.json" with { type: "json" };
 import { subCommands } from "../../src/cli.ts";
-import { dsn, freshDatabase, servers } from "../support/servers.ts";
+import { runLockName } from "../../src/engine/mysql/advisory-lock.ts";
+import { connect, dsn, freshDatabase, servers } from "../support/servers.ts";
 
 const BUILT = join(import.meta.dir, "../../dist/serverdb-etl");
 let dir = "";
@@ -103,5 +105,70 @@ describe("dist/serverdb-etl", () => {
       ["source", "ok"],
       ["target", "ok"],
     ]);
+  });
+});
+
+/** A port on which nothing listens (bound once by us, then closed). */
+function closedPort(): number {
+  const s = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
+  const port = s.port;
+  s.stop(true);
+  return port;
+}
+
+describe("dist/serverdb-etl --log-format json: an error line carries the error's message, class and exit code", () => {
+  interface Case {
+    what: string;
+    argv: () => Promise<string[]>;
+    exitCode: number;
+    errorClass: string;
+    error: RegExp;
+    /** Hold the warehouse lock of this database while the binary runs. */
+    holdLockOf?: string;
+  }
+  let dw = "";
+  const CASES: Case[] = [
+    // regression: `"error":"m"`, the minified name of UsageError
+    { what: "an impossible date", argv: async () => ["etl", "--report-date", "2026-02-30", "--log-format", "json"], exitCode: 2, errorClass: "UsageError", error: /^invalid --report-date "2026-02-30": write a calendar date as YYYY-MM-DD/ },
+    // regression: printed as text, the format was only read once the steps were known
+    { what: "an unknown command", argv: async () => ["--log-format", "json", "frobnicate"], exitCode: 2, errorClass: "UsageError", error: /^unknown command "frobnicate"; run serverdb-etl --help/ },
+    // regression: `"error":"b"`, the minified name of EtlError
+    { what: "a refused connection", argv: async () => ["init", "--target", `mysql://root@127.0.0.1:${closedPort()}/serverdb_dw`, "--log-format", "json"], exitCode: 1, errorClass: "EtlError", error: /ECONNREFUSED.*nothing listens there/ },
+    // regression: the minified name of LockHeldError
+    { what: "the lock held by another run", argv: async () => ["expire", "--target", dsn(servers().primary, dw), "--log-format", "json"], exitCode: 75, errorClass: "LockHeldError", error: /another serverdb-etl run holds the lock/, holdLockOf: "dw" },
+  ];
+  beforeAll(async () => {
+    dw = await freshDatabase("e2e_json");
+    const init = await run(["init", "--target", dsn(servers().primary, dw)]);
+    expect(init.exitCode).toBe(0);
+  });
+
+  for (const c of CASES) {
+    test(`${c.what}: exit ${c.exitCode}, error_class ${c.errorClass}, the message in \`error\``, async () => {
+      const argv = await c.argv();
+      const holder = c.holdLockOf ? await connect(servers().primary) : undefined;
+      let res;
+      try {
+        if (holder) await holder.query("SELECT GET_LOCK(?, 0)", [runLockName(dw)]);
+        res = await run(argv);
+      } finally {
+        await holder?.close();
+      }
+      expect(res.exitCode).toBe(c.exitCode);
+      const lines = res.stderr.trimEnd().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+      const last = lines.at(-1)!;
+      expect(last).toMatchObject({ level: "error", exit_code: c.exitCode, error_class: c.errorClass });
+      expect(last.error).toMatch(c.error);
+      expect(last.message).toBe(`serverdb-etl: error: ${last.error}`);
+    });
+  }
+
+  test("a warning about an error (an unwritable --metrics-file) carries it the same way", async () => {
+    const res = await run(["etl", "--report-date", "2026-02-30", "--log-format", "json", "--metrics-file", join(dir, "no-such-dir", "x.prom")]);
+    expect(res.exitCode).toBe(2);
+    const warning = res.stderr.trimEnd().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>).find((r) => r.level === "warning");
+    expect(warning).toMatchObject({ level: "warning", logger: "progress", error_class: "Error", code: "ENOENT" });
+    expect(warning!.error).toMatch(/^ENOENT: no such file or directory/);
+    expect(warning!.message).toStartWith(`could not write --metrics-file ${join(dir, "no-such-dir", "x.prom")}: ENOENT`);
   });
 });

@@ -59,4 +59,12 @@ describe("exit codes", () => {
     const description = String(root.meta && "description" in root.meta ? root.meta.description : "");
     for (const code of errorsTable().keys()) expect(description).toMatch(new RegExp(`\\b${code} `));
   });
+
+  test("every error class names itself as it is exported (the JSON error_class; the build minifies class names)", () => {
+    for (const [name, value] of Object.entries(errors)) {
+      if (typeof value !== "function" || !(value.prototype instanceof Error)) continue;
+      const instance = name === "TransientDbError" ? new errors.TransientDbError("x", "ER_X") : new (value as new (m: string) => Error)("x");
+      expect(instance.name).toBe(name);
+    }
+  });
 });

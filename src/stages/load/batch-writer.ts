@@ -8,7 +8,7 @@ import type { Db, Params, Row } from "../../engine/db.ts";
 import { EtlError, TransientDbError } from "../../errors.ts";
 import { positionAfterWrite, type ReplicaSet } from "../../replicas/replica-set.ts";
 import type { Progress } from "../../progress/progress.ts";
-import { logger } from "../../log.ts";
+import { errorFields, logger } from "../../log.ts";
 import { throwIfInterrupted, unlessInterrupted } from "../../cli/interrupt.ts";
 import { isLoad, type WriteStatement } from "./statements.ts";
 
@@ -145,7 +145,10 @@ export class BatchWriter {
         this.retries++;
         const delay = backoffMs * 2 ** (attempt - 1);
         const code = err instanceof TransientDbError ? err.code : "connect";
-        log.warn(`${failed} failed (${code}), retry ${attempt}/${maxAttempts - 1} in ${delay} ms${reconnect ? " on a new connection" : ""}: ${message}`);
+        log.warn({
+          message: `${failed} failed (${code}), retry ${attempt}/${maxAttempts - 1} in ${delay} ms${reconnect ? " on a new connection" : ""}: ${message}`,
+          ...errorFields(err),
+        });
         // A stop request (SIGINT, a lost run lock) does not sit out the backoff: nothing is committed.
         await unlessInterrupted(Bun.sleep(delay));
       }
