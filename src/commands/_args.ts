@@ -37,8 +37,9 @@ export const globalArgs = {
   "metrics-file": {
     type: "string",
     description:
-      "At the end, write the run's metrics to this file for the node_exporter textfile collector (Prometheus text format, " +
-      "atomically: temp file + rename): last run and last success times, exit code, duration per phase, rows, warnings, replica wait",
+      "At the end, put the run's metrics into this Prometheus textfile for node_exporter (atomically): last run and " +
+      "last success times, exit code, duration per phase, rows, warnings, replica wait. Each command replaces only " +
+      "its own series (label command), so commands can share one file",
     valueHint: "FILE",
   },
 } as const satisfies ArgsDef;

@@ -1,102 +1,75 @@
-// --metrics-file: the run's figures in the Prometheus text exposition format, for node_exporter's
-// textfile collector. Written atomically (a temp file in the same directory, then rename), so the
-// collector never reads half a file. The last-success timestamp moves only on success: a failed
-// run carries the previous value over from the file it replaces.
-import { readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { basename, dirname, join } from "node:path";
+// --metrics-file's content: the run's figures as Prometheus gauges, each with a `command` label,
+// merged into what the file already holds. The file is shared: `run` at night, `aggregate` or
+// `expire` by hand, each replaces only its own command's series and keeps every other line, so
+// an alert on `serverdb_etl_last_success_timestamp_seconds{command="run"}` still finds its series
+// after another command wrote the file. The last-success timestamp moves only on success: a
+// failed run carries its command's previous value over. Writing the file: metrics-file.ts.
+import { formatValue, parseExposition, renderExposition, type ExpoFamily } from "./exposition.ts";
 import type { RunFigures } from "./run-summary.ts";
 
 const PREFIX = "serverdb_etl";
+const LAST_SUCCESS = `${PREFIX}_last_success_timestamp_seconds`;
 
-interface Family {
-  name: string;
-  help: string;
-  samples: Array<{ labels: Record<string, string>; value: number }>;
+function gauge(name: string, help: string, samples: Array<{ labels: Record<string, string>; value: number }>): ExpoFamily {
+  return { name: `${PREFIX}_${name}`, help, type: "gauge", samples: samples.map((s) => ({ labels: s.labels, value: formatValue(s.value) })) };
 }
 
-/** A label value escaped as the exposition format wants (backslash, quote, newline). */
-function labelValue(v: string): string {
-  return v.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n");
+/** The families of one run that ended at `endedAt` (unix seconds); no last-success sample when there is none yet. */
+export function runFamilies(f: RunFigures, endedAt: number, lastSuccess: number | undefined): ExpoFamily[] {
+  const c = { command: f.command };
+  return [
+    gauge("last_run_timestamp_seconds", "When the last run ended (any result), unix time.", [{ labels: c, value: endedAt }]),
+    gauge(
+      "last_success_timestamp_seconds",
+      "When the last successful run ended, unix time; unchanged by a failed run.",
+      lastSuccess !== undefined ? [{ labels: c, value: lastSuccess }] : [],
+    ),
+    gauge("exit_code", "Exit code of the last run (0 ok, 1 failure, 2 usage, 3 drift, 4 doctor check failed, 75 lock held, 130 interrupted).", [{ labels: c, value: f.exitCode }]),
+    gauge("run_duration_seconds", "Wall-clock duration of the last run.", [{ labels: c, value: f.durationS }]),
+    gauge(
+      "phase_duration_seconds",
+      "Time spent in each phase of the last run (extract and load overlap).",
+      f.phases.map((p) => ({ labels: { ...c, phase: p.phase }, value: p.seconds })),
+    ),
+    gauge(
+      "rows",
+      "Rows of the last run: extracted from ServerDB, loaded into server_facts, removed (stale or expired).",
+      (["extracted", "loaded", "removed"] as const).map((kind) => ({ labels: { ...c, kind }, value: f[kind] })),
+    ),
+    gauge("warnings", "Transform warnings of the last run, by warehouse column.", Object.entries(f.warnings).map(([column, n]) => ({ labels: { ...c, column }, value: n }))),
+    gauge("replica_wait_seconds", "Time the last run was blocked waiting for replicas.", [{ labels: c, value: f.replicaWaitS }]),
+  ];
 }
 
-function render(families: readonly Family[]): string {
-  const out: string[] = [];
-  for (const f of families) {
-    if (f.samples.length === 0) continue;
-    out.push(`# HELP ${f.name} ${f.help}`, `# TYPE ${f.name} gauge`);
-    for (const s of f.samples) {
-      const labels = Object.entries(s.labels)
-        .map(([k, v]) => `${k}="${labelValue(v)}"`)
-        .join(",");
-      out.push(`${f.name}{${labels}} ${Number.isFinite(s.value) ? s.value : 0}`);
-    }
-  }
-  return out.join("\n") + "\n";
+/** The exposition text of one run alone. */
+export function renderMetrics(f: RunFigures, endedAt: number, lastSuccess: number | undefined): string {
+  return renderExposition(runFamilies(f, endedAt, lastSuccess));
 }
 
 /** The value of `serverdb_etl_last_success_timestamp_seconds{command="…"}` in an earlier file, if any. */
 export function previousLastSuccess(text: string, command: string): number | undefined {
-  const want = `${PREFIX}_last_success_timestamp_seconds{command="${labelValue(command)}"}`;
-  for (const line of text.split("\n")) {
-    if (!line.startsWith(want + " ")) continue;
-    const v = Number(line.slice(want.length + 1).trim());
-    if (Number.isFinite(v)) return v;
-  }
-  return undefined;
-}
-
-/** The exposition text for one run that ended at `endedAt` (unix seconds). */
-export function renderMetrics(f: RunFigures, endedAt: number, lastSuccess: number | undefined): string {
-  const c = { command: f.command };
-  const families: Family[] = [
-    { name: `${PREFIX}_last_run_timestamp_seconds`, help: "When the last run ended (any result), unix time.", samples: [{ labels: c, value: endedAt }] },
-    {
-      name: `${PREFIX}_last_success_timestamp_seconds`,
-      help: "When the last successful run ended, unix time; unchanged by a failed run.",
-      samples: lastSuccess !== undefined ? [{ labels: c, value: lastSuccess }] : [],
-    },
-    { name: `${PREFIX}_exit_code`, help: "Exit code of the last run (0 ok, 1 failure, 2 usage, 3 drift, 75 lock held, 130 interrupted).", samples: [{ labels: c, value: f.exitCode }] },
-    { name: `${PREFIX}_run_duration_seconds`, help: "Wall-clock duration of the last run.", samples: [{ labels: c, value: f.durationS }] },
-    {
-      name: `${PREFIX}_phase_duration_seconds`,
-      help: "Time spent in each phase of the last run (extract and load overlap).",
-      samples: f.phases.map((p) => ({ labels: { ...c, phase: p.phase }, value: p.seconds })),
-    },
-    {
-      name: `${PREFIX}_rows`,
-      help: "Rows of the last run: extracted from ServerDB, loaded into server_facts, removed (stale or expired).",
-      samples: (["extracted", "loaded", "removed"] as const).map((kind) => ({ labels: { ...c, kind }, value: f[kind] })),
-    },
-    {
-      name: `${PREFIX}_warnings`,
-      help: "Transform warnings of the last run, by warehouse column.",
-      samples: Object.entries(f.warnings).map(([column, n]) => ({ labels: { ...c, column }, value: n })),
-    },
-    { name: `${PREFIX}_replica_wait_seconds`, help: "Time the last run was blocked waiting for replicas.", samples: [{ labels: c, value: f.replicaWaitS }] },
-  ];
-  return render(families);
+  const family = parseExposition(text).find((f) => f.name === LAST_SUCCESS);
+  const sample = family?.samples.find((s) => s.name === undefined && s.labels.command === command);
+  const v = sample ? Number(sample.value) : NaN;
+  return Number.isFinite(v) ? v : undefined;
 }
 
 /**
- * Write the metrics of `f` to `path` atomically. On failure the previous file's last-success
- * timestamp is kept. Throws on I/O errors (the caller reports them as a warning).
+ * The file's new text: `previous` (what the file held) with this run's series in place of its
+ * command's earlier ones (a column without warnings this time loses its sample), and every other
+ * series, of other commands or other exporters, kept as it was.
  */
-export function writeMetricsFile(path: string, f: RunFigures, endedAt = Date.now() / 1000): void {
-  let previous: number | undefined;
-  try {
-    previous = previousLastSuccess(readFileSync(path, "utf8"), f.command);
-  } catch {
-    // No earlier file: no earlier success to carry over.
+export function mergeMetrics(previous: string, f: RunFigures, endedAt: number): string {
+  const old = parseExposition(previous);
+  const lastSuccess = f.exitCode === 0 ? endedAt : previousLastSuccess(previous, f.command);
+  const ours = runFamilies(f, endedAt, lastSuccess);
+  const replaced = (family: string, labels: Record<string, string>) => family.startsWith(`${PREFIX}_`) && labels.command === f.command;
+  // This version's HELP and TYPE for its own families; other families as the file had them.
+  const merged = new Map<string, ExpoFamily>(ours.map((fam) => [fam.name, { ...fam, samples: [] }]));
+  for (const fam of old) {
+    if (!merged.has(fam.name)) merged.set(fam.name, { ...fam, samples: [] });
+    merged.get(fam.name)!.samples.push(...fam.samples.filter((s) => !replaced(fam.name, s.labels)));
   }
-  const lastSuccess = f.exitCode === 0 ? endedAt : previous;
-  const text = renderMetrics(f, Math.round(endedAt * 1000) / 1000, lastSuccess === undefined ? undefined : Math.round(lastSuccess * 1000) / 1000);
-  // Same directory, so rename is atomic; a dot name, so the collector (which reads *.prom) skips it.
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
-  try {
-    writeFileSync(tmp, text, { mode: 0o644 });
-    renameSync(tmp, path);
-  } catch (err) {
-    rmSync(tmp, { force: true });
-    throw err;
-  }
+  for (const fam of ours) merged.get(fam.name)!.samples.push(...fam.samples);
+  return renderExposition([...merged.values()]);
 }

@@ -8,7 +8,7 @@ import { errorFields, jsonLine, logFormat, logger, setLogFloor, setLogSink } fro
 import { Board } from "./board.ts";
 import { wrap } from "./fit.ts";
 import { LogRenderer } from "./log.ts";
-import { writeMetricsFile } from "./metrics.ts";
+import { writeMetricsFile } from "./metrics-file.ts";
 import { guardProgress, noProgress, teeProgress, type Progress } from "./progress.ts";
 import { formatStoppedSummary, runFigures, summaryFields, type RunFigures } from "./run-summary.ts";
 import { TtyRenderer, type Terminal } from "./tty.ts";

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { quoteIdent } from "../../../src/engine/ident.ts";
 import { runLockName } from "../../../src/engine/mysql/advisory-lock.ts";
 import { REPO_ROOT, connect, dsn, freshDatabase, runCli, servers, withDb, type CliResult, ok } from "../../support/servers.ts";
-import { has, parseExposition, valueOf } from "../../support/prometheus.ts";
+import { evaluateStalenessAlert, has, parseExposition, readmeAlert, valueOf } from "../../support/prometheus.ts";
 
 const FLEET = 3000;
 const dir = mkdtempSync(join(tmpdir(), "serverdb-etl-progress-"));
@@ -222,6 +222,24 @@ describe("--metrics-file", () => {
     expect(valueOf(second, "serverdb_etl_last_run_timestamp_seconds", c)).toBeGreaterThan(success);
     expect(valueOf(second, "serverdb_etl_rows", { ...c, kind: "loaded" })).toBe(0);
   }, 90_000);
+
+  test("run, then aggregate into the same file: run's series stay, and the README's missed-night alert, evaluated on the file, finds them", async () => {
+    const file = join(dir, "shared.prom");
+    ok("run", await runCli(args("run", ["--metrics-file", file]), { timeoutMs: 120_000 }));
+    ok("aggregate", await runCli(args("aggregate", ["--metrics-file", file])));
+    const e = parseExposition(readFileSync(file, "utf8"));
+    const alert = readmeAlert();
+    const now = Date.now() / 1000;
+    // regression: aggregate rewrote the file without run's series, so the alert matched nothing and could never fire
+    expect(evaluateStalenessAlert(e, alert, now).matched.map((s) => s.labels.command)).toEqual(["run"]);
+    expect(evaluateStalenessAlert(e, alert, now).firing).toEqual([]);
+    expect(evaluateStalenessAlert(e, alert, now + 27 * 3600).firing.map((s) => s.labels.command)).toEqual(["run"]);
+    expect(valueOf(e, "serverdb_etl_rows", { command: "run", kind: "loaded" })).toBe(FLEET);
+    expect(valueOf(e, "serverdb_etl_exit_code", { command: "aggregate" })).toBe(0);
+    expect(valueOf(e, "serverdb_etl_last_run_timestamp_seconds", { command: "aggregate" })).toBeGreaterThanOrEqual(
+      valueOf(e, "serverdb_etl_last_run_timestamp_seconds", { command: "run" }),
+    );
+  }, 150_000);
 
   test("a directory that cannot be written: a warning, and the run's own exit code", async () => {
     const r = await runCli(args("etl", ["--metrics-file", join(dir, "missing-dir", "x.prom")]));
