@@ -151,7 +151,16 @@ async function extractAndLoad(run: DayRun, open: OpenExtract, clock: Stopwatch):
       transformAll(counted, options.transform),
       writer,
       ctx.target.db.caps,
-      { reportDate: options.reportDate, runId: run.runId, batchSize: options.batchSize },
+      {
+        reportDate: options.reportDate,
+        runId: run.runId,
+        batchSize: options.batchSize,
+        // What etl_runs records if the run stops part-way: the batches committed so far.
+        onCommitted: (servers, warnings) => {
+          counts.loaded += servers;
+          addWarnings(counts.warnings, warnings);
+        },
+      },
       progress,
     );
   } finally {
@@ -173,7 +182,11 @@ async function sweepDay(run: DayRun): Promise<number> {
     reportDate: run.options.reportDate,
     runId: run.runId,
     batchSize: run.options.batchSize,
-    onRemoved: (rows) => sweeping.progress(rows),
+    // Servers (fact rows), as etl_runs.rows_removed and the summary count them, like extracted and loaded.
+    onRemoved: (r) => {
+      run.counts.removed = r.facts;
+      sweeping.progress(r.facts);
+    },
   });
   await run.writer.drain();
   run.counts.removed = removed.facts;

@@ -56,12 +56,18 @@ export class BatchWriter {
     private readonly options: BatchWriterOptions = DEFAULT_BATCH_WRITER,
   ) {}
 
-  /** Commit `statements` as one transaction, then queue the replica wait for it. Returns the rows affected. */
-  async write(statements: readonly WriteStatement[]): Promise<number> {
+  /**
+   * Commit `statements` as one transaction, then queue the replica wait for it. Returns the rows
+   * affected. `onCommitted` runs as soon as the commit is done, with those rows: the caller's count
+   * of what is in the warehouse, which the wait for the previous batch can no longer undo when it
+   * fails or is interrupted (write() then rejects, with this batch committed).
+   */
+  async write(statements: readonly WriteStatement[], onCommitted?: (affected: number) => void): Promise<number> {
     if (statements.length === 0) return 0;
     throwIfInterrupted();
     const { position, affected } = await this.commitWithRetry(statements);
     this.batches++;
+    onCommitted?.(affected);
     if (!this.replicas || this.replicas.size === 0) return affected;
     // Batch n-1 must be on the replicas before batch n's wait starts.
     await this.awaitPending();

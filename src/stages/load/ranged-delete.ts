@@ -16,7 +16,7 @@ export interface DayRowsOptions {
   batchSize: number;
   /** Only rows that this run did not write (the sweep); every row of the day when absent. */
   exceptRunId?: number;
-  /** Called after each committed batch with the rows removed so far. */
+  /** Called after each committed batch (before its replica wait) with the rows removed so far. */
   onBatch?: (removed: number) => void;
 }
 
@@ -41,8 +41,10 @@ export async function deleteDayRows(writer: BatchWriter, o: DayRowsOptions): Pro
     const last = ids[ids.length - 1]!.id;
     // Count what the DELETE removed: the LIMIT may cut one server's bridge rows apart, and
     // the id range takes all of them (the next walk starts after `last`).
-    removed += await writer.write([{ sql: del, params: [o.reportDate, ...filter, first, last] }]);
+    await writer.write([{ sql: del, params: [o.reportDate, ...filter, first, last] }], (n) => {
+      removed += n;
+      o.onBatch?.(removed);
+    });
     after = last;
-    o.onBatch?.(removed);
   }
 }

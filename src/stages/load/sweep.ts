@@ -9,14 +9,14 @@ export interface SweepOptions {
   runId: number;
   /** Rows per DELETE. */
   batchSize: number;
-  /** Called after each committed batch with the rows removed so far (both tables). */
-  onRemoved?: (rows: number) => void;
+  /** Called after each committed batch with the rows removed so far, per table. */
+  onRemoved?: (removed: { facts: number; roles: number }) => void;
 }
 
 /** Remove stale rows of `reportDate` from the fact and bridge tables; returns the rows removed from each. */
 export async function sweepStaleRows(writer: BatchWriter, options: SweepOptions): Promise<{ facts: number; roles: number }> {
   const day = { reportDate: options.reportDate, batchSize: options.batchSize, exceptRunId: options.runId };
-  const facts = await deleteDayRows(writer, { table: "server_facts", ...day, onBatch: (n) => options.onRemoved?.(n) });
-  const roles = await deleteDayRows(writer, { table: "server_fact_roles", ...day, onBatch: (n) => options.onRemoved?.(facts + n) });
+  const facts = await deleteDayRows(writer, { table: "server_facts", ...day, onBatch: (n) => options.onRemoved?.({ facts: n, roles: 0 }) });
+  const roles = await deleteDayRows(writer, { table: "server_fact_roles", ...day, onBatch: (n) => options.onRemoved?.({ facts, roles: n }) });
   return { facts, roles };
 }

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { quoteIdent } from "../../../src/engine/ident.ts";
 import { runLockName } from "../../../src/engine/mysql/advisory-lock.ts";
-import { REPO_ROOT, connect, dsn, freshDatabase, runCli, servers, withDb, type CliResult, ok } from "../../support/servers.ts";
+import { REPO_ROOT, connect, dsn, freshDatabase, runCli, servers, withDb, type CliResult, ok, waitForReplica } from "../../support/servers.ts";
 import { evaluateStalenessAlert, has, parseExposition, readmeAlert, valueOf } from "../../support/prometheus.ts";
 
 const FLEET = 3000;
@@ -322,6 +322,77 @@ describe("signals (no terminal)", () => {
     expect(last!.error).toStartWith("interrupted by SIGINT");
     const [lock] = await withDb("", (db) => db.query<{ holder: number | null }>("SELECT IS_USED_LOCK(?) AS holder", [runLockName(dw)]));
     expect(lock!.holder).toBeNull();
+  }, 90_000);
+
+  /** What a stopped etl says it did, in its summary line, in its etl_runs row, in the warehouse, and in its metrics file. */
+  async function stoppedRunAccounts(stdout: string, metricsFile: string) {
+    const line = lines(stdout).at(-1)!;
+    const m = /^etl \S+: interrupted \(exit 130\) after [\d.]+ s; (\d+) extracted, (\d+) loaded, (\d+) removed, warnings (\S+);/.exec(line);
+    if (!m) throw new Error(`not a stopped summary: ${line}`);
+    const [run] = await withDb(dw, (db) => db.query<{ id: number; extracted: number; loaded: number; removed: number; by: string }>(
+      "SELECT id, rows_extracted AS extracted, rows_loaded AS loaded, rows_removed AS removed, warnings_by_column AS `by` FROM etl_runs ORDER BY id DESC LIMIT 1"));
+    const [table] = await withDb(dw, (db) => db.query<{ n: number }>("SELECT COUNT(*) AS n FROM server_facts WHERE etl_run_id = ?", [run!.id]));
+    const metrics = parseExposition(readFileSync(metricsFile, "utf8"));
+    const warningsOf = (text: string) => (text === "none" ? {} : Object.fromEntries(text.split(",").map((kv) => [kv.split("=")[0], Number(kv.split("=")[1])])));
+    return {
+      summary: { extracted: Number(m[1]), loaded: Number(m[2]), removed: Number(m[3]), warnings: warningsOf(m[4]!) },
+      etlRuns: { extracted: Number(run!.extracted), loaded: Number(run!.loaded), removed: Number(run!.removed), warnings: JSON.parse(run!.by ?? "{}") },
+      committed: Number(table!.n),
+      metricsLoaded: valueOf(metrics, "serverdb_etl_rows", { command: "etl", kind: "loaded" }),
+    };
+  }
+
+  test("SIGINT while a batch waits on a row lock: the summary, etl_runs, the metrics and the table all say the committed rows", async () => {
+    const file = join(dir, "sigint-lock.prom");
+    const { blocker, proc, stdout } = await blockedEtl(["--metrics-file", file]);
+    try {
+      proc.kill("SIGINT");
+      await Bun.sleep(300);
+      await blocker.execute("ROLLBACK");
+      expect(await proc.exited).toBe(130);
+    } finally {
+      await blocker.close();
+    }
+    const a = await stoppedRunAccounts(await stdout, file);
+    expect(a.committed).toBeGreaterThan(0);
+    // regression: the summary said 100 loaded, etl_runs 0 loaded and no warnings
+    expect(a.etlRuns).toEqual(a.summary);
+    expect(a.summary.loaded).toBe(a.committed);
+    expect(a.metricsLoaded).toBe(a.committed);
+  }, 90_000);
+
+  test("SIGINT while a committed batch waits for a replica that stopped applying: it is counted everywhere", async () => {
+    const { replica } = servers();
+    const file = join(dir, "sigint-replica.prom");
+    ok("etl", await runCli(args("etl"))); // the replica has everything before it stops
+    const [{ last }] = await withDb(dw, (db) => db.query<{ last: number }>("SELECT MAX(id) AS last FROM etl_runs"));
+    await withDb("", (db) => db.execute("STOP SLAVE SQL_THREAD"), replica);
+    let stdout: Promise<string>;
+    try {
+      const run = spawnEtl(["--batch-size", "100", "--metrics-file", file]);
+      stdout = run.stdout;
+      // Batch 1 is committed and waits for the replica; batch 2 is committed, then write() waits for batch 1's wait.
+      const deadline = Date.now() + 30_000;
+      for (;;) {
+        const [row] = await withDb(dw, (db) => db.query<{ n: number }>(
+          "SELECT COUNT(*) AS n FROM server_facts WHERE etl_run_id = (SELECT MAX(id) FROM etl_runs WHERE id > ?)", [last]));
+        if (Number(row!.n) >= 200) break;
+        if (Date.now() > deadline || run.proc.exitCode !== null) throw new Error(`the etl never waited for the replica: ${await run.stderr}`);
+        await Bun.sleep(50);
+      }
+      await Bun.sleep(300); // no third batch comes while batch 1's wait blocks
+      run.proc.kill("SIGINT");
+      expect(await run.proc.exited).toBe(130);
+    } finally {
+      await withDb("", (db) => db.execute("START SLAVE SQL_THREAD"), replica);
+    }
+    const a = await stoppedRunAccounts(await stdout, file);
+    expect(a.committed).toBe(200);
+    // regression: the second batch was committed, but counted nowhere (summary 100, etl_runs 0)
+    expect(a.summary.loaded).toBe(200);
+    expect(a.etlRuns).toEqual(a.summary);
+    expect(a.metricsLoaded).toBe(200);
+    await waitForReplica();
   }, 90_000);
 
   test("a second SIGTERM while the first waits: exit 130 at once; the server frees the lock, the run stays 'running'", async () => {

@@ -334,7 +334,7 @@ for (const engine of ENGINES) describe(`etl reruns after the source changed [${e
     expect(changed.facts.length).toBe(d2Before.facts.length - 6);
 
     // Small batches: the sweep walks its id ranges in several steps, some cutting a server's roles apart.
-    ok("etl D2 again", await etl(src, dw, D2, ["--batch-size", "4"]));
+    const again = ok("etl D2 again", await etl(src, dw, D2, ["--batch-size", "4", "--log-format", "json"]));
     const d2After = await day(dw, D2);
     expectMatches(d2After, changed);
     const gone = new Set([...deleted, demoted]);
@@ -345,6 +345,11 @@ for (const engine of ENGINES) describe(`etl reruns after the source changed [${e
     const rows = await runs(dw);
     expect(d2After.runIds).toEqual([String(rows[rows.length - 1]!.id)]);
     expect(Number(rows[rows.length - 1]!.rows_removed)).toBe(6);
+    // The summary says the same as etl_runs, as text and as JSON fields.
+    // regression: rows_removed counted the bridge rows too (6 servers and their roles), the text 6
+    const summary = JSON.parse(again.stdout.trim().split("\n").at(-1)!);
+    expect(summary.message).toContain(", 6 removed, ");
+    expect(summary.rows_removed).toBe(6);
 
     // D1 is another day's snapshot: untouched, etl_run_id included.
     const d1After = await day(dw, D1);

@@ -33,7 +33,7 @@ function slowWriter(ms: number, failOn?: number) {
   let maxInFlight = 0;
   let n = 0;
   const writer = {
-    async write(statements: readonly WriteStatement[]) {
+    async write(statements: readonly WriteStatement[], onCommitted?: (affected: number) => void) {
       const batch = ++n;
       inFlight++;
       maxInFlight = Math.max(maxInFlight, inFlight);
@@ -42,6 +42,7 @@ function slowWriter(ms: number, failOn?: number) {
       inFlight--;
       log.push(`end ${batch}`);
       if (batch === failOn) throw new Error(`batch ${batch} failed`);
+      onCommitted?.(statements.length);
       return statements.length;
     },
   } as unknown as BatchWriter;
