@@ -1,12 +1,13 @@
 #!/usr/bin/env bun
 // Entry point: the root command, a lazy map of subcommands, and main(), which turns
 // errors into one line and an exit code (see the table in errors.ts).
-import { defineCommand, renderUsage, runCommand, type ArgsDef, type CommandDef } from "citty";
+import { defineCommand, runCommand, type ArgsDef, type CommandDef } from "citty";
 import { EtlError, UsageError, exitCodeOf, isUserFacing } from "./errors.ts";
 import { LOG_LEVELS, errorFields, isDebug, jsonLine, log, logFormat, maskSecrets, setLogFormat, setLogLevel, type LogLevelName } from "./log.ts";
 import { globalArgs } from "./commands/_args.ts";
 import { VERSION } from "./version.ts";
 import { runCleanups } from "./cli/cleanup.ts";
+import { helpWidth, renderHelp } from "./cli/help.ts";
 import { splitSteps, unknownArguments } from "./cli/chain.ts";
 import { requestInterrupt } from "./cli/interrupt.ts";
 import { logFormatHint, outputOptionsFrom } from "./settings/output-options.ts";
@@ -134,7 +135,7 @@ async function runSteps(argv: string[], state: { session?: Session }): Promise<n
     return 0;
   }
   if (at < 0) {
-    print(await renderUsage(root));
+    print(await renderHelp(root, undefined, helpWidth()));
     return argv.some((a) => a === "--help" || a === "-h") ? 0 : 2;
   }
   const argsOf = async (name: string) => {
@@ -147,7 +148,7 @@ async function runSteps(argv: string[], state: { session?: Session }): Promise<n
   setLogFormat(output.logFormat);
   const help = steps.find((s) => s.rawArgs.includes("--help") || s.rawArgs.includes("-h"));
   if (help) {
-    print(await renderUsage(await subCommands[help.name](), root));
+    print(await renderHelp(await subCommands[help.name](), root, helpWidth()));
     return 0;
   }
   // From here on the invocation counts as a run: its metrics are written whatever happens.

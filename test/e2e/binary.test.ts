@@ -59,6 +59,7 @@ describe("dist/serverdb-etl", () => {
       const res = await run([name, "--help"]);
       expect({ name, exitCode: res.exitCode }).toEqual({ name, exitCode: 0 });
       expect(res.stdout).toContain(`USAGE serverdb-etl ${name}`);
+      expect(res.stdout.split("\n").filter((l) => [...l].length > 80 || /\s$/.test(l))).toEqual([]);
     }
   });
 

@@ -42,6 +42,22 @@ describe("version and help", () => {
   });
 });
 
+describe("help fits a terminal", () => {
+  /** The lines of `text` that break the 80-column rule: too wide, or padded with trailing blanks. */
+  const badLines = (text: string) =>
+    text.split("\n").flatMap((line, i) => ([...line].length > 80 || /\s$/.test(line) ? [`${i + 1}: ${[...line].length} columns: ${JSON.stringify(line.slice(0, 60))}…`] : []));
+
+  // regression: citty padded every option line to the longest description, 2,221 columns for the root
+  for (const argv of [["--help"], ...COMMANDS.map((name) => [name, "--help"])]) {
+    test(`${argv.join(" ")}: every line at most 80 columns, none padded`, async () => {
+      const res = await runCli(argv, { env: { COLUMNS: "200" } });
+      expect(res.exitCode).toBe(0);
+      expect(res.stdout.split("\n").length).toBeGreaterThan(5);
+      expect(badLines(res.stdout)).toEqual([]);
+    });
+  }
+});
+
 describe("every command", () => {
   for (const name of COMMANDS) {
     test(`${name} --help describes it and exits 0`, async () => {
