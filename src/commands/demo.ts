@@ -13,6 +13,7 @@ import { parseGenerateOptions } from "../generate/generate-options.ts";
 import { DEMO_DEFAULTS, runDemo, type DemoOptions } from "../demo/demo.ts";
 import { formatExamples, formatFiles, formatIntro, formatOutro, formatStepLine } from "../demo/demo-report.ts";
 import { runProgress } from "../progress/session.ts";
+import { selfCommand } from "../cli/self-command.ts";
 
 /** File names in the demo's folder when --source / --target are not given. */
 export const DEMO_FILES = { source: "serverdb.sqlite", target: "serverdb_dw.sqlite" } as const;
@@ -90,7 +91,7 @@ export default defineCommand({
     process.stdout.write(formatIntro(options));
     const result = await runDemo(options, runProgress(), (line) => process.stdout.write(formatStepLine(line) + "\n"));
     process.stdout.write(
-      ["", formatFiles(options), "", formatExamples(result.examples, options.target), "", formatOutro(options, result), ""].join("\n"),
+      ["", formatFiles(options), "", formatExamples(result.examples, options.target), "", formatOutro(options, result, selfCommand()), ""].join("\n"),
     );
   },
 });

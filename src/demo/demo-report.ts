@@ -49,10 +49,12 @@ export function formatExamples(examples: readonly ExampleResult[], target: Endpo
   return parts.join("\n\n");
 }
 
-export function formatOutro(o: DemoOptions, r: DemoResult): string {
+/** The closing lines; `self` is how a shell runs this tool (cli/self-command.ts), so the command works as printed. */
+export function formatOutro(o: DemoOptions, r: DemoResult, self: readonly string[]): string {
   const dsn = (ep: Endpoint) => shellWord(describeEndpoint(ep));
+  // One option a line (backslash continuations), so it stays copyable in an 80-column terminal.
   return (
     `Done in ${r.seconds.toFixed(1)} s. Run the nightly job again (it replaces the day's snapshot):\n` +
-    `  serverdb-etl run --source ${dsn(o.source)} --target ${dsn(o.target)}`
+    `  ${[...self.map(shellWord), "run"].join(" ")} \\\n    --source ${dsn(o.source)} \\\n    --target ${dsn(o.target)}`
   );
 }

@@ -4,9 +4,10 @@
 // included) and leaves both SQLite files.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { Database } from "bun:sqlite";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, realpathSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
+import { nextStep } from "../support/demo-output.ts";
 
 const BUILT = join(import.meta.dir, "../../dist/serverdb-etl");
 const BUDGET_S = 30;
@@ -64,5 +65,14 @@ describe("dist/serverdb-etl demo", () => {
     } finally {
       db.close();
     }
+
+    // The next step it prints runs as printed, on a host where serverdb-etl is not on PATH.
+    // regression: it printed `serverdb-etl run …` (exit 127 here)
+    const next = nextStep(stdout);
+    expect(next).toStartWith(`${realpathSync(BUILT)} run \\\n`);
+    const again = Bun.spawn(["env", "-i", "PATH=/usr/bin:/bin", "sh", "-c", next], { cwd, stdin: "ignore", stdout: "pipe", stderr: "pipe" });
+    const [againOut, againErr, againCode] = await Promise.all([new Response(again.stdout).text(), new Response(again.stderr).text(), again.exited]);
+    expect({ againCode, againErr }).toEqual({ againCode: 0, againErr: "" });
+    expect(againOut).toMatch(/^run \d{4}-\d\d-\d\d: ok, /m);
   }, 3 * BUDGET_S * 1000);
 });

@@ -8,7 +8,8 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { renderResult } from "../../../src/demo/demo-queries.ts";
-import { connect, dsn, freshDatabase, runCli, servers, type CliResult } from "../../support/servers.ts";
+import { nextStep } from "../../support/demo-output.ts";
+import { REPO_ROOT, connect, dsn, freshDatabase, runCli, servers, type CliResult } from "../../support/servers.ts";
 
 const T = 120_000;
 let base: string;
@@ -239,6 +240,18 @@ describe("demo: SQLite files in --dir", () => {
     expect(days).toHaveLength(BACKFILLED + 1);
     expect(days.at(-1)!.n).toBe(live);
     db.close();
+  }, T);
+
+  test("the next step it prints runs as printed, from another folder: the nightly job again", async () => {
+    const printed = nextStep(run.stdout);
+    // regression: it printed `serverdb-etl run …`, which no shell finds after `npm run build`
+    expect(printed).not.toStartWith("serverdb-etl ");
+    expect(printed).toContain(join(REPO_ROOT, "src/cli.ts"));
+    for (const line of printed.split("\n")) expect([...line].length).toBeLessThanOrEqual(80);
+    const proc = Bun.spawn(["sh", "-c", printed], { cwd: base, env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: base }, stdout: "pipe", stderr: "pipe" });
+    const [stdout, stderr, exitCode] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
+    expect({ exitCode, stderr }).toEqual({ exitCode: 0, stderr: "" });
+    expect(stdout).toMatch(/^run \d{4}-\d\d-\d\d: ok, /m);
   }, T);
 });
 
