@@ -8,7 +8,7 @@ import { openWarehouse } from "../stages/context.ts";
 import { aggregateDays, aggregateShortfall, formatAggregateSummary } from "../stages/aggregate.ts";
 import { parseDateSelection, refuseFutureSelection } from "../plans/aggregate-days.ts";
 import { AGGREGATE_TABLE_NAMES, selectAggregateTables } from "../stages/aggregate-tables.ts";
-import { reportSummary, runProgress } from "../progress/session.ts";
+import { reportSummary, runProgress, setTarget } from "../progress/session.ts";
 import { onCleanup } from "../cli/cleanup.ts";
 
 export default defineCommand({
@@ -72,6 +72,7 @@ export default defineCommand({
     const dates = args["allow-future-date"] ? parsed : refuseFutureSelection(parsed, today, timezone);
     const replicaWait = replicaWaitFrom(args, conns.config);
     const ctx = await openWarehouse(conns, { source: false, lock: true, replicas: true, replicaWait });
+    setTarget(ctx.target.db.label);
     onCleanup(() => ctx.close());
     const summary = await aggregateDays(ctx, { dates, only }, runProgress());
     reportSummary(formatAggregateSummary(summary), { days: summary.days, missing: summary.missing, aggregate_rows: summary.rows });

@@ -6,7 +6,7 @@ import { resolveConnections } from "../settings/connections.ts";
 import { backfillRangeFrom, batchSizeFrom, replicaWaitFrom, retentionFrom, transformFrom } from "../settings/run-options.ts";
 import { openWarehouse } from "../stages/context.ts";
 import { formatBackfillSummary, runBackfill } from "../stages/backfill.ts";
-import { runProgress } from "../progress/session.ts";
+import { reportSummary, runProgress, setTarget } from "../progress/session.ts";
 import { onCleanup } from "../cli/cleanup.ts";
 
 /** What a backfilled day cannot know, in the words --help and the README use. */
@@ -78,8 +78,9 @@ export default defineCommand({
     const replicaWait = replicaWaitFrom(args, conns.config);
     const transform = transformFrom(conns.config);
     const ctx = await openWarehouse(conns, { source: true, lock: true, replicas: true, replicaWait });
+    setTarget(ctx.target.db.label);
     onCleanup(() => ctx.close());
     const summary = await runBackfill(ctx, { ...range, policy, force: Boolean(args.force), batchSize, transform }, runProgress());
-    process.stdout.write(formatBackfillSummary(summary) + "\n");
+    reportSummary(formatBackfillSummary(summary), { days_built: summary.built.length, days_skipped: summary.skipped.length });
   },
 });

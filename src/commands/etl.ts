@@ -5,7 +5,7 @@ import { resolveConnections } from "../settings/connections.ts";
 import { batchSizeFrom, replicaWaitFrom, reportDateFrom, transformFrom } from "../settings/run-options.ts";
 import { openWarehouse } from "../stages/context.ts";
 import { runEtl } from "../stages/etl.ts";
-import { reportSummary, runProgress, setReportDate } from "../progress/session.ts";
+import { reportSummary, runProgress, setReportDate, setTarget } from "../progress/session.ts";
 import { onCleanup } from "../cli/cleanup.ts";
 import { formatEtlSummary } from "../stages/etl-summary.ts";
 import { checkWarehouseSchema, driftBeforeWriteError, layoutWarning } from "../stages/init.ts";
@@ -32,6 +32,7 @@ export default defineCommand({
     const replicaWait = replicaWaitFrom(args, conns.config);
     const transform = transformFrom(conns.config);
     const ctx = await openWarehouse(conns, { source: true, lock: true, replicas: true, replicaWait });
+    setTarget(ctx.target.db.label);
     onCleanup(() => ctx.close());
     // A warehouse whose tables differ from this version's fails before anything is written
     // (exit 3), with the difference and where to find the fix, instead of half-way on a column.

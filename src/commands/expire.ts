@@ -6,7 +6,7 @@ import { resolveConnections } from "../settings/connections.ts";
 import { batchSizeFrom, deleteLimitFrom, replicaWaitFrom, retentionFrom, todayFrom } from "../settings/run-options.ts";
 import { openWarehouse } from "../stages/context.ts";
 import { expireFacts, formatExpireSummary, formatRetentionTable } from "../stages/expire.ts";
-import { reportSummary, runProgress } from "../progress/session.ts";
+import { reportSummary, runProgress, setTarget } from "../progress/session.ts";
 import { onCleanup } from "../cli/cleanup.ts";
 
 export default defineCommand({
@@ -58,6 +58,7 @@ export default defineCommand({
     const dryRun = Boolean(args["dry-run"]);
     // A dry run only reads: it neither waits for the nightly run's lock nor for replicas.
     const ctx = await openWarehouse(conns, { source: false, lock: !dryRun, replicas: !dryRun, replicaWait });
+    setTarget(ctx.target.db.label);
     onCleanup(() => ctx.close());
     const summary = await expireFacts(
       ctx,

@@ -6,7 +6,7 @@ import { requireEndpoint, resolveConnections } from "../settings/connections.ts"
 import { batchSizeFrom, deleteLimitFrom, replicaWaitFrom, reportDateFrom, retentionFrom, transformFrom } from "../settings/run-options.ts";
 import { openWarehouse } from "../stages/context.ts";
 import { formatRun, runNightly } from "../stages/nightly.ts";
-import { reportLine, reportSummary, runProgress, setReportDate } from "../progress/session.ts";
+import { reportLine, reportSummary, runProgress, setReportDate, setTarget } from "../progress/session.ts";
 import { onCleanup } from "../cli/cleanup.ts";
 
 export default defineCommand({
@@ -55,6 +55,7 @@ export default defineCommand({
     const deleteLimit = deleteLimitFrom(args, conns.config);
     // The source is not opened here: the etl step connects to it, so a source that is down is reported as `step etl`.
     const ctx = await openWarehouse(conns, { source: false, lock: true, replicas: true, replicaWait });
+    setTarget(ctx.target.db.label);
     onCleanup(() => ctx.close());
     const summary = await runNightly(
       ctx,

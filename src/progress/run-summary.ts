@@ -21,6 +21,8 @@ export interface RunFigures {
   /** The command line's command(s): "etl", "run", "etl aggregate". */
   command: string;
   reportDate?: string;
+  /** The warehouse written to, as shown to people (never with a password). */
+  target?: string;
   result: RunResult;
   exitCode: number;
   durationS: number;
@@ -37,7 +39,7 @@ export function resultOf(exitCode: number): RunResult {
   return exitCode === 0 ? "ok" : exitCode === 130 ? "interrupted" : "failed";
 }
 
-export function runFigures(board: Board, info: { command: string; reportDate?: string; exitCode: number }): RunFigures {
+export function runFigures(board: Board, info: { command: string; reportDate?: string; target?: string; exitCode: number }): RunFigures {
   const phases = board.phases.map((p) => ({
     phase: p.name,
     seconds: seconds(board.msIn(p)),
@@ -49,6 +51,7 @@ export function runFigures(board: Board, info: { command: string; reportDate?: s
   return {
     command: info.command,
     ...(info.reportDate ? { reportDate: info.reportDate } : {}),
+    ...(info.target ? { target: info.target } : {}),
     result: resultOf(info.exitCode),
     exitCode: info.exitCode,
     durationS: seconds(board.now() - board.startedMs),
@@ -67,6 +70,7 @@ export function summaryFields(f: RunFigures): Record<string, unknown> {
     event: "summary",
     command: f.command,
     ...(f.reportDate ? { report_date: f.reportDate } : {}),
+    ...(f.target ? { target: f.target } : {}),
     result: f.result,
     exit_code: f.exitCode,
     rows_extracted: f.extracted,
@@ -100,6 +104,11 @@ export function formatStoppedSummary(f: RunFigures): string {
   return (
     `${f.command}${f.reportDate ? ` ${f.reportDate}` : ""}: ${f.result} (exit ${f.exitCode}) after ${formatDuration(f.durationS * 1000)}; ` +
     `${f.extracted} extracted, ${f.loaded} loaded, ${f.removed} removed, warnings ${warningsText(f.warnings)}; ` +
-    `${phases || "no phase started"}; replica wait ${formatDuration(f.replicaWaitS * 1000)}`
+    `${phases || "no phase started"}; replica wait ${formatDuration(f.replicaWaitS * 1000)}${targetText(f.target)}`
   );
+}
+
+/** How a summary line ends: the warehouse it wrote to, so a misrouted night is visible in the journal. */
+export function targetText(target: string | undefined): string {
+  return target ? `; target ${target}` : "";
 }

@@ -10,7 +10,7 @@ import { wrap } from "./fit.ts";
 import { LogRenderer } from "./log.ts";
 import { writeMetricsFile } from "./metrics-file.ts";
 import { guardProgress, noProgress, teeProgress, type Progress } from "./progress.ts";
-import { formatStoppedSummary, runFigures, summaryFields, type RunFigures } from "./run-summary.ts";
+import { formatStoppedSummary, runFigures, summaryFields, type RunFigures, targetText } from "./run-summary.ts";
 import { TtyRenderer, type Terminal } from "./tty.ts";
 
 export const PROGRESS_MODES = ["auto", "tty", "log", "none"] as const;
@@ -77,6 +77,7 @@ export class Session {
   private ttyFd = 2;
   private summaryPrinted = false;
   private reportDate?: string;
+  private target?: string;
   private stopped = false;
 
   constructor(readonly options: SessionOptions) {
@@ -191,6 +192,11 @@ export class Session {
     this.reportDate = date;
   }
 
+  /** The warehouse this invocation writes to (as shown to people): every summary line names it. */
+  setTarget(label: string): void {
+    this.target = label;
+  }
+
   /** A result line on stdout (text, or JSON with --log-format json), above the live view. */
   reportLine(text: string, fields: Record<string, unknown> = {}, level = "info"): void {
     const line = logFormat() === "json" ? jsonLine(level, text, fields) : text;
@@ -205,7 +211,7 @@ export class Session {
     } catch (err) {
       this.rendererFailed(err);
     }
-    this.reportLine(text, { ...summaryFields(this.figures(0)), ...fields });
+    this.reportLine(text + targetText(this.target), { ...summaryFields(this.figures(0)), ...fields });
   }
 
   /** Shown while a stop is pending (tty: on the live view; otherwise a log line). */
@@ -222,7 +228,7 @@ export class Session {
   }
 
   figures(exitCode: number): RunFigures {
-    return runFigures(this.board, { command: this.options.command, reportDate: this.reportDate, exitCode });
+    return runFigures(this.board, { command: this.options.command, reportDate: this.reportDate, target: this.target, exitCode });
   }
 
   /** Stop drawing and give the terminal back (cursor shown); idempotent. */
@@ -301,6 +307,10 @@ export function runProgress(): Progress {
 }
 
 /** The day the run is about, for the summary line and its fields. */
+export function setTarget(label: string): void {
+  current?.setTarget(label);
+}
+
 export function setReportDate(date: string): void {
   current?.setReportDate(date);
 }
