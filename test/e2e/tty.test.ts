@@ -127,7 +127,7 @@ describe("the live view in a 60-column terminal", () => {
     const summaryAt = after.findIndex((l) => /^etl \d{4}-\d{2}-\d{2} run \d+: ok, 20000/.test(l));
     expect(summaryAt).toBeGreaterThan(after.findIndex((l) => l.startsWith("✓ sweep")));
     const summary = after.slice(summaryAt).join(" ").replace(/\s+/g, " ");
-    expect(summary).toMatch(/20000 extracted, 20000 loaded, 0 removed, warnings \S+; load [\d.]+ s, sweep [\d.]+ s, replica wait [\d.]+ s, total [\d.]+ s$/);
+    expect(summary).toMatch(/20000 extracted, 20000 loaded, 0 removed, warnings \S+; load [\d.]+ s, sweep [\d.]+ s, replica wait [\d.]+ s, total [\d.]+ s; target mysql:\/\/\S+$/);
     expect(tmux("display", "-p", "-t", p.name, "#{cursor_flag}").trim()).toBe("1");
   }, 180_000);
 
