@@ -169,7 +169,8 @@ for (const engine of ENGINES) describe(`expire on a 400-day calendar with gaps [
     expect(r.stdout.trimEnd().split("\n").pop()).toBe(
       `expire (dry run): ${doomed.length + 1} of ${expected.length} days would be deleted ` +
         `(${doomed.length * SMALL_FACTS + BIG} fact rows, ${doomed.length * SMALL_ROLES + BIG + 1} bridge rows), ${kept.length + 1} kept; ` +
-        "nothing was changed; a real run would refuse: more than --max-delete-share 10% of the days, pass --allow-large-delete if this is meant",
+        "nothing was changed; a real run would refuse: more than --max-delete-share 10% of the days, pass --allow-large-delete if this is meant" +
+        `; target ${dw.dsn}`,
     );
     expect(await writes.changed()).toBe(false);
     await writes.close();
@@ -220,7 +221,7 @@ for (const engine of ENGINES) describe(`expire on a 400-day calendar with gaps [
     expect(r.stdout).toMatch(
       new RegExp(
         `^expire: ${doomed.length + 1} days deleted \\(${ORPHAN_OLD} … ${doomed[doomed.length - 1]}\\), ${factsRemoved} fact rows, ` +
-          `${rolesRemoved} bridge rows removed; ${kept.length + 1} days kept; replica wait \\d+\\.\\d s, total \\d+\\.\\d s\\n$`,
+          `${rolesRemoved} bridge rows removed; ${kept.length + 1} days kept; replica wait \\d+\\.\\d s, total \\d+\\.\\d s; target \\S+\\n$`,
       ),
     );
 
