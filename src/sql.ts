@@ -35,6 +35,16 @@ import aggregateServerByPuppetService from "../sql/aggregate/server_by_puppet_se
 import aggregateServerByVendorModel from "../sql/aggregate/server_by_vendor_model.sql" with { type: "text" };
 import aggregateServerByTeam from "../sql/aggregate/server_by_team.sql" with { type: "text" };
 import aggregateServerByCpu from "../sql/aggregate/server_by_cpu.sql" with { type: "text" };
+import reportAggregatedDays from "../sql/report/aggregated_days.sql" with { type: "text" };
+import reportDayKinds from "../sql/report/day_kinds.sql" with { type: "text" };
+import reportTeamDays from "../sql/report/team_days.sql" with { type: "text" };
+import reportSiteDays from "../sql/report/site_days.sql" with { type: "text" };
+import reportModelDays from "../sql/report/model_days.sql" with { type: "text" };
+import reportNewestFactDay from "../sql/report/newest_fact_day.sql" with { type: "text" };
+import reportFleetAges from "../sql/report/fleet_ages.sql" with { type: "text" };
+import reportRackModels from "../sql/report/rack_models.sql" with { type: "text" };
+import reportRetirementsSeen from "../sql/report/retirements_seen.sql" with { type: "text" };
+import aggregateServerRetirements from "../sql/aggregate/server_retirements.sql" with { type: "text" };
 import aggregateDeleteDay from "../sql/aggregate/delete_day.sql" with { type: "text" };
 import aggregateCountDay from "../sql/aggregate/count_day.sql" with { type: "text" };
 import aggregateRunDays from "../sql/aggregate/run_days.sql" with { type: "text" };
@@ -67,6 +77,16 @@ export const SQL = {
   aggregateServerByVendorModel,
   aggregateServerByTeam,
   aggregateServerByCpu,
+  aggregateServerRetirements,
+  reportAggregatedDays,
+  reportDayKinds,
+  reportTeamDays,
+  reportSiteDays,
+  reportModelDays,
+  reportNewestFactDay,
+  reportFleetAges,
+  reportRackModels,
+  reportRetirementsSeen,
   aggregateDeleteDay,
   aggregateCountDay,
   aggregateRunDays,
@@ -156,6 +176,16 @@ export const SQL_FILES = [
   "aggregate/server_by_vendor_model.sql",
   "aggregate/server_by_team.sql",
   "aggregate/server_by_cpu.sql",
+  "aggregate/server_retirements.sql",
+  "report/aggregated_days.sql",
+  "report/day_kinds.sql",
+  "report/team_days.sql",
+  "report/site_days.sql",
+  "report/model_days.sql",
+  "report/newest_fact_day.sql",
+  "report/fleet_ages.sql",
+  "report/rack_models.sql",
+  "report/retirements_seen.sql",
   "aggregate/delete_day.sql",
   "aggregate/count_day.sql",
   "aggregate/run_days.sql",

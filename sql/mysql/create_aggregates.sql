@@ -89,3 +89,23 @@ CREATE TABLE IF NOT EXISTS server_by_cpu (
 
   PRIMARY KEY (report_date, cpu_version, status)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+
+-- Servers the warehouse saw retire: one row per server that was 'in_use' on the previous fact day
+-- and is 'retired' on report_date, with what it was and since when it served, so `report` can
+-- show the age at which servers actually retire per model (against the refresh rule). Built by
+-- `aggregate` like the server_by_* tables (sql/aggregate/server_retirements.sql); a day without
+-- retirements has no rows. With weekly days (retention), the previous fact day is a week back.
+CREATE TABLE IF NOT EXISTS server_retirements (
+  report_date      date NOT NULL,                       -- the first fact day it is retired
+  id               bigint unsigned NOT NULL,            -- servers_asset.id
+  previous_day     date NOT NULL,                       -- the fact day before, when it was in use
+  manufacturer     varchar(64) NOT NULL DEFAULT '<unknown>',
+  model            varchar(64) NOT NULL DEFAULT '<unknown>',
+  asset_type       varchar(32) NOT NULL DEFAULT '<unknown>',
+  site             varchar(8) NOT NULL DEFAULT '',
+  wou_name         varchar(80) NOT NULL DEFAULT '<unknown>',
+  in_service_since date NOT NULL,                       -- delivery_date, else the day of created_at
+  delivery_known   tinyint NOT NULL,                    -- 1 when in_service_since is the delivery date
+
+  PRIMARY KEY (report_date, id)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;

@@ -81,3 +81,20 @@ CREATE TABLE IF NOT EXISTS server_by_cpu (
 
   PRIMARY KEY (report_date, cpu_version, status)
 ) WITHOUT ROWID;
+
+-- Servers the warehouse saw retire (see sql/mysql/create_aggregates.sql): one row per server
+-- 'in_use' on the previous fact day and 'retired' on report_date; a day may have none.
+CREATE TABLE IF NOT EXISTS server_retirements (
+  report_date      TEXT NOT NULL,
+  id               INTEGER NOT NULL,
+  previous_day     TEXT NOT NULL,
+  manufacturer     TEXT COLLATE RTRIM NOT NULL DEFAULT '<unknown>',
+  model            TEXT COLLATE RTRIM NOT NULL DEFAULT '<unknown>',
+  asset_type       TEXT COLLATE RTRIM NOT NULL DEFAULT '<unknown>',
+  site             TEXT COLLATE RTRIM NOT NULL DEFAULT '',
+  wou_name         TEXT COLLATE RTRIM NOT NULL DEFAULT '<unknown>',
+  in_service_since TEXT NOT NULL,
+  delivery_known   INTEGER NOT NULL,
+
+  PRIMARY KEY (report_date, id)
+) WITHOUT ROWID;

@@ -9,6 +9,8 @@ export interface AggregateTable {
   table: string;
   /** INSERT INTO <table> … SELECT … WHERE report_date = ? …: every `?` is the report date. */
   insert: string;
+  /** A day may rightly have no rows (server_retirements): "no rows" does not mean "not aggregated". */
+  sparse?: boolean;
 }
 
 /** Every aggregate table, in the order `aggregate` builds them. */
@@ -18,9 +20,13 @@ export const AGGREGATE_TABLES: readonly AggregateTable[] = [
   { table: "server_by_vendor_model", insert: SQL.aggregateServerByVendorModel },
   { table: "server_by_team", insert: SQL.aggregateServerByTeam },
   { table: "server_by_cpu", insert: SQL.aggregateServerByCpu },
+  { table: "server_retirements", insert: SQL.aggregateServerRetirements, sparse: true },
 ];
 
 export const AGGREGATE_TABLE_NAMES: readonly string[] = AGGREGATE_TABLES.map((t) => t.table);
+
+/** The tables that have rows on every aggregated day with facts (a missing day means "not aggregated"). */
+export const DENSE_AGGREGATE_TABLE_NAMES: readonly string[] = AGGREGATE_TABLES.filter((t) => !t.sparse).map((t) => t.table);
 
 /**
  * The registry entries named in `only` (all when undefined), in registry order. An unknown

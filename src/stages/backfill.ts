@@ -12,7 +12,7 @@ import { SQL } from "../sql.ts";
 import type { TransformOptions, Warnings } from "../transform/types.ts";
 import { addWarnings } from "../transform/warnings.ts";
 import { aggregateDays } from "./aggregate.ts";
-import { AGGREGATE_TABLE_NAMES } from "./aggregate-tables.ts";
+import { DENSE_AGGREGATE_TABLE_NAMES } from "./aggregate-tables.ts";
 import { decideDays, keptDays, type DayRun, type SkippedDay } from "../plans/backfill-plan.ts";
 import type { WarehouseContext } from "./context.ts";
 import { dayEndUtc } from "../plans/day-end.ts";
@@ -82,7 +82,7 @@ async function unaggregated(ctx: WarehouseContext, done: readonly string[]): Pro
   if (done.length === 0) return [];
   const [first, last] = [done[0]!, done[done.length - 1]!];
   let missing: string[] = [];
-  for (const table of AGGREGATE_TABLE_NAMES) {
+  for (const table of DENSE_AGGREGATE_TABLE_NAMES) {
     const sql = SQL.backfillAggregatedDays.replaceAll("{table}", quoteIdent(table));
     const have = new Set((await ctx.target.db.query<{ report_date: string }>(sql, [first, last])).map((r) => String(r.report_date)));
     missing = [...new Set([...missing, ...done.filter((d) => !have.has(d))])];
