@@ -27,6 +27,7 @@ export const subCommands: Record<string, () => Promise<AnyCommand>> = {
   backfill: () => import("./commands/backfill.ts").then((m) => m.default),
   run: () => import("./commands/run.ts").then((m) => m.default),
   demo: () => import("./commands/demo.ts").then((m) => m.default),
+  report: () => import("./commands/report.ts").then((m) => m.default),
 };
 
 export const root = defineCommand({

@@ -1,5 +1,5 @@
--- report: servers and their measures per team (wou_name) and status on the listed days ({days}
--- becomes one `?` per day). Reads server_by_team, never the facts: a few hundred rows per day.
+-- report: servers and their measures per team (wou_name) and status on the listed days (the list
+-- below becomes one `?` per day). Reads server_by_team, never the facts: a few hundred rows per day.
 SELECT report_date, wou_name AS k, status,
        SUM(servers) AS servers, SUM(cpu_sockets) AS cpu_sockets, SUM(cpu_cores) AS cpu_cores,
        SUM(memory_gib) AS memory_gib

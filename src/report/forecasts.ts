@@ -1,0 +1,59 @@
+// The forecast section: each team's and site's weekly in-use series forecast `weeks` ahead with
+// 80% and 95% intervals (forecast.ts), each backtested on its own history (backtest records);
+// series too short or empty get no forecast and say why.
+import type { BacktestRecord, Dimension, ForecastRecord, GrowthRecord } from "./types.ts";
+import { forecastWeekly, type Band } from "./forecast.ts";
+import { inUseSeries } from "./growth.ts";
+import { addDays } from "./calendar.ts";
+
+export interface KeyForecast {
+  dimension: Dimension;
+  key: string;
+  /** The series' last week and value: the origin the forecast grows from. */
+  lastWeek: string;
+  lastValue: number;
+  /** Week dates and bands ahead; empty without a forecast. */
+  ahead: Array<Band & { week: string }>;
+  note: string | null;
+}
+
+export interface ForecastOutcomes {
+  forecast: ForecastRecord[];
+  backtest: BacktestRecord[];
+  byKey: Map<string, KeyForecast>;
+}
+
+export const keyId = (dimension: Dimension, key: string) => `${dimension}\u0000${key}`;
+
+export async function forecastAll(growth: readonly GrowthRecord[], dimensions: readonly Dimension[], lastWeek: string, weeks: number): Promise<ForecastOutcomes> {
+  const groups = new Map<string, GrowthRecord[]>();
+  for (const r of growth) if (dimensions.includes(r.dimension)) groups.set(keyId(r.dimension, r.key), [...(groups.get(keyId(r.dimension, r.key)) ?? []), r]);
+  const out: ForecastOutcomes = { forecast: [], backtest: [], byKey: new Map() };
+  for (const records of groups.values()) {
+    const { dimension, key } = records[0]!;
+    const series = inUseSeries(records, lastWeek);
+    const lastValue = series.values[series.values.length - 1] ?? 0;
+    const kf: KeyForecast = { dimension, key, lastWeek, lastValue, ahead: [], note: null };
+    const none = (note: string) => {
+      kf.note = note;
+      out.backtest.push({ dimension, key, mase: null, mase_naive: null, origins: 0, model: null, worse_than_drift: false, note });
+    };
+    if (series.values.every((v) => v === 0)) none("no servers in use in any week");
+    else {
+      const result = await forecastWeekly(series.values, weeks);
+      if (!result.ok) none(result.reason);
+      else {
+        kf.ahead = result.ahead.map((b, i) => ({ ...b, week: addDays(lastWeek, 7 * (i + 1)) }));
+        for (const b of kf.ahead) out.forecast.push({ dimension, key, week: b.week, point: b.point, lo80: b.lo80, hi80: b.hi80, lo95: b.lo95, hi95: b.hi95 });
+        const bt = result.backtest;
+        const filled = series.filled ? `${series.filled} of ${series.values.length} weeks interpolated (no day of theirs in the warehouse)` : null;
+        out.backtest.push({
+          dimension, key, mase: bt?.mase ?? null, mase_naive: bt?.mase_naive ?? null, origins: bt?.origins ?? 0, model: result.model,
+          worse_than_drift: result.worse_than_drift, note: bt ? filled : ["no backtest: the history has no week after the shortest fit", filled].filter(Boolean).join("; "),
+        });
+      }
+    }
+    out.byKey.set(keyId(dimension, key), kf);
+  }
+  return out;
+}
