@@ -34,14 +34,22 @@ const FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Ar
 const x = { field: "week", type: "temporal", scale: { type: "utc" }, title: null, axis: { format: "%b %Y", labelOverlap: true } } as const;
 const y = (field: string) => ({ field, type: "quantitative", title: "servers in use" }) as const;
 
-/** The spec every growth chart shares; data comes in as the named datasets `history` and `forecast`. */
-export function growthChartSpec(): TopLevelSpec {
+/**
+ * The spec the growth charts share; data comes in as the named datasets `history` and `forecast`.
+ * Without a forecast the chart is the history line alone (empty layers would make Vega warn).
+ */
+export function growthChartSpec(withForecast: boolean): TopLevelSpec {
+  const history = {
+    data: { name: "history" },
+    mark: { type: "line", color: HISTORY, strokeWidth: 2 },
+    encoding: { x, y: y("in_use") },
+  } as const;
   return {
     width: 560,
     height: 170,
     background: "white",
     config: { font: FONT, view: { stroke: "#ddd" }, axis: { labelFontSize: 11, titleFontSize: 11, titleFontWeight: "normal" } },
-    layer: [
+    layer: !withForecast ? [history] : [
       {
         data: { name: "forecast" },
         mark: { type: "area", color: FORECAST, opacity: 0.15 },
@@ -52,11 +60,7 @@ export function growthChartSpec(): TopLevelSpec {
         mark: { type: "area", color: FORECAST, opacity: 0.3 },
         encoding: { x, y: y("lo80"), y2: { field: "hi80" } },
       },
-      {
-        data: { name: "history" },
-        mark: { type: "line", color: HISTORY, strokeWidth: 2 },
-        encoding: { x, y: y("in_use") },
-      },
+      history,
       {
         data: { name: "forecast" },
         mark: { type: "line", color: FORECAST, strokeWidth: 2, strokeDash: [5, 3] },

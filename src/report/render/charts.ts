@@ -1,4 +1,4 @@
-// Growth charts as inline SVG: the shared Vega-Lite spec is compiled and parsed once per page, then one
+// Growth charts as inline SVG: the shared Vega-Lite spec is compiled and parsed once per call, then one
 // headless Vega view per series (renderer "none", no canvas, no loader use) renders it to SVG,
 // wrapped in <figure class="chart" data-series="team:Web"> with an aria-labelled role="img" svg.
 import * as vega from "vega";
@@ -21,15 +21,16 @@ function collectingLogger(warnings: string[]) {
 }
 
 /** The growth spec compiled to Vega and parsed: compiling is most of a chart's cost, so series share it. */
-export function growthRuntime(warnings: string[]): vega.Runtime {
-  return vega.parse(compile(growthChartSpec(), { logger: collectingLogger(warnings) }).spec);
+export function growthRuntime(withForecast: boolean, warnings: string[]): vega.Runtime {
+  return vega.parse(compile(growthChartSpec(withForecast), { logger: collectingLogger(warnings) }).spec);
 }
 
-/** One series → its SVG (the markup Vega writes, with role and aria-label added to the root). */
+/** One series → its SVG (the markup Vega writes, with role and aria-label added to the root); the runtime must match whether it has a forecast. */
 export async function renderSeriesSvg(runtime: vega.Runtime, series: GrowthSeries, warnings: string[]): Promise<string> {
   const view = new vega.View(runtime, { renderer: "none", logger: collectingLogger(warnings) });
   try {
-    view.data("history", series.history).data("forecast", series.forecast);
+    view.data("history", series.history);
+    if (series.forecast.length) view.data("forecast", series.forecast);
     const svg = await view.toSVG();
     const label = `In-use servers of ${series.dimension} ${series.key} per week${series.forecast.length ? ", with the forecast and its 80 % and 95 % intervals" : ""}`;
     return svg.replace(/^<svg /, `<svg role="img" aria-label="${escapeHtml(label)}" `);
@@ -52,10 +53,16 @@ export async function renderCharts(series: GrowthSeries[], backtest: BacktestRec
   const scored = new Map(backtest.map((b) => [`${b.dimension}:${b.key}`, b]));
   const figures: string[] = [];
   if (series.length === 0) return { figures, warnings };
-  const runtime = growthRuntime(warnings);
+  // Compiled on first use, once per call and variant (with and without a forecast).
+  const runtimes = new Map<boolean, vega.Runtime>();
+  const runtimeFor = (withForecast: boolean) => {
+    let r = runtimes.get(withForecast);
+    if (!r) runtimes.set(withForecast, (r = growthRuntime(withForecast, warnings)));
+    return r;
+  };
   for (const s of series) {
     const id = `${s.dimension}:${s.key}`;
-    const svg = await renderSeriesSvg(runtime, s, warnings);
+    const svg = await renderSeriesSvg(runtimeFor(s.forecast.length > 0), s, warnings);
     figures.push(`<figure class="chart" data-series="${escapeHtml(id)}">${svg}<figcaption>${caption(s, scored.get(id))}</figcaption></figure>`);
   }
   return { figures, warnings };

@@ -35,15 +35,19 @@ const CHART_LEGEND =
   '<span><span class="swatch" style="background:#c05a00;opacity:.15"></span>95 % interval</span></p>';
 
 async function growthSection(report: CapacityReport, choices: SeriesChoice[]): Promise<string> {
+  // One call for every chart, so the spec is compiled once per page.
+  const { figures, warnings } = await renderCharts(choices.flatMap((c) => c.series), report.backtest);
   const parts = [CHART_LEGEND];
+  let next = 0;
   for (const choice of choices) {
-    const { figures } = await renderCharts(choice.series, report.backtest);
+    const mine = figures.slice(next, (next += choice.series.length));
     const what = PLURAL[choice.dimension];
     parts.push(`<h3>Per ${choice.dimension}</h3>`);
     if (choice.omitted > 0)
       parts.push(`<p class="limit">Showing the ${MAX_CHARTS_PER_DIMENSION} ${what} with the most servers in use; ${choice.omitted} more ${what} are in the tables only.</p>`);
-    parts.push(figures.length ? `<div class="charts">\n${figures.join("\n")}\n</div>` : `<p class="empty">No ${choice.dimension} has a growth history.</p>`);
+    parts.push(mine.length ? `<div class="charts">\n${mine.join("\n")}\n</div>` : `<p class="empty">No ${choice.dimension} has a growth history.</p>`);
   }
+  if (warnings.length) parts.push(`<p class="legend">Chart warnings: ${warnings.map(escapeHtml).join("; ")}</p>`);
   parts.push("<h3>Growth per quarter</h3>", '<p class="legend">Change of in-use servers from the first to the last week seen in the quarter (start→end).</p>');
   parts.push(growthRateTables(report) || '<p class="empty">No quarter seen yet.</p>');
   return parts.join("\n");
