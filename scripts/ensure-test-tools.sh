@@ -4,13 +4,22 @@
 #   mariadbd, mariadb-install-db  (mariadb-server)  the test bed's throwaway primary + replica
 #   systemd-analyze               (systemd)         `verify` on contrib/systemd, works offline
 #   tmux                          (tmux)            the live progress view in a real terminal
+#   /usr/bin/chromium             (chromium)        headless: opens the HTML report offline over the
+#                                                   DevTools protocol (test/support/chromium.ts)
+#   DejaVu Sans                   (fonts-dejavu-core) a font for Chromium's screenshots, which a
+#                                                   --no-install-recommends chromium may lack
 # Never starts or enables a service: the tests start their own servers.
 set -euo pipefail
 
-# "program:package" — a program found in PATH or /usr/sbin counts as installed.
-NEEDS=(mariadbd:mariadb-server mariadb-install-db:mariadb-server systemd-analyze:systemd tmux:tmux)
+# "program:package" — a program found in PATH or /usr/sbin counts as installed; an absolute path
+# (the tests start /usr/bin/chromium itself, not whatever `chromium` PATH finds) when it exists.
+NEEDS=(mariadbd:mariadb-server mariadb-install-db:mariadb-server systemd-analyze:systemd tmux:tmux
+  /usr/bin/chromium:chromium /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf:fonts-dejavu-core)
 
-have() { command -v "$1" >/dev/null 2>&1 || [ -x "/usr/sbin/$1" ]; }
+have() {
+  if [[ $1 == /* ]]; then [ -e "$1" ]; return; fi
+  command -v "$1" >/dev/null 2>&1 || [ -x "/usr/sbin/$1" ]
+}
 
 missing=()
 for need in "${NEEDS[@]}"; do
@@ -20,7 +29,7 @@ for need in "${NEEDS[@]}"; do
 done
 
 if [ ${#missing[@]} -eq 0 ]; then
-  echo "ensure-test-tools: mariadbd, systemd-analyze and tmux are installed"
+  echo "ensure-test-tools: mariadbd, systemd-analyze, tmux and chromium are installed"
   exit 0
 fi
 if [ "$(id -u)" -ne 0 ]; then
