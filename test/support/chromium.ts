@@ -2,7 +2,7 @@
 // puppeteer): start Debian's /usr/bin/chromium on a throwaway profile, open a page, collect its
 // console errors and network requests, evaluate JS, take screenshots. close() always ends the
 // browser (CDP Browser.close, then SIGKILL) and removes the profile dir; so does process exit.
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -189,6 +189,7 @@ async function newPage(conn: Connection): Promise<Page> {
 
 /** Start headless Chromium on a fresh profile; throws (with chromium's stderr) when it does not come up. */
 export async function startChromium(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run scripts/ensure-test-tools.sh (as root; .ci/run does)`);
   const profile = mkdtempSync(join(tmpdir(), "serverdb-etl-chromium-"));
   const proc = Bun.spawn(
     [CHROMIUM, "--headless=new", "--no-sandbox", "--disable-gpu", "--remote-debugging-port=0", `--user-data-dir=${profile}`,
