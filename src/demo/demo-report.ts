@@ -1,6 +1,6 @@
 // The demo's printout, for a person: what is about to happen, one timed line per step, where
 // the files are, and the example queries with their results. Pure: values in, text out.
-import { describeEndpoint, endpointFile, type Endpoint } from "../settings/dsn.ts";
+import { describeEndpoint, type Endpoint } from "../settings/dsn.ts";
 import { engineFor } from "../engine/index.ts";
 import { shellWord } from "../engine/shell-word.ts";
 import { renderResult, shellCommand, type ExampleResult } from "./demo-queries.ts";
@@ -23,12 +23,13 @@ export function formatFiles(o: DemoOptions): string {
   const rows: Array<[string, string, string]> = [
     ["ServerDB", where(o.source), "the source: Django's servers_* tables, as the etl reads them"],
     ["warehouse", where(o.target), "server_facts, server_fact_roles, etl_runs and the server_by_* aggregates"],
+    ["report", o.reportHtml, "the capacity report: one HTML file, open it in a browser (it needs no network)"],
+    ["config", o.reportConfig, "its [report] config: refresh ages and a power catalog (illustrative watts)"],
   ];
   const w0 = Math.max(...rows.map((r) => r[0].length));
   const w1 = Math.max(...rows.map((r) => r[1].length));
-  const both = endpointFile(o.source) !== undefined && endpointFile(o.target) !== undefined;
   return [
-    both ? "Files" : "Databases",
+    "Files",
     ...rows.map(([a, b, c]) => `  ${a.padEnd(w0)}  ${b.padEnd(w1)}  ${c}`),
   ].join("\n");
 }
@@ -54,7 +55,9 @@ export function formatOutro(o: DemoOptions, r: DemoResult, self: readonly string
   const dsn = (ep: Endpoint) => shellWord(describeEndpoint(ep));
   // One option a line (backslash continuations), so it stays copyable in an 80-column terminal.
   return (
-    `Done in ${r.seconds.toFixed(1)} s. Run the nightly job again (it replaces the day's snapshot):\n` +
+    `Done in ${r.seconds.toFixed(1)} s. The capacity report is ${o.reportHtml}; in the terminal:\n` +
+    `  ${[...self.map(shellWord), "report"].join(" ")} \\\n    --target ${dsn(o.target)} \\\n    --config ${shellWord(o.reportConfig)}\n\n` +
+    `Run the nightly job again (it replaces the day's snapshot):\n` +
     `  ${[...self.map(shellWord), "run"].join(" ")} \\\n    --source ${dsn(o.source)} \\\n    --target ${dsn(o.target)}`
   );
 }

@@ -19,6 +19,7 @@ import { runBackfill } from "../stages/backfill.ts";
 import { stopwatch } from "../stages/phase.ts";
 import { runStep } from "../stages/steps.ts";
 import { addDays } from "../plans/report-date.ts";
+import { writeDemoReport } from "./demo-capacity.ts";
 
 export interface DemoOptions {
   /** The ServerDB to create and fill (default: serverdb.sqlite in the demo's folder). */
@@ -33,6 +34,9 @@ export interface DemoOptions {
   reportDate: string;
   /** Replace ServerDB data a previous demo left in the source. */
   force: boolean;
+  /** Where the capacity report (HTML) and its config (report.toml) go. */
+  reportHtml: string;
+  reportConfig: string;
 }
 
 /** One line of "what happened". */
@@ -190,8 +194,22 @@ const nightlyStep: DemoStep = {
   },
 };
 
+/** The capacity report of the filled warehouse, as one HTML file (demo-capacity.ts). */
+const reportStep: DemoStep = {
+  name: "report",
+  async run(o) {
+    const [report, seconds] = await timed(() => writeDemoReport(o.target, o.reportConfig, o.reportHtml));
+    const count = (dim: string) => new Set(report.fleet.filter((f) => f.dimension === dim).map((f) => f.key)).size;
+    const forecasts = report.backtest.filter((b) => b.mase !== null || b.model !== null).length;
+    const text =
+      `capacity report of ${plural(count("team"), "team")}, ${plural(count("site"), "site")} and ${plural(count("model"), "model")}, ` +
+      `${report.oldest_day} to ${report.newest_day}, ${plural(forecasts, "forecast")} ${report.weeks} weeks ahead: ${o.reportHtml}`;
+    return [{ step: "report", seconds, text }];
+  },
+};
+
 /** The steps, in order. */
-export const DEMO_STEPS: readonly DemoStep[] = [generateStep, initStep, backfillStep, nightlyStep];
+export const DEMO_STEPS: readonly DemoStep[] = [generateStep, initStep, backfillStep, nightlyStep, reportStep];
 
 export interface DemoResult {
   lines: StepLine[];

@@ -2,7 +2,7 @@
 // 80% and 95% intervals (forecast.ts), each backtested on its own history (backtest records);
 // series too short or empty get no forecast and say why.
 import type { BacktestRecord, Dimension, ForecastRecord, GrowthRecord } from "./types.ts";
-import { forecastWeekly, type Band } from "./forecast.ts";
+import { forecastWeekly, MIN_FORECAST_WEEKS, type Band } from "./forecast.ts";
 import { inUseSeries } from "./growth.ts";
 import { addDays } from "./calendar.ts";
 
@@ -21,6 +21,13 @@ export interface ForecastOutcomes {
   forecast: ForecastRecord[];
   backtest: BacktestRecord[];
   byKey: Map<string, KeyForecast>;
+}
+
+/** Why a forecast has no backtest: no week to score after the shortest fit, or a series that never moves (MASE undefined). */
+function noBacktest(values: readonly number[]): string {
+  return values.length <= MIN_FORECAST_WEEKS
+    ? `no backtest: ${values.length} weeks leave none to score after the shortest fit (${MIN_FORECAST_WEEKS} weeks)`
+    : "no backtest: the series never changes from one week to the next, so MASE is undefined";
 }
 
 export const keyId = (dimension: Dimension, key: string) => `${dimension}\u0000${key}`;
@@ -49,7 +56,7 @@ export async function forecastAll(growth: readonly GrowthRecord[], dimensions: r
         const filled = series.filled ? `${series.filled} of ${series.values.length} weeks interpolated (no day of theirs in the warehouse)` : null;
         out.backtest.push({
           dimension, key, mase: bt?.mase ?? null, mase_naive: bt?.mase_naive ?? null, origins: bt?.origins ?? 0, model: result.model,
-          worse_than_drift: result.worse_than_drift, note: bt ? filled : ["no backtest: the history has no week after the shortest fit", filled].filter(Boolean).join("; "),
+          worse_than_drift: result.worse_than_drift, note: bt ? filled : [noBacktest(series.values), filled].filter(Boolean).join("; "),
         });
       }
     }

@@ -4,7 +4,7 @@
 // on the produced file. Plus: the step lines, the files, re-runs (--force) and usage errors.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { Database } from "bun:sqlite";
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { renderResult } from "../../../src/demo/demo-queries.ts";
@@ -53,7 +53,7 @@ function parseExamples(stdout: string): PrintedExample[] {
 /** The demo's "What happened" lines: step → text. */
 function stepLines(stdout: string): Map<string, string> {
   const out = new Map<string, string>();
-  for (const m of stdout.matchAll(/^ {2}(generate|init|backfill|run: \w+) +\d+\.\d s {2}(.*)$/gm)) out.set(m[1], m[2]);
+  for (const m of stdout.matchAll(/^ {2}(generate|init|backfill|run: \w+|report) +\d+\.\d s {2}(.*)$/gm)) out.set(m[1], m[2]);
   return out;
 }
 
@@ -173,7 +173,7 @@ describe("demo: SQLite files in --dir", () => {
     expect(existsSync(target)).toBe(true);
     expect(run.stderr).toBe("");
     const steps = stepLines(run.stdout);
-    expect([...steps.keys()]).toEqual(["generate", "init", "backfill", "run: init", "run: etl", "run: aggregate", "run: expire"]);
+    expect([...steps.keys()]).toEqual(["generate", "init", "backfill", "run: init", "run: etl", "run: aggregate", "run: expire", "report"]);
     // 300 servers were created; some were deleted again during the generated year of history.
     const live = liveServers(source);
     expect(live).toBeGreaterThan(250);
@@ -186,6 +186,19 @@ describe("demo: SQLite files in --dir", () => {
     expect(run.stdout).toMatch(new RegExp(`^ {2}warehouse +${target} `, "m"));
     expect(parseExamples(run.stdout)).toHaveLength(3);
     expect(seconds).toBeLessThan(30);
+  });
+
+  test("ends with the capacity report: one offline HTML file with its charts, its config beside it, and the command to print it", () => {
+    const html = readFileSync(join(dir, "report.html"), "utf8");
+    const db = new Database(join(dir, "serverdb_dw.sqlite"), { readonly: true });
+    const teams = (db.query("SELECT COUNT(DISTINCT wou_name) AS n FROM server_facts WHERE report_date = (SELECT MAX(report_date) FROM server_facts)").get() as { n: number }).n;
+    db.close();
+    expect(stepLines(run.stdout).get("report")).toMatch(new RegExp(`^capacity report of ${teams} teams, \\d+ sites and \\d+ models, .*: ${join(dir, "report.html")}$`));
+    expect((html.match(/<figure class="chart"/g) ?? []).length).toBeGreaterThan(teams);
+    // Offline: no script, stylesheet or image is fetched (xmlns="http://www.w3.org/2000/svg" is a name, not a fetch).
+    expect(html.match(/<script|<link|<img|(?:src|href)="https?:/gi)).toBeNull();
+    expect(readFileSync(join(dir, "report.toml"), "utf8")).toContain("[[report.power]]");
+    expect(run.stdout).toContain(`report \\\n    --target sqlite:${join(dir, "serverdb_dw.sqlite")} \\\n    --config ${join(dir, "report.toml")}`);
   });
 
   test("the printed results equal the oracle computed from server_facts", () => {
@@ -286,8 +299,8 @@ describe("demo: MySQL on the test bed", () => {
     const dir = join(base, "mysql");
     const r = ok("demo", await runCli(["demo", "--dir", dir, "--servers", "300", "--seed", "4", "--source", source, "--target", target], { timeoutMs: T }));
     expect(stepLines(r.stdout).get("generate")).toContain(`written to ${source}, with realistic dirt (raw CPU strings, odd MACs, NULLs) and a year of change history`);
-    // Nothing went to files: the folder was never needed.
-    expect(existsSync(dir)).toBe(false);
+    // Only the capacity report and its config went to files: the data stayed on the servers.
+    expect(readdirSync(dir).sort()).toEqual(["report.html", "report.toml"]);
     const examples = parseExamples(r.stdout);
     for (const e of examples) expect(e.command).toStartWith(`mysql --table --host=127.0.0.1 --port=${servers().primary.port} --user=root ${database} -e "\n`);
     const db = await connect(servers().primary, database);
