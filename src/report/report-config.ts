@@ -75,7 +75,8 @@ export function parsePowerCatalog(v: unknown): PowerEntry[] {
     seen.add(model.toLowerCase());
     const hasTypical = entry.watts !== undefined;
     const hasPair = entry.idle_watts !== undefined || entry.loaded_watts !== undefined;
-    if (hasTypical === hasPair) {
+    const halfPair = (entry.idle_watts === undefined) !== (entry.loaded_watts === undefined);
+    if (hasTypical === hasPair || (!hasTypical && halfPair)) {
       throw new UsageError(`config: ${where} (${model}): give either watts (one typical figure) or both idle_watts and loaded_watts`);
     }
     if (hasTypical) {

@@ -427,7 +427,8 @@ describe("config file problems are usage errors", () => {
 describe("README", () => {
   test("the config example in README.md resolves to the endpoints it describes", () => {
     const readme = require("node:fs").readFileSync(join(import.meta.dir, "../../../README.md"), "utf8") as string;
-    const example = /```toml\n([\s\S]*?)```/.exec(readme)?.[1];
+    // The Configuration section's example: the toml block with the connections.
+    const example = [...readme.matchAll(/```toml\n([\s\S]*?)```/g)].map((m) => m[1]!).find((block) => block.includes("[source]"));
     expect(example).toBeDefined();
     const conns = resolve({ config: file(example!) });
     expect(describeAll(conns)).toEqual({
