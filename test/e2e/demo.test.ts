@@ -52,6 +52,12 @@ describe("dist/serverdb-etl demo", () => {
     expect(stdout).toMatch(/^ {2}backfill +\d+\.\d s {2}13 past days rebuilt from the history/m);
     expect(stdout).toMatch(new RegExp(`^ {2}run: etl +\\d+\\.\\d s {2}etl run 14: ${live} servers extracted, ${live} fact rows`, "m"));
     expect(stdout.match(/^\d\. /gm)).toHaveLength(3);
+    // The last step is the capacity report, rendered inside the binary (augurs' WASM forecasts,
+    // vega's SVG charts): the file it names exists and holds a chart per forecast series.
+    const reportHtml = stdout.match(/^ {2}report +\d+\.\d s {2}capacity report of .*, (\d+) forecasts 52 weeks ahead: (\S+)$/m);
+    expect(reportHtml?.[2]).toBe(join(dirname(source!), "report.html"));
+    const html = await Bun.file(reportHtml![2]!).text();
+    expect((html.match(/<figure class="chart"[^>]*>\s*<svg/g) ?? []).length).toBeGreaterThanOrEqual(Math.min(Number(reportHtml![1]), 20));
     const db = new Database(target!, { readonly: true });
     try {
       const facts = db.query("SELECT COUNT(*) AS n FROM server_facts WHERE report_date = (SELECT MAX(report_date) FROM server_facts)").get() as { n: number };
