@@ -38,3 +38,17 @@ describe("weekly series", () => {
     ]);
   });
 });
+
+describe("csv columns", () => {
+  test("every section's columns are exactly its records' fields (a record type change must update the csv)", async () => {
+    const { CSV_COLUMNS } = await import("../../../src/report/render/csv.ts");
+    const { fixtureReport } = await import("../../support/report-fixture.ts");
+    const report = fixtureReport();
+    for (const [section, cols] of Object.entries(CSV_COLUMNS)) {
+      const records = (report as unknown as Record<string, object[]>)[section]!;
+      expect([section, records.length > 0]).toEqual([section, true]);
+      const fields = new Set(records.flatMap((r) => Object.keys(r)));
+      expect([section, [...fields].sort()]).toEqual([section, [...cols].filter((c) => fields.has(c) || c !== "virtual").sort()]);
+    }
+  });
+});
