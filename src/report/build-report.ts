@@ -48,7 +48,8 @@ export async function buildReport(db: Db, options: ReportOptions): Promise<Capac
   }
   const newest = days[days.length - 1]!;
   const oldest = days[0]!;
-  const weeks = weeklyDays(days);
+  const kinds = await read.dayKinds(db);
+  const weeks = weeklyDays(days, kinds);
   const fleetDays = {
     newest,
     back4: dayNear(days, addDays(newest, -28), addDays(newest, -34)),
@@ -103,7 +104,6 @@ export async function buildReport(db: Db, options: ReportOptions): Promise<Capac
     notes.push(`${n} powered servers of ${power.uncatalogued.length} models have no power catalog entry, counted but not estimated: ${power.uncatalogued.slice(0, 5).map((u) => `${u.model} (${u.servers})`).join(", ")}${power.uncatalogued.length > 5 ? ", …" : ""}`);
   }
   const procurement = procurementRecords(fleet, retirements.records, forecasts.byKey, newest);
-  const kinds = await read.dayKinds(db);
 
   const report: CapacityReport = {
     newest_day: newest,

@@ -13,11 +13,18 @@ export interface WeekDay {
   day: string;
 }
 
-/** One day per week present in `days` (sorted ascending): the Monday, else the week's earliest day. */
-export function weeklyDays(days: readonly string[]): WeekDay[] {
-  // Monday is the first day of its week, so "the Monday, else the earliest day" is the earliest.
+/**
+ * One day per week present in `days`: the first day the warehouse recorded itself (a nightly
+ * `etl` day, per `kinds`) when the week has one, else its first day (the Monday, as retention
+ * keeps it, when present): backfilled days carry today's teams, nightly days what was true then.
+ */
+export function weeklyDays(days: readonly string[], kinds: ReadonlyMap<string, string> = new Map()): WeekDay[] {
   const byWeek = new Map<string, string>();
-  for (const d of [...days].sort()) if (!byWeek.has(mondayOf(d))) byWeek.set(mondayOf(d), d);
+  for (const d of [...days].sort()) {
+    const week = mondayOf(d);
+    const have = byWeek.get(week);
+    if (have === undefined || (kinds.get(have) !== "etl" && kinds.get(d) === "etl")) byWeek.set(week, d);
+  }
   return [...byWeek.entries()].map(([week, day]) => ({ week, day }));
 }
 

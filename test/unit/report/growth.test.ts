@@ -23,6 +23,14 @@ describe("weekly series", () => {
     ]);
   });
 
+  test("a nightly day beats a backfilled one in its week", () => {
+    const kinds = new Map([["2026-11-16", "backfill"], ["2026-11-18", "etl"], ["2026-11-19", "etl"], ["2026-11-23", "backfill"]]);
+    expect(weeklyDays(["2026-11-16", "2026-11-18", "2026-11-19", "2026-11-23"], kinds)).toEqual([
+      { week: "2026-11-16", day: "2026-11-18" },
+      { week: "2026-11-23", day: "2026-11-23" },
+    ]);
+  });
+
   const rec = (week: string, in_use: number): GrowthRecord => ({ dimension: "site", key: "FRA1", week, servers: in_use, in_use, in_use_cores: 0 });
 
   test("missing weeks are interpolated linearly and counted; after the last known week it holds", () => {
