@@ -71,12 +71,13 @@ async function fillWarehouse(dw: TestWarehouse, dates: readonly string[], bigDay
     await insertRows(db, `INSERT INTO server_facts ${FACT_COLUMNS}`, facts);
     await insertRows(db, "INSERT INTO server_fact_roles (report_date, id, role_id, role_name, puppet_service, wou_id, wou_name, etl_run_id)", roles);
     // One row per day in each aggregate table: report_date, plus a value for each column that
-    // has no default (from this version's schema), so this works whatever their columns are.
+    // has no default (from this version's schema: a number, a date or text), so this works
+    // whatever their columns are (server_retirements' dates included).
     const expected = await engineOf(db).catalog.expected();
     for (const t of aggregateTableNames()) {
       const schema = expected.find((e) => e.schema.name === t)!.schema;
       const needed = schema.columns.filter((c) => c.name !== "report_date" && !c.nullable && c.default.kind === "none");
-      const values = needed.map((c) => (/int|real|decimal/.test(c.type) ? 0 : ""));
+      const values = needed.map((c) => (/int|real|decimal/.test(c.type) ? 0 : /^date/.test(c.type) ? "2000-01-01" : ""));
       const head = `INSERT INTO ${quoteIdent(t)} (report_date${needed.map((c) => `, ${quoteIdent(c.name)}`).join("")})`;
       await insertRows(db, head, dates.map((d) => [d, ...values]));
     }

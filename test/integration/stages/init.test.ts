@@ -75,6 +75,11 @@ async function seedRows(db: Db): Promise<void> {
   await db.execute(`INSERT INTO server_by_vendor_model (report_date, manufacturer, model, asset_type, status, ${measures}) VALUES ('2026-11-20', 'Dell', 'R7525', 'server', 'in use', 1, 2, 128, 512)`);
   await db.execute(`INSERT INTO server_by_team (report_date, wou_id, wou_name, status, ${measures}) VALUES ('2026-11-20', 42, 'Web Team', 'in use', 1, 2, 128, 512)`);
   await db.execute(`INSERT INTO server_by_cpu (report_date, cpu_version, status, ${measures}) VALUES ('2026-11-20', 'epyc 7742 64-core', 'in use', 1, 2, 128, 512)`);
+  // A server seen retiring: in use on 2026-11-19, retired on 2026-11-20, delivery date unknown.
+  await db.execute(
+    "INSERT INTO server_retirements (report_date, id, previous_day, manufacturer, model, asset_type, site, wou_name, in_service_since, delivery_known) " +
+      "VALUES ('2026-11-20', 8, '2026-11-19', 'Dell', 'R640', 'server', 'ams1', 'Web Team', '2019-05-06', 0)",
+  );
 }
 
 async function rowCounts(db: Db): Promise<number[]> {

@@ -86,6 +86,7 @@ describe("sql/sqlite DDL mirrors sql/mysql DDL", () => {
       server_by_vendor_model: WITHOUT_ROWID_TABLE,
       server_by_team: WITHOUT_ROWID_TABLE,
       server_by_cpu: WITHOUT_ROWID_TABLE,
+      server_retirements: WITHOUT_ROWID_TABLE,
     });
   });
 });
