@@ -12,7 +12,7 @@ import { FACT_COLUMNS, ROLE_COLUMNS } from "../../../src/warehouse/columns.ts";
 import { AGGREGATE_TABLES, AGGREGATE_TABLE_NAMES, placeholderCount } from "../../../src/stages/aggregate-tables.ts";
 import { engineSql } from "../../../src/sql.ts";
 import { connect, dsn, freshDatabase, runCli, servers, type CliResult, ok, withDb } from "../../support/servers.ts";
-import { aggregateLine, expectedAggregates } from "../../support/expected-aggregates.ts";
+import { aggregateLine, expectedAggregatesIn } from "../../support/expected-aggregates.ts";
 import { ENGINES, hasReplica, holdRunLock, inList, warehouseFor, withWarehouse, type Engine, type TestWarehouse } from "../../support/engines.ts";
 
 const D0 = "2026-11-17"; // before any load: no facts
@@ -30,13 +30,9 @@ const etl = (source: string, dw: TestWarehouse, day: string) =>
 /** `aggregate` against `dw`, waiting for the replica (as the read-only `ro` user) on MariaDB. */
 const aggregate = (dw: TestWarehouse, ...args: string[]) => runCli(["aggregate", "--target", dw.dsn, ...dw.replicaArgs, ...args]);
 
-/** What the oracle expects for `days`, from the warehouse's own facts and bridge rows. */
+/** What the oracle expects for `days`, from the warehouse's own facts and bridge rows (and each day's previous fact day). */
 async function expectedFor(dw: TestWarehouse, days: string[]): Promise<Record<string, string[]>> {
-  return withWarehouse(dw, async (db) => {
-    const facts = await db.query(`SELECT * FROM server_facts WHERE report_date IN ${inList(days.length)}`, days);
-    const roles = await db.query(`SELECT * FROM server_fact_roles WHERE report_date IN ${inList(days.length)}`, days);
-    return expectedAggregates(facts, roles);
-  });
+  return withWarehouse(dw, (db) => expectedAggregatesIn(db, days));
 }
 
 /** Every aggregate row (optionally of some days only), per table, as sorted comparable lines. */
@@ -109,6 +105,35 @@ async function giveRoles(servers: number[], roles: number[]): Promise<void> {
   for (const s of servers) for (const r of roles) await onSource("INSERT INTO servers_server_role (server_id, serverrole_id) VALUES (?, ?)", [s, r]);
 }
 
+/**
+ * Servers whose retirement the warehouse must see, or must not: [position in ids, status on D1,
+ * D2, D3, delivery_date (null: unknown), created_at]. Far from the positions churn and the
+ * later tests change.
+ */
+const RETIRING: [number, string, string, string, string | null, string][] = [
+  [400, "in_use", "retired", "retired", "2019-03-04", "2019-02-01 10:00:00"], // retires on D2
+  [401, "in_use", "retired", "retired", "2021-07-08", "2021-06-30 08:00:00"], // retires on D2
+  [402, "in_use", "retired", "retired", "2016-12-31", "2016-12-01 09:00:00"], // retires on D2
+  [403, "spare", "retired", "retired", "2020-01-15", "2020-01-02 11:00:00"], // spare → retired: not a retirement from service
+  [404, "in_use", "retired", "retired", null, "2018-05-06 23:30:00"], // delivery unknown: in service since the day it was created
+  [405, "retired", "retired", "retired", "2015-04-01", "2015-03-01 12:00:00"], // retired all along: never seen retiring
+  [406, "in_use", "in_use", "retired", "2022-09-10", "2022-09-01 07:00:00"], // retires on D3, against D2
+];
+
+/** Give the RETIRING servers their status of `day` (0, 1, 2 for D1, D2, D3), and on day 0 their dates. */
+async function setRetiring(day: 0 | 1 | 2): Promise<void> {
+  for (const [at, ...rest] of RETIRING) {
+    const [delivery, created] = [rest[3], rest[4]];
+    await onSource("UPDATE servers_asset SET status = ? WHERE id = ?", [rest[day], ids[at]]);
+    if (day !== 0) continue;
+    await onSource("UPDATE servers_asset SET created_at = ? WHERE id = ?", [created, ids[at]]);
+    await onSource(
+      "INSERT INTO servers_deliveryasset (asset_type, delivery_date, asset_id) VALUES ('server', ?, ?) ON DUPLICATE KEY UPDATE delivery_date = VALUES(delivery_date)",
+      [delivery, ids[at]],
+    );
+  }
+}
+
 /** Day-to-day churn: status and memory changes, servers that stop being Servers, more roles. */
 async function churn(at: number, status: string): Promise<void> {
   await onSource("UPDATE servers_asset SET status = ? WHERE id IN (?)", [status, pick(at, at + 20)]);
@@ -130,10 +155,13 @@ beforeAll(async () => {
     warehouses.set(engine, w);
   }
   await addEdgeCases();
+  await setRetiring(0);
   await etlAll(D1);
   await churn(30, "retired");
+  await setRetiring(1);
   await etlAll(D2);
   await churn(100, "spare");
+  await setRetiring(2);
   await etlAll(D3);
 }, 240_000);
 
@@ -158,6 +186,33 @@ for (const engine of ENGINES) describe(`aggregate on three days of real etl runs
     // No waitForReplica here: the command waited for the replica itself.
     if (hasReplica(engine)) expect(await aggregates(dw, undefined, "replica")).toEqual(got);
   }, 60_000);
+
+  test("server_retirements: the servers in use on the fact day before and retired on the day, with the day they entered service", async () => {
+    ok("aggregate --all", await aggregate(dw, "--all"));
+    const mine = RETIRING.map(([at]) => ids[at]);
+    const rows = await withWarehouse(dw, (db) => db.query(`SELECT * FROM server_retirements WHERE id IN ${inList(mine.length)}`, mine));
+    // What each retired server was, from its fact of the day it retired.
+    const factOf = async (day: string, id: number) =>
+      (await withWarehouse(dw, (db) => db.query("SELECT * FROM server_facts WHERE report_date = ? AND id = ?", [day, id])))[0]!;
+    const line = async (day: string, previous: string, at: number, since: string, known: number) => {
+      const f = await factOf(day, ids[at]);
+      return [day, ids[at], previous, f.manufacturer, f.model, f.asset_type, f.site, f.wou_name, since, known].join("|");
+    };
+    const want = [
+      await line(D2, D1, 400, "2019-03-04", 1),
+      await line(D2, D1, 401, "2021-07-08", 1),
+      await line(D2, D1, 402, "2016-12-31", 1),
+      await line(D2, D1, 404, "2018-05-06", 0), // no delivery date: the day of created_at
+      await line(D3, D2, 406, "2022-09-10", 1),
+    ].sort();
+    // Not 403 (spare before), not 405 (retired already on D1, the first day: no day before it).
+    expect(rows.map((r) => aggregateLine("server_retirements", r)).sort()).toEqual(want);
+    // The whole table, every day, against the oracle (churn retired 20 more servers on D2, from several statuses).
+    const all = (await aggregates(dw)).server_retirements;
+    expect(all).toEqual((await expectedFor(dw, [D1, D2, D3])).server_retirements);
+    expect(all.filter((l) => l.startsWith(`${D2}|`)).length).toBeGreaterThan(4);
+    expect(all.some((l) => l.startsWith(`${D1}|`))).toBe(false);
+  });
 
   test("the facts hold the cases that matter: sentinels, churn, several roles sharing a service", async () => {
     await withWarehouse(dw, async (db) => {
@@ -325,8 +380,16 @@ for (const engine of ENGINES) describe(`aggregate on three days of real etl runs
       await withWarehouse(dw, async (db) => {
         for (const { table, insert } of AGGREGATE_TABLES) {
           const plan = await db.query<{ detail: string }>(`EXPLAIN QUERY PLAN ${insert}`, Array(placeholderCount(insert)).fill(D3));
-          const reads = plan.map((p) => p.detail).filter((d) => /\b(server_facts|server_fact_roles)\b|\bAS [fs]\b/.test(d));
+          // A read of a fact table, by name or by a statement's alias (f, p, d: server_facts).
+          const read = /^(?:SEARCH|SCAN) (?:\w+ AS )?(server_facts|server_fact_roles|f|p|d)\b/;
+          const reads = plan.map((p) => p.detail).filter((d) => read.test(d));
           expect([table, reads.length > 0]).toEqual([table, true]);
+          if (table === "server_retirements") {
+            // The day (f), each server's fact on the previous day (p, the whole key), and that
+            // day itself (d: MAX below the day, SQLite's min/max optimization reads one entry).
+            expect(reads.map((d) => read.exec(d)![1]).sort()).toEqual(["d", "f", "p"]);
+            expect(reads.find((d) => read.exec(d)![1] === "p")).toContain("(report_date=? AND id=?)");
+          }
           for (const d of reads) {
             expect([table, d]).toEqual([table, expect.stringMatching(/^SEARCH /)]);
             expect([table, d]).toEqual([table, expect.stringMatching(/report_date=\?|PRIMARY KEY|sqlite_autoindex_server_facts_1/)]);
@@ -363,23 +426,28 @@ if (ENGINES.includes("mariadb")) describe("cost follows the days aggregated, not
   }, 120_000);
 
   interface ExplainRow {
-    table: string;
+    table: string | null;
     type: string;
     key: string | null;
     rows: number | string;
     Extra: string | null;
   }
-  /** Base-table rows of EXPLAIN (a materialized `<derivedN>` holds one day already). */
-  const explain = (sql: string, params: unknown[]) =>
-    withDb(hist.name, async (db) => (await db.query<ExplainRow>(`EXPLAIN ${sql}`, params)).filter((r) => !r.table.startsWith("<")));
+  /** Every row of EXPLAIN. */
+  const explainAll = (sql: string, params: unknown[]) => withDb(hist.name, (db) => db.query<ExplainRow>(`EXPLAIN ${sql}`, params));
+  /**
+   * Base-table rows of EXPLAIN: not a materialized `<derivedN>` (it holds one day already), nor a
+   * row without a table (a subquery answered at optimization, "Select tables optimized away").
+   */
+  const explain = async (sql: string, params: unknown[]) =>
+    (await explainAll(sql, params)).filter((r): r is ExplainRow & { table: string } => r.table !== null && !r.table.startsWith("<"));
 
   for (const { table, insert } of AGGREGATE_TABLES) {
     test(`${table}: each fact table is read by a key on report_date, one day's rows, never scanned`, async () => {
       const rows = await explain(insert, Array(placeholderCount(insert)).fill(D3));
       expect(rows.length).toBeGreaterThan(0);
       for (const r of rows) {
-        // f is the statement's alias of server_facts.
-        const facts = r.table === "server_facts" || r.table === "f";
+        // f, p and d are the statements' aliases of server_facts (p: server_retirements' previous day).
+        const facts = ["server_facts", "f", "p", "d"].includes(r.table);
         expect(facts || r.table === "server_fact_roles").toBe(true);
         expect(["ref", "range", "eq_ref"]).toContain(r.type);
         // The facts' primary key (report_date, id): a day's range, or one fact per bridge row (eq_ref).
@@ -391,6 +459,19 @@ if (ENGINES.includes("mariadb")) describe("cost follows the days aggregated, not
       }
     });
   }
+
+  test("server_retirements: the day by the primary key's prefix, the previous day's fact of each server by the whole key, that day found from the key's end", async () => {
+    const insert = AGGREGATE_TABLES.find((t) => t.table === "server_retirements")!.insert;
+    const plan = await explainAll(insert, Array(placeholderCount(insert)).fill(D3));
+    const f = plan.find((r) => r.table === "f")!;
+    const p = plan.find((r) => r.table === "p")!;
+    expect([f.type, f.key]).toEqual([expect.stringMatching(/^(ref|range)$/), "PRIMARY"]);
+    expect([p.type, p.key]).toEqual([expect.stringMatching(/^(eq_ref|ref)$/), "PRIMARY"]);
+    expect(Number(p.rows)).toBe(1); // one fact per server of the day
+    // MAX(report_date) below the day: read from the index, not by scanning the 60 days below it.
+    expect(plan.some((r) => r.table === "d")).toBe(false);
+    expect(plan.filter((r) => r.table === null).map((r) => r.Extra)).toEqual(["Select tables optimized away"]);
+  });
 
   test("finding the days with facts reads the primary key's report_date prefix only (a loose index scan)", async () => {
     const [r] = await explain(engineSql("mysql", "fact_days"), ["1000-01-01", "9999-12-31"]);

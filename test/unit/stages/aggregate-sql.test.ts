@@ -7,7 +7,7 @@ import { AGGREGATE_TABLES, AGGREGATE_TABLE_NAMES, placeholderCount } from "../..
 import { warehouseTables } from "../../../src/engine/mysql/catalog.ts";
 import type { TableSchema } from "../../../src/warehouse/schema-model.ts";
 import { SQL } from "../../../src/sql.ts";
-import { EXPECTED_DIMENSIONS, aggregateLine, expectedAggregates } from "../../support/expected-aggregates.ts";
+import { EXPECTED_DIMENSIONS, EXPECTED_TABLES, RETIREMENTS, aggregateLine, expectedAggregates } from "../../support/expected-aggregates.ts";
 
 const schemaOf = (name: string): TableSchema | undefined => warehouseTables().find((t) => t.schema.name === name)?.schema;
 const MEASURES = [
@@ -18,15 +18,43 @@ const MEASURES = [
 ] as const;
 
 describe("registry, DDL and statements agree", () => {
-  test("the registry holds exactly the server_by_* tables of the warehouse DDL, which are the data contract's", () => {
+  test("the registry holds exactly the aggregate tables of the warehouse DDL (server_by_*, server_retirements), which are the data contract's", () => {
     const inDdl = warehouseTables()
       .map((t) => t.schema.name)
-      .filter((n) => n.startsWith("server_by_"));
+      .filter((n) => !["etl_runs", "server_facts", "server_fact_roles"].includes(n));
+    expect(inDdl.filter((n) => !n.startsWith("server_by_"))).toEqual([RETIREMENTS]);
     expect([...AGGREGATE_TABLE_NAMES].sort()).toEqual(inDdl.sort());
-    expect([...AGGREGATE_TABLE_NAMES].sort()).toEqual(Object.keys(EXPECTED_DIMENSIONS).sort());
+    expect([...AGGREGATE_TABLE_NAMES].sort()).toEqual([...EXPECTED_TABLES].sort());
+    // Only server_retirements may have no rows on a day with facts (backfill's "aggregated?" check skips it).
+    expect(AGGREGATE_TABLES.filter((t) => t.sparse).map((t) => t.table)).toEqual([RETIREMENTS]);
   });
 
-  for (const { table, insert } of AGGREGATE_TABLES) {
+  test("server_retirements: primary key (report_date, id); copied columns have the fact columns' types and collation", () => {
+    const t = schemaOf(RETIREMENTS)!;
+    const facts = schemaOf("server_facts")!;
+    expect(t.primaryKey).toEqual(["report_date", "id"]);
+    expect(t.indexes).toEqual([]);
+    expect(t.columns.map((c) => c.name)).toEqual([
+      "report_date", "id", "previous_day", "manufacturer", "model", "asset_type", "site", "wou_name", "in_service_since", "delivery_known",
+    ]);
+    for (const name of ["report_date", "id", "manufacturer", "model", "asset_type", "site", "wou_name"]) {
+      const want = facts.columns.find((c) => c.name === name)!;
+      const got = t.columns.find((c) => c.name === name)!;
+      expect({ name, type: got.type, nullable: got.nullable, collation: got.collation }).toEqual({ name, type: want.type, nullable: false, collation: want.collation });
+    }
+    for (const name of ["previous_day", "in_service_since"]) expect([name, t.columns.find((c) => c.name === name)!.type]).toEqual([name, "date"]);
+  });
+
+  test("server_retirements: the statement inserts the table's columns in order and reads one day and the fact day before it", () => {
+    const insert = AGGREGATE_TABLES.find((t) => t.table === RETIREMENTS)!.insert;
+    const code = insert.replace(/--[^\n]*/g, "").replace(/\s+/g, " ");
+    const m = /^ ?INSERT INTO (\w+) \(([^)]*)\) SELECT /.exec(code);
+    expect(m?.[1]).toBe(RETIREMENTS);
+    expect(m![2].split(",").map((c) => c.trim())).toEqual(schemaOf(RETIREMENTS)!.columns.map((c) => c.name));
+    expect(placeholderCount(insert)).toBe(2);
+  });
+
+  for (const { table, insert } of AGGREGATE_TABLES.filter((t) => t.table !== RETIREMENTS)) {
     const dims = EXPECTED_DIMENSIONS[table];
 
     test(`${table}: primary key is (report_date, ${dims.join(", ")}, status), then the four measures`, () => {
@@ -114,9 +142,9 @@ function loadFacts(db: Database, day: string, bump: number): void {
     db.run(
       "INSERT INTO server_facts (id, report_date, status, site, region, cpu_version, cpu_count, cpu_cores, cpu_threads, memory, " +
         "network_speed, manufacturer, model, asset_type, owner, wou_id, wou_name, created_at, last_edit, etl_run_id, name, " +
-        "serialnumber, role_ids, puppet_services, role_names, rack) " +
-        "VALUES (?, ?, ?, ?, 'eu-1', ?, ?, ?, -1, ?, -1, 'Dell', ?, 'server', 'ops', ?, ?, '2026-01-01 00:00:00', '2026-01-01 00:00:00', 1, '', '', '', '', '', '')",
-      [id, day, status, site, id % 2 ? "epyc 7742" : "gold 6248", cpuCount, cpuCores, memory, `R${id % 3}`, id % 2 ? 7 : -1, id % 2 ? "Ops" : "<unknown>"],
+        "serialnumber, role_ids, puppet_services, role_names, rack, delivery_date) " +
+        "VALUES (?, ?, ?, ?, 'eu-1', ?, ?, ?, -1, ?, -1, 'Dell', ?, 'server', 'ops', ?, ?, '2026-01-01 00:00:00', '2026-01-01 00:00:00', 1, '', '', '', '', '', '', ?)",
+      [id, day, status, site, id % 2 ? "epyc 7742" : "gold 6248", cpuCount, cpuCores, memory, `R${id % 3}`, id % 2 ? 7 : -1, id % 2 ? "Ops" : "<unknown>", id % 2 ? "2023-04-05" : null],
     );
     services.forEach((service, i) =>
       db.run(
@@ -138,10 +166,12 @@ describe("the statements are portable: bun:sqlite runs them unchanged", () => {
   const db = sqliteWarehouse();
   loadFacts(db, D1, 0);
   loadFacts(db, D2, 10);
-  // Day 2 differs: server 1 left, server 3's memory grew.
+  // Day 2 differs: server 1 left, server 3's memory grew; 5 and 6 retired from use (6 has no
+  // delivery date), 4 was spare and is retired (not a retirement from use), 7 was retired already.
   db.run("DELETE FROM server_facts WHERE report_date = ? AND id = 1", [D2]);
   db.run("DELETE FROM server_fact_roles WHERE report_date = ? AND id = 1", [D2]);
   db.run("UPDATE server_facts SET memory = 128.250 WHERE report_date = ? AND id = 3", [D2]);
+  db.run("UPDATE server_facts SET status = 'retired' WHERE report_date = ? AND id IN (4, 5, 6)", [D2]);
   const facts = db.query("SELECT * FROM server_facts").all() as Record<string, unknown>[];
   const roles = db.query("SELECT * FROM server_fact_roles").all() as Record<string, unknown>[];
   const expected = expectedAggregates(facts, roles);
@@ -153,7 +183,8 @@ describe("the statements are portable: bun:sqlite runs them unchanged", () => {
       rebuild(db, table, insert, D2);
       rebuild(db, table, insert, D2); // idempotent: the day is replaced, not doubled
       expect(actual(table)).toEqual(expected[table]);
-      expect(expected[table].some((l) => l.startsWith(D1))).toBe(true);
+      // server_retirements has no day before D1 to compare with: D1 has none of its rows.
+      expect(expected[table].some((l) => l.startsWith(D1))).toBe(table !== RETIREMENTS);
       expect(expected[table].some((l) => l.startsWith(D2))).toBe(true);
     });
   }
@@ -170,5 +201,11 @@ describe("the statements are portable: bun:sqlite runs them unchanged", () => {
     expect(puppet).toContain(`${D1}|Web|spare|1|0|0|0`);
     expect(puppet).toContain(`${D1}||in_use|1|1|64|512125`);
     expect(puppet.some((l) => l.includes("|retired|"))).toBe(false);
+    // date|id|previous_day|manufacturer|model|asset_type|site|wou_name|in_service_since|delivery_known:
+    // 5 and 6 went from in_use to retired; 6 entered service the day it was created; not 4 (spare), not 7.
+    expect(expected.server_retirements).toEqual([
+      `${D2}|5|${D1}|Dell|R2|server|AMS1|Ops|2023-04-05|1`,
+      `${D2}|6|${D1}|Dell|R0|server|AMS1|<unknown>|2026-01-01|0`,
+    ]);
   });
 });
