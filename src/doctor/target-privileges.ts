@@ -58,7 +58,7 @@ export function targetGrantStatements(missing: readonly TablePrivileges[], datab
 }
 
 /**
- * "SELECT, INSERT, CREATE on the 8 warehouse tables, DELETE on all but etl_runs, UPDATE on
+ * "SELECT, INSERT, CREATE on the 9 warehouse tables, DELETE on all but etl_runs, UPDATE on
  * etl_runs": which privileges of `tables` (the rows of targetNeeds or of what is missing) go
  * on which of `all` the warehouse tables, privileges on the same tables named together.
  */
@@ -76,7 +76,7 @@ export function describeTablePrivileges(tables: readonly TablePrivileges[], all:
   return [...groups].map(([where, privileges]) => `${privileges.join(", ")} on ${where}`).join(", ");
 }
 
-/** "the 8 warehouse tables", "all but etl_runs" or the names. */
+/** "the 9 warehouse tables", "all but etl_runs" or the names. */
 export function describeTables(on: readonly string[], all: readonly string[]): string {
   if (on.length === all.length) return `the ${all.length} warehouse tables`;
   const others = all.filter((t) => !on.includes(t));

@@ -219,6 +219,21 @@ describe("target privileges", () => {
       tables.map((table) => ({ table, privileges: table === "etl_runs" ? ["SELECT", "INSERT", "UPDATE", "CREATE"] : ["SELECT", "INSERT", "DELETE", "CREATE"] })),
     );
   });
+  test("every aggregate table, server_retirements too, gets SELECT, INSERT and DELETE (aggregate replaces a day's rows), and CREATE for init", () => {
+    const grants = targetGrantStatements(targetNeeds(TABLES), "serverdb_dw", { user: "etl", host: "%" });
+    for (const t of ["server_by_site", "server_by_puppet_service", "server_by_vendor_model", "server_by_team", "server_by_cpu", "server_retirements"]) {
+      expect(grants).toContain(`GRANT SELECT, INSERT, DELETE, CREATE ON \`serverdb_dw\`.\`${t}\` TO 'etl'@'%'`);
+    }
+    // An account holding the grants of every other table lacks exactly server_retirements' (an upgrade's new table).
+    const others = grants.filter((line) => !line.includes("`server_retirements`")).map((line) => {
+      const parsed = parseGrantLine(line);
+      if (parsed.kind !== "privileges") throw new Error(line);
+      return parsed.grant;
+    });
+    const c = one(judge("target", mariadb({ grants: others }), ctx), "privileges");
+    expect(c.result).toBe("fail");
+    expect(c.statements).toEqual(["GRANT SELECT, INSERT, DELETE, CREATE ON `serverdb_dw`.`server_retirements` TO 'etl'@'%'"]);
+  });
   test("each missing privilege is named with the tables that lack it and what needs it; the fix is one GRANT per table", () => {
     const f = mariadb({ grants: [g("serverdb_dw", "*", "SELECT")] });
     const c = one(judge("target", f, ctx), "privileges");
@@ -240,7 +255,7 @@ describe("target privileges", () => {
       if (parsed.kind !== "privileges") throw new Error(line);
       return parsed.grant;
     });
-    expect(one(judge("target", mariadb({ grants }), ctx), "privileges")).toMatchObject({ result: "ok", detail: "SELECT, INSERT, CREATE on the 8 warehouse tables, UPDATE on etl_runs, DELETE on all but etl_runs in `serverdb_dw`" });
+    expect(one(judge("target", mariadb({ grants }), ctx), "privileges")).toMatchObject({ result: "ok", detail: "SELECT, INSERT, CREATE on the 9 warehouse tables, UPDATE on etl_runs, DELETE on all but etl_runs in `serverdb_dw`" });
   });
   const cases: Array<[string, Grant[], Check["result"], string[]?]> = [
     ["database-wide grants pass", [g("serverdb_dw", "*", "SELECT", "INSERT", "UPDATE", "DELETE", "CREATE")], "ok"],
