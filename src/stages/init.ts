@@ -11,6 +11,7 @@ import { compareTables, compareWarehouse } from "../engine/catalog.ts";
 import { engineOf } from "../engine/index.ts";
 import type { Drift } from "../warehouse/schema-diff.ts";
 import { blocksWriting, hasBlockingDrift } from "../warehouse/schema-migration.ts";
+import { AGGREGATE_TABLE_NAMES } from "./aggregate-tables.ts";
 
 const log = logger("init");
 
@@ -61,6 +62,21 @@ export async function initWarehouse(db: Db, opts: InitOptions = {}): Promise<Ini
 
 const CREATE_FIX = "run serverdb-etl init to create the missing tables";
 
+/**
+ * The fix for missing tables. A warehouse that has its facts but lacks a few tables is one an
+ * older version made (an upgrade): name them, say that init touches nothing else, and, for an
+ * aggregate table a new version adds (server_retirements), how to fill it from the facts kept.
+ */
+function createFix(drifts: readonly Drift[]): string {
+  const missing = [...new Set(drifts.filter((d) => d.kind === "missing-table").map((d) => d.table))];
+  if (missing.includes("server_facts")) return CREATE_FIX;
+  const aggregates = missing.filter((t) => AGGREGATE_TABLE_NAMES.includes(t));
+  return (
+    `${CREATE_FIX} (${missing.join(", ")}; it creates only those and alters no other table)` +
+    (aggregates.length ? `, then serverdb-etl aggregate --all to build ${aggregates.join(", ")} from the facts kept` : "")
+  );
+}
+
 /** The error to exit with for these drifts, or undefined when they are none or only cosmetic. */
 export function schemaDriftError(drifts: readonly Drift[], checkOnly: boolean): SchemaDriftError | undefined {
   if (!hasBlockingDrift(drifts)) return undefined;
@@ -68,7 +84,7 @@ export function schemaDriftError(drifts: readonly Drift[], checkOnly: boolean): 
   const tables = [...new Set(blocking.map((d) => d.table))];
   const missing = blocking.filter((d) => d.kind === "missing-table").length;
   const fixes = [];
-  if (missing) fixes.push(CREATE_FIX);
+  if (missing) fixes.push(createFix(blocking));
   if (missing < blocking.length) fixes.push("review the statements printed on stdout (ALTER TABLE, or a rebuild on SQLite) and apply them");
   const n = blocking.length;
   return new SchemaDriftError(
@@ -85,11 +101,14 @@ export function driftBeforeWriteError(drifts: readonly Drift[]): SchemaDriftErro
   const blocking = drifts.filter(blocksWriting);
   if (!blocking.length) return undefined;
   const missing = blocking.some((d) => d.kind === "missing-table");
+  // Only tables missing (an older version's warehouse): init is the whole fix, no ALTER to review.
+  const onlyMissing = blocking.every((d) => d.kind === "missing-table");
   const more = blocking.length > 1 ? ` and ${plural(blocking.length - 1, "more difference")}` : "";
   return new SchemaDriftError(
     `the warehouse schema differs from this version's (${blocking[0]!.table}: ${blocking[0]!.message}${more}); nothing was written: ` +
-      (missing ? `${CREATE_FIX}, and ` : "") +
-      "run serverdb-etl init --check to see the ALTER statements, apply them, then rerun",
+      (onlyMissing
+        ? `${createFix(blocking)}, then rerun`
+        : (missing ? `${createFix(blocking)}, and ` : "") + "run serverdb-etl init --check to see the ALTER statements, apply them, then rerun"),
   );
 }
 

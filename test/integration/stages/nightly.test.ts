@@ -13,7 +13,9 @@ import { expectedFacts, firstDifference, readWarehouseDay } from "../../support/
 const D = "2026-11-20";
 const SEED = 8128;
 const FLEET = 500;
-const AGGREGATES = ["server_by_cpu", "server_by_puppet_service", "server_by_site", "server_by_team", "server_by_vendor_model"];
+/** Every aggregate table, written out here (not the registry) so that one the run forgets fails; server_retirements may be empty on a day. */
+const AGGREGATES = ["server_by_cpu", "server_by_puppet_service", "server_by_site", "server_by_team", "server_by_vendor_model", "server_retirements"];
+const DENSE = AGGREGATES.filter((t) => t !== "server_retirements");
 
 /** 'YYYY-MM-DD' plus n days, and its ISO weekday (1=Mon), computed here with Date, not with the code under test. */
 const plusDays = (date: string, n: number) => new Date(Date.parse(`${date}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
@@ -58,12 +60,12 @@ const runs = (dw: TestWarehouse) =>
   withWarehouse(dw, (db) => db.query<{ id: number; status: string; d: string }>("SELECT id, status, report_date AS d FROM etl_runs ORDER BY id"));
 
 /** Every aggregate row of `day`, as text, in a stable order: what "left intact" compares. */
-async function aggregatesOn(dw: TestWarehouse, day: string, server: Server = "primary"): Promise<Record<string, string[]>> {
+async function aggregatesOn(dw: TestWarehouse, day: string, server: Server = "primary", tables = AGGREGATES): Promise<Record<string, string[]>> {
   return withWarehouse(
     dw,
     async (db) => {
       const out: Record<string, string[]> = {};
-      for (const table of AGGREGATES) {
+      for (const table of tables) {
         const rows = await db.query<Record<string, unknown>>(`SELECT * FROM ${quoteIdent(table)} WHERE report_date = ?`, [day]);
         out[table] = rows.map((r) => JSON.stringify(Object.values(r).map(String))).sort();
       }
@@ -98,12 +100,12 @@ beforeAll(async () => {
   }
 }, 180_000);
 
-/** The warehouse copied with one column of server_facts dropped (a drifted warehouse). */
-async function driftedCopy(dw: TestWarehouse): Promise<TestWarehouse> {
+/** The warehouse copied, then `change` made to the copy (by default one column of server_facts dropped: a drifted warehouse). */
+async function driftedCopy(dw: TestWarehouse, change = "ALTER TABLE server_facts DROP COLUMN memory"): Promise<TestWarehouse> {
   const copy = await warehouseFor(dw.engine, "run_drift");
   if (dw.engine === "sqlite") {
     await withWarehouse(dw, (db) => db.execute("VACUUM INTO ?", [copy.name]));
-    await withWarehouse(copy, (db) => db.execute("ALTER TABLE server_facts DROP COLUMN memory"));
+    await withWarehouse(copy, (db) => db.execute(change));
     return copy;
   }
   await withDb(copy.name, async (db) => {
@@ -113,7 +115,7 @@ async function driftedCopy(dw: TestWarehouse): Promise<TestWarehouse> {
       await db.execute(`CREATE TABLE ${quoteIdent(t)} LIKE ${quoteIdent(dw.name)}.${quoteIdent(t)}`);
       await db.execute(`INSERT INTO ${quoteIdent(t)} SELECT * FROM ${quoteIdent(dw.name)}.${quoteIdent(t)}`);
     }
-    await db.execute("ALTER TABLE server_facts DROP COLUMN memory");
+    await db.execute(change);
   });
   return copy;
 }
@@ -137,6 +139,10 @@ for (const engine of ENGINES) describe(`run [${engine}]`, () => {
         ok(`etl ${day}`, await runCli(["etl", "--source", dsn(primary, source), "--target", dw.dsn, "--report-date", day]));
       }
       expect(await factsOn(dw, old)).toBe(expectedServers);
+      // Three servers in use go out of service before the night of D: its retirements, against `old`.
+      const retiring = (await withDb(source, (db) => db.query<{ id: number }>("SELECT id FROM servers_asset WHERE status = 'in_use' ORDER BY id LIMIT 3"))).map((x) => Number(x.id));
+      expect(retiring).toHaveLength(3);
+      await withDb(source, (db) => db.execute("UPDATE servers_asset SET status = 'retired' WHERE id IN (?)", [retiring]));
 
       const r = ok("run", await runCli(runArgs(source, dw, D), { timeoutMs: 120_000 }));
       // One line per step as it ends, then the run's line.
@@ -159,7 +165,7 @@ for (const engine of ENGINES) describe(`run [${engine}]`, () => {
       expect(lines[1]).toContain(`run ${last.id}:`);
 
       // aggregate: every table has D, and server_by_site equals a GROUP BY over D's facts.
-      for (const table of AGGREGATES) {
+      for (const table of DENSE) {
         expect([table, await count(dw, `SELECT COUNT(*) AS n FROM ${quoteIdent(table)} WHERE report_date = ?`, [D])]).not.toEqual([table, 0]);
       }
       const [bySite, independent] = await withWarehouse(dw, async (db) => [
@@ -171,6 +177,9 @@ for (const engine of ENGINES) describe(`run [${engine}]`, () => {
       ]);
       expect(bySite.map((x) => ({ ...x, servers: Number(x.servers) }))).toEqual(independent.map((x) => ({ ...x, servers: Number(x.servers) })));
       expect(bySite.reduce((n, x) => n + Number(x.servers), 0)).toBe(expectedServers);
+      // server_retirements: exactly the three, each against the fact day before D (`old`, which expire then deleted).
+      const retired = await withWarehouse(dw, (db) => db.query<{ id: number; p: string }>("SELECT id, previous_day AS p FROM server_retirements WHERE report_date = ? ORDER BY id", [D]));
+      expect(retired.map((x) => [Number(x.id), String(x.p)])).toEqual(retiring.map((id) => [id, old]));
 
       // expire: the old non-Monday is gone (facts and bridge), its week's Monday stays.
       expect(await factsOn(dw, old)).toBe(0);
@@ -237,6 +246,43 @@ for (const engine of ENGINES) describe(`run [${engine}]`, () => {
       expect(await count(copy, "SELECT COUNT(*) AS n FROM server_facts")).toBe(factsBefore);
       expect(await factsOn(copy, plusDays(D, 1))).toBe(0);
     }, 90_000);
+
+    // The upgrade to the version that adds server_retirements, done as the README says.
+    test("a warehouse of the version before server_retirements: `step init`, exit 3, one line naming init and aggregate --all; doing that makes it run", async () => {
+      const copy = await driftedCopy(dw, "DROP TABLE server_retirements");
+      const runsBefore = await runs(copy);
+      const next = plusDays(D, 1);
+      const r = await runCli(runArgs(source, copy, next), { timeoutMs: 60_000 });
+      expect(r.exitCode).toBe(3);
+      expect(errorLines(r)).toEqual([
+        "serverdb-etl: error: step init: the warehouse schema differs from this version's (1 difference in server_retirements; no table was altered): " +
+          "run serverdb-etl init to create the missing tables (server_retirements; it creates only those and alters no other table), " +
+          "then serverdb-etl aggregate --all to build server_retirements from the facts kept, then rerun serverdb-etl init --check",
+      ]);
+      expect(r.stdout).toContain("-- server_retirements: table is missing; run serverdb-etl init to create it\n");
+      expect(r.stdout).toContain(engine === "sqlite" ? "(sqlite3 " : "(mysql ");
+      expect(r.stdout).not.toMatch(/^(etl|aggregate|expire|run) /m);
+      expect(await runs(copy)).toEqual(runsBefore);
+      expect(await factsOn(copy, next)).toBe(0);
+
+      // The fix as printed: init creates that table and nothing else; aggregate --all fills it.
+      const before = await aggregatesOn(copy, D, "primary", DENSE);
+      const init = ok("init", await runCli(["init", "--target", copy.dsn]));
+      expect(init.stdout).toBe(`-- serverdb-etl: created table server_retirements in ${copy.label}\n`);
+      ok("aggregate --all", await runCli(["aggregate", "--all", "--target", copy.dsn]));
+      const after = await aggregatesOn(copy, D);
+      // The same three servers; the fact day before D is now the Monday `old`'s week kept (expire deleted `old`).
+      const seen = await withWarehouse(copy, (db) => db.query<{ id: number; p: string }>("SELECT id, previous_day AS p FROM server_retirements ORDER BY report_date, id"));
+      const nightly = await withWarehouse(dw, (db) => db.query<{ id: number; p: string }>("SELECT id, previous_day AS p FROM server_retirements WHERE report_date = ? ORDER BY id", [D]));
+      expect(seen.map((x) => Number(x.id))).toEqual(nightly.map((x) => Number(x.id)));
+      expect(seen).toHaveLength(3);
+      const old = weekday(plusDays(D, -200)) === 1 ? plusDays(D, -201) : plusDays(D, -200); // as the end-to-end test made it
+      expect(seen.map((x) => String(x.p))).toEqual(Array(3).fill(plusDays(old, 1 - weekday(old))));
+      expect(nightly.map((x) => String(x.p))).toEqual(Array(3).fill(old));
+      expect(after.server_retirements).toHaveLength(3);
+      for (const t of DENSE) expect([t, after[t]]).toEqual([t, before[t]]);
+      ok("run", await runCli(runArgs(source, copy, next), { timeoutMs: 120_000 }));
+    }, 120_000);
 
     test("another run holds the lock: exit 75 at once, nothing written", async () => {
       const runsBefore = await runs(dw);

@@ -11,7 +11,7 @@ import { canonicalDefault, normalizeType, type TableSchema } from "../../../src/
 import { defaultsAreQuoted, liveDefault } from "../../../src/engine/mysql/schema-live.ts";
 import { diffTable, misplacedColumns, missingTable, type DriftKind } from "../../../src/warehouse/schema-diff.ts";
 import { renderMigration } from "../../../src/warehouse/schema-migration.ts";
-import { schemaDriftError } from "../../../src/stages/init.ts";
+import { driftBeforeWriteError, schemaDriftError } from "../../../src/stages/init.ts";
 import { SchemaDriftError } from "../../../src/errors.ts";
 import { SQL_FILES } from "../../../src/sql.ts";
 
@@ -50,6 +50,7 @@ describe("warehouse DDL files", () => {
       "server_by_vendor_model",
       "server_by_team",
       "server_by_cpu",
+      "server_retirements",
     ]);
   });
 
@@ -445,7 +446,30 @@ describe("schemaDriftError", () => {
     expect(err.message).toContain("etl_runs");
     expect(err.message).toContain("run serverdb-etl init to create the missing tables");
     const both = schemaDriftError([missingTable("a"), { table: "b", kind: "extra-key", message: "m", cosmetic: false, fix: ["DROP INDEX `k`"] }], true)!;
-    expect(both.message).toContain("create the missing tables, review the statements printed on stdout");
+    expect(both.message).toContain("create the missing tables (a; it creates only those and alters no other table), review the statements printed on stdout");
     expect(both.message).toEndWith("then rerun serverdb-etl init --check");
+  });
+
+  // An older version's warehouse: its facts are there, the aggregate table this version adds is not.
+  test("an upgrade's missing aggregate table: names it, says init touches nothing else, and how to fill it", () => {
+    const fix =
+      "run serverdb-etl init to create the missing tables (server_retirements; it creates only those and alters no other table), " +
+      "then serverdb-etl aggregate --all to build server_retirements from the facts kept";
+    expect(schemaDriftError([missingTable("server_retirements")], true)!.message).toBe(
+      `the warehouse schema differs from this version's (1 difference in server_retirements; no table was altered): ${fix}, then rerun serverdb-etl init --check`,
+    );
+    // etl: the same fix, and no ALTER to look for (none is needed).
+    const etl = driftBeforeWriteError([missingTable("server_retirements")])!;
+    expect(etl.exitCode).toBe(3);
+    expect(etl.message).toBe(
+      `the warehouse schema differs from this version's (server_retirements: table is missing; run serverdb-etl init to create it); nothing was written: ${fix}, then rerun`,
+    );
+    expect(etl.message).not.toContain("ALTER");
+    // A fresh warehouse (no facts): init alone; nothing to aggregate yet.
+    const fresh = driftBeforeWriteError(["etl_runs", "server_facts", "server_retirements"].map((t) => missingTable(t)))!;
+    expect(fresh.message).toEndWith("nothing was written: run serverdb-etl init to create the missing tables, then rerun");
+    // A missing table and an ALTER: both fixes.
+    const both = driftBeforeWriteError([missingTable("server_retirements"), { table: "server_facts", kind: "extra-key", message: "m", cosmetic: false, fix: ["DROP INDEX `k`"] }])!;
+    expect(both.message).toContain(`${fix}, and run serverdb-etl init --check to see the ALTER statements`);
   });
 });
