@@ -3,7 +3,7 @@
 // its class (and so its exit code) and its message is prefixed `step <name>: `.
 import { plural } from "../words.ts";
 import type { Endpoint } from "../settings/dsn.ts";
-import { engineFor, openDb } from "../engine/index.ts";
+import { engineFor, engineOf, openDb } from "../engine/index.ts";
 import type { Progress } from "../progress/progress.ts";
 import { renderMigration } from "../warehouse/schema-migration.ts";
 import type { TransformOptions } from "../transform/types.ts";
@@ -96,7 +96,7 @@ async function checkSchema(ctx: WarehouseContext, report: Report): Promise<numbe
   if (layout) log.warn(layout);
   // The error points at the ALTERs "printed on stdout": print them, as `init --check` would.
   if (err) {
-    report("init", renderMigration(drifts, ctx.target.db.label).trimEnd());
+    report("init", renderMigration(drifts, ctx.target.db.label, engineOf(ctx.target.db).catalog.applyHint).trimEnd());
     throw err;
   }
   return drifts.length;
