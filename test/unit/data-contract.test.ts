@@ -61,7 +61,7 @@ function rows(body: string): Map<string, string> {
 describe("docs/data-contract.md", () => {
   test("the DDL parse found the warehouse tables (a guard for this test itself)", () => {
     expect([...ddl.keys()].sort()).toEqual(
-      ["etl_runs", "server_by_cpu", "server_by_puppet_service", "server_by_site", "server_by_team", "server_by_vendor_model", "server_fact_roles", "server_facts"],
+      ["etl_runs", "server_by_cpu", "server_by_puppet_service", "server_by_site", "server_by_team", "server_by_vendor_model", "server_fact_roles", "server_facts", "server_retirements"],
     );
     expect(ddl.get("server_facts")!.map((c) => c.name)).toContain("etl_run_id");
     expect(ddl.get("server_facts")!.find((c) => c.name === "delivery_date")!.type).toBe("date NULL");
@@ -87,9 +87,26 @@ describe("docs/data-contract.md", () => {
         if (documented.has(c.name)) expect(documented.get(c.name), `${table}.${c.name}`).toStartWith(c.type);
       }
     }
-    // The documented rows name no table or measure the DDL lacks.
+    // The documented rows name no table or column the DDL lacks (server_retirements' columns are in this section too).
+    aggregates.push("server_retirements");
     const aggregateColumns = new Set(aggregates.flatMap((t) => ddl.get(t)!.map((c) => c.name)));
     for (const name of documented.keys()) expect(aggregates.includes(name) || aggregateColumns.has(name), name).toBe(true);
+  });
+
+  test("server_retirements: in the Aggregates section, one row per DDL column in DDL order with its type; the rule, sparse days and expire", () => {
+    const body = sectionOf("server_by_site");
+    const part = body.slice(body.indexOf("### `server_retirements`"));
+    expect(part.length).toBeLessThan(body.length);
+    const documented = rows(part);
+    const columns = ddl.get("server_retirements")!;
+    expect([...documented.keys()]).toEqual(columns.map((c) => c.name));
+    for (const c of columns) expect(documented.get(c.name), c.name).toStartWith(c.type);
+    const prose = part.replace(/\s+/g, " ");
+    expect(prose).toContain("Primary key `(report_date, id)`");
+    expect(prose).toContain("status `retired` and whose fact on the **previous fact day** has status `in_use`");
+    expect(prose).toContain("the newest report_date with facts below report_date");
+    expect(prose).toContain("The table is **sparse**");
+    expect(prose).toContain("`expire --include-aggregates` deletes them with the other aggregates");
   });
 
   test("the Source section lists exactly the ServerDB tables the extract and backfill read", () => {
