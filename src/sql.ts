@@ -44,6 +44,7 @@ import reportNewestFactDay from "../sql/report/newest_fact_day.sql" with { type:
 import reportFleetAges from "../sql/report/fleet_ages.sql" with { type: "text" };
 import reportRackModels from "../sql/report/rack_models.sql" with { type: "text" };
 import reportRetirementsSeen from "../sql/report/retirements_seen.sql" with { type: "text" };
+import aggregateNextFactDay from "../sql/aggregate/next_fact_day.sql" with { type: "text" };
 import aggregateServerRetirements from "../sql/aggregate/server_retirements.sql" with { type: "text" };
 import aggregateDeleteDay from "../sql/aggregate/delete_day.sql" with { type: "text" };
 import aggregateCountDay from "../sql/aggregate/count_day.sql" with { type: "text" };
@@ -78,6 +79,7 @@ export const SQL = {
   aggregateServerByTeam,
   aggregateServerByCpu,
   aggregateServerRetirements,
+  aggregateNextFactDay,
   reportAggregatedDays,
   reportDayKinds,
   reportTeamDays,
@@ -177,6 +179,7 @@ export const SQL_FILES = [
   "aggregate/server_by_team.sql",
   "aggregate/server_by_cpu.sql",
   "aggregate/server_retirements.sql",
+  "aggregate/next_fact_day.sql",
   "report/aggregated_days.sql",
   "report/day_kinds.sql",
   "report/team_days.sql",

@@ -107,5 +107,7 @@ CREATE TABLE IF NOT EXISTS server_retirements (
   in_service_since date NOT NULL,                       -- delivery_date, else the day of created_at
   delivery_known   tinyint NOT NULL,                    -- 1 when in_service_since is the delivery date
 
-  PRIMARY KEY (report_date, id)
+  PRIMARY KEY (report_date, id),
+  -- One server's retirements: the builder's "recorded already between the two days?" probe.
+  KEY id (id, report_date)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;

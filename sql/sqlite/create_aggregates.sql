@@ -98,3 +98,6 @@ CREATE TABLE IF NOT EXISTS server_retirements (
 
   PRIMARY KEY (report_date, id)
 ) WITHOUT ROWID;
+
+-- One server's retirements (the builder's "recorded already between the two days?" probe).
+CREATE INDEX IF NOT EXISTS server_retirements_id ON server_retirements (id, report_date);

@@ -11,6 +11,8 @@ export interface AggregateTable {
   insert: string;
   /** A day may rightly have no rows (server_retirements): "no rows" does not mean "not aggregated". */
   sparse?: boolean;
+  /** A day's rows depend on the fact day before it: rebuilding a day rebuilds the next fact day's rows too. */
+  readsPreviousDay?: boolean;
 }
 
 /** Every aggregate table, in the order `aggregate` builds them. */
@@ -20,7 +22,7 @@ export const AGGREGATE_TABLES: readonly AggregateTable[] = [
   { table: "server_by_vendor_model", insert: SQL.aggregateServerByVendorModel },
   { table: "server_by_team", insert: SQL.aggregateServerByTeam },
   { table: "server_by_cpu", insert: SQL.aggregateServerByCpu },
-  { table: "server_retirements", insert: SQL.aggregateServerRetirements, sparse: true },
+  { table: "server_retirements", insert: SQL.aggregateServerRetirements, sparse: true, readsPreviousDay: true },
 ];
 
 export const AGGREGATE_TABLE_NAMES: readonly string[] = AGGREGATE_TABLES.map((t) => t.table);

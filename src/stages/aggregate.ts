@@ -80,6 +80,18 @@ export async function aggregateDays(ctx: WarehouseContext, options: AggregateOpt
     }
     phase.progress(i + 1, day);
   }
+  // A rebuilt (or newly loaded) day changes what its next fact day saw retire: rebuild those rows.
+  const built = new Set(plan.days);
+  for (const t of tables.filter((x) => x.readsPreviousDay)) {
+    for (const day of plan.days) {
+      const [next] = await writer.read<{ report_date: unknown }>(SQL.aggregateNextFactDay, [day]);
+      const nextDay = next?.report_date ? String(next.report_date).slice(0, 10) : undefined;
+      if (!nextDay || built.has(nextDay)) continue;
+      log.debug(`${t.table}: rebuilding ${nextDay}, the fact day after ${day}`);
+      await writer.write(rebuildDay(t, nextDay));
+      built.add(nextDay);
+    }
+  }
   await writer.drain();
   const total = Object.values(rows).reduce((a, b) => a + b, 0);
   const seconds = phase.end((s) => `${plan.days.length} days, ${total} rows in ${tables.length} tables in ${s.toFixed(1)} s`);

@@ -338,3 +338,31 @@ test("no warehouse: a missing SQLite file is named, and not created", async () =
   expect(r.stderr).toContain("nowhere.sqlite");
   expect(existsSync(path)).toBe(false);
 });
+
+for (const engine of ENGINES) {
+  describe(`server_retirements when facts expire in between [${engine}]`, () => {
+    test("a retirement recorded on a day whose facts are gone is not counted again on the next day's rebuild", async () => {
+      const dw = await warehouseFor(engine, "retire");
+      ok("init", await runCli(["init", "--target", dw.dsn]));
+      await withWarehouse(dw, (db) => writeHistory(db, rows));
+      ok("aggregate", await runCli(["aggregate", "--all", "--target", dw.dsn, ...dw.replicaArgs], { timeoutMs: 120_000 }));
+      const recorded = await withWarehouse(dw, (db) => db.query<{ report_date: unknown; id: unknown }>("SELECT report_date, id FROM server_retirements ORDER BY report_date, id"));
+      // A day in the middle with retirements: drop its facts (as if expired), rebuild the next day.
+      const at = days.slice(5, -5).find((d) => recorded.some((r) => String(r.report_date).slice(0, 10) === d))!;
+      const next = days[days.indexOf(at) + 1]!;
+      await withWarehouse(dw, (db) => db.execute("DELETE FROM server_facts WHERE report_date = ?", [at]));
+      ok("aggregate next", await runCli(["aggregate", "--date", next, "--target", dw.dsn, ...dw.replicaArgs]));
+      const after = await withWarehouse(dw, (db) => db.query<{ report_date: unknown; id: unknown }>("SELECT report_date, id FROM server_retirements ORDER BY report_date, id"));
+      const ids = (list: typeof recorded, day: string) => list.filter((r) => String(r.report_date).slice(0, 10) === day).map((r) => Number(r.id));
+      // The day itself keeps its rows (aggregates outlive facts); the next day adds none of them.
+      expect(ids(after, at)).toEqual(ids(recorded, at));
+      expect(ids(after, next).filter((id) => ids(recorded, at).includes(id))).toEqual([]);
+      // What the next day saw retire since the day before `at`: its own rows, plus servers in use then and retired now not recorded at `at`.
+      const prev = days[days.indexOf(at) - 1]!;
+      const statusOn = (day: string) => new Map(on(day).map((f) => [f.id, f.status]));
+      const [p, n] = [statusOn(prev), statusOn(next)];
+      const want = [...n].filter(([id, s]) => s === "retired" && p.get(id) === "in_use" && !ids(recorded, at).includes(id)).map(([id]) => id).sort((a, b) => a - b);
+      expect(ids(after, next)).toEqual(want);
+    }, 120_000);
+  });
+}

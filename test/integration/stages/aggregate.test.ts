@@ -265,7 +265,7 @@ for (const engine of ENGINES) describe(`aggregate on three days of real etl runs
     expect(total("Agg::Shared")).toBe(1); // another case is another service
   });
 
-  test("re-aggregating a day after an etl rerun replaces that day; the other days are untouched", async () => {
+  test("re-aggregating a day after an etl rerun replaces that day; the other days are untouched, but for what the next day saw retire", async () => {
     const before = await aggregates(dw, [D1, D3]);
     // AGS3's only server moves to AGS1; other servers break.
     await onSource("UPDATE servers_asset SET site_id = ? WHERE id = ?", [B + 1, ids[2]]);
@@ -277,7 +277,11 @@ for (const engine of ENGINES) describe(`aggregate on three days of real etl runs
     expect(got).toEqual(await expectedFor(dw, [D2]));
     expect(got.server_by_site.some((l) => l.startsWith(`${D2}|AGS3|`))).toBe(false); // the old row is gone
     expect(got.server_by_site).toContain(`${D2}|AGS1|<unknown>|active|2|4|32|164500`);
-    expect(await aggregates(dw, [D1, D3])).toEqual(before);
+    // D3's server_retirements compare D3 with D2, so they are rebuilt with D2 (and equal the oracle); the rest is untouched.
+    const { server_retirements: after, ...others } = await aggregates(dw, [D1, D3]);
+    const { server_retirements: _, ...othersBefore } = before;
+    expect(others).toEqual(othersBefore);
+    expect(after).toEqual((await expectedFor(dw, [D1, D3])).server_retirements);
     // Idempotent: once more gives the same rows.
     ok("aggregate --date D2 again", await aggregate(dw, "--date", D2));
     expect(await aggregates(dw, [D2])).toEqual(got);
@@ -446,7 +450,12 @@ if (ENGINES.includes("mariadb")) describe("cost follows the days aggregated, not
       const rows = await explain(insert, Array(placeholderCount(insert)).fill(D3));
       expect(rows.length).toBeGreaterThan(0);
       for (const r of rows) {
-        // f, p and d are the statements' aliases of server_facts (p: server_retirements' previous day).
+        // f, p and d are the statements' aliases of server_facts (p: server_retirements' previous day);
+        // r is server_retirements itself (a server recorded between the two days is not counted twice).
+        if (r.table === "r") {
+          expect([r.type, r.key]).toEqual([expect.stringMatching(/^(ref|range)$/), "id"]);
+          continue;
+        }
         const facts = ["server_facts", "f", "p", "d"].includes(r.table);
         expect(facts || r.table === "server_fact_roles").toBe(true);
         expect(["ref", "range", "eq_ref"]).toContain(r.type);

@@ -29,11 +29,11 @@ describe("registry, DDL and statements agree", () => {
     expect(AGGREGATE_TABLES.filter((t) => t.sparse).map((t) => t.table)).toEqual([RETIREMENTS]);
   });
 
-  test("server_retirements: primary key (report_date, id); copied columns have the fact columns' types and collation", () => {
+  test("server_retirements: primary key (report_date, id), key (id, report_date); copied columns have the fact columns' types and collation", () => {
     const t = schemaOf(RETIREMENTS)!;
     const facts = schemaOf("server_facts")!;
     expect(t.primaryKey).toEqual(["report_date", "id"]);
-    expect(t.indexes).toEqual([]);
+    expect(t.indexes).toEqual([{ name: "id", columns: ["id", "report_date"], unique: false }]);
     expect(t.columns.map((c) => c.name)).toEqual([
       "report_date", "id", "previous_day", "manufacturer", "model", "asset_type", "site", "wou_name", "in_service_since", "delivery_known",
     ]);
