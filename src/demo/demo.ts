@@ -185,7 +185,7 @@ const nightlyStep: DemoStep = {
       etl:
         `etl run ${etl.runId}: ${etl.extracted} servers extracted, ${etl.loaded} fact rows and ${etl.roleRows} role rows ` +
         `loaded for ${etl.reportDate}; ${plural(warnings, "value")} cut to fit or unusable (per column in etl_runs.warnings)`,
-      aggregate: `aggregate: ${aggregateRows} rows for ${aggregate.days.join(", ")} in ${plural(Object.keys(aggregate.rows).length, "server_by_* table")}`,
+      aggregate: `aggregate: ${aggregateRows} rows for ${aggregate.days.join(", ")} in ${plural(Object.keys(aggregate.rows).length, "aggregate table")}`,
       expire: expire
         ? `expire: ${plural(expire.daysDeleted.length, "day")} deleted, ${plural(expire.decisions.length - expire.daysDeleted.length, "day")} of facts kept (retention: ${DEFAULT_RETENTION.keepDaily} days daily, then weekly)`
         : "expire: skipped",
