@@ -41,8 +41,7 @@ import reportTeamDays from "../sql/report/team_days.sql" with { type: "text" };
 import reportSiteDays from "../sql/report/site_days.sql" with { type: "text" };
 import reportModelDays from "../sql/report/model_days.sql" with { type: "text" };
 import reportNewestFactDay from "../sql/report/newest_fact_day.sql" with { type: "text" };
-import reportFleetAges from "../sql/report/fleet_ages.sql" with { type: "text" };
-import reportRackModels from "../sql/report/rack_models.sql" with { type: "text" };
+import reportDayServers from "../sql/report/day_servers.sql" with { type: "text" };
 import reportRetirementsSeen from "../sql/report/retirements_seen.sql" with { type: "text" };
 import aggregateNextFactDay from "../sql/aggregate/next_fact_day.sql" with { type: "text" };
 import aggregateServerRetirements from "../sql/aggregate/server_retirements.sql" with { type: "text" };
@@ -86,8 +85,7 @@ export const SQL = {
   reportSiteDays,
   reportModelDays,
   reportNewestFactDay,
-  reportFleetAges,
-  reportRackModels,
+  reportDayServers,
   reportRetirementsSeen,
   aggregateDeleteDay,
   aggregateCountDay,
@@ -186,8 +184,7 @@ export const SQL_FILES = [
   "report/site_days.sql",
   "report/model_days.sql",
   "report/newest_fact_day.sql",
-  "report/fleet_ages.sql",
-  "report/rack_models.sql",
+  "report/day_servers.sql",
   "report/retirements_seen.sql",
   "aggregate/delete_day.sql",
   "aggregate/count_day.sql",

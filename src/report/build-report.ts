@@ -92,8 +92,9 @@ export async function buildReport(db: Db, options: ReportOptions): Promise<Capac
   if (!factDay) notes.push(`no facts on or before ${newest} (expired): no retirement or power figures`);
   else {
     if (factDay !== newest) notes.push(`retirements and power use the facts of ${factDay}, the newest day on or before ${newest} whose facts retention kept`);
-    retirements = predictRetirements(await read.fleetAges(db, factDay), factDay, options.config);
-    power = estimatePower(await read.rackModels(db, factDay), options.config, options.metered);
+    const servers = await read.dayServers(db, factDay);
+    retirements = predictRetirements(servers.ages, factDay, options.config);
+    power = estimatePower(servers.racks, options.config, options.metered);
   }
   const ages = present.has("server_retirements") ? retirementAges(await read.retirementsSeen(db, newest), options.config) : [];
   if (!present.has("server_retirements")) notes.push("no server_retirements table (a warehouse made before 0.2): run serverdb-etl init, then aggregate --all, to see retirement ages");

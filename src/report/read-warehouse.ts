@@ -96,31 +96,39 @@ export async function newestFactDay(db: Db, upto: string): Promise<string | null
   return row?.report_date ? day(row.report_date) : null;
 }
 
-export async function fleetAges(db: Db, factDay: string): Promise<AgeRow[]> {
-  const rows = await db.query<Record<string, unknown>>(SQL.reportFleetAges, [factDay]);
-  return rows.map((r) => ({
-    manufacturer: String(r.manufacturer),
-    model: String(r.model),
-    asset_type: String(r.asset_type),
-    team: String(r.wou_name),
-    site: String(r.site),
-    status: String(r.status),
-    since_month: String(r.since_month),
-    delivery_known: num(r.delivery_known) === 1,
-    servers: num(r.servers),
-  }));
-}
+/** `v` without trailing blanks: utf8mb4_bin is PAD SPACE and SQLite's text COLLATE RTRIM, so a GROUP BY ignores them. */
+const padded = (v: string) => (v.endsWith(" ") ? v.replace(/ +$/, "") : v);
 
-export async function rackModels(db: Db, factDay: string): Promise<RackRow[]> {
-  const rows = await db.query<Record<string, unknown>>(SQL.reportRackModels, [factDay]);
-  return rows.map((r) => ({
-    site: String(r.site),
-    rack: String(r.rack),
-    manufacturer: String(r.manufacturer),
-    model: String(r.model),
-    status: String(r.status),
-    servers: num(r.servers),
-  }));
+/**
+ * The servers not retired on `factDay`, folded as they stream into the retirement section's
+ * groups (ages) and the power section's (racks): memory per group, not per server. Groups are
+ * those a GROUP BY makes on either warehouse: values that differ only in trailing blanks are one
+ * group, named by the first value seen.
+ */
+export async function dayServers(db: Db, factDay: string): Promise<{ ages: AgeRow[]; racks: RackRow[] }> {
+  const ages = new Map<string, AgeRow>();
+  const racks = new Map<string, RackRow>();
+  for await (const r of db.stream<Record<string, unknown>>(SQL.reportDayServers, [factDay])) {
+    const manufacturer = String(r.manufacturer);
+    const model = String(r.model);
+    const site = String(r.site);
+    const status = String(r.status);
+    const rack = String(r.rack);
+    const team = String(r.wou_name);
+    const assetType = String(r.asset_type);
+    const since = String(r.since_month);
+    const known = num(r.delivery_known) === 1;
+    const common = `${padded(manufacturer)}\u0000${padded(model)}\u0000${padded(site)}\u0000${padded(status)}`;
+    const ageKey = `${common}\u0000${padded(assetType)}\u0000${padded(team)}\u0000${since}\u0000${known ? 1 : 0}`;
+    const age = ages.get(ageKey);
+    if (age) age.servers++;
+    else ages.set(ageKey, { manufacturer, model, asset_type: assetType, team, site, status, since_month: since, delivery_known: known, servers: 1 });
+    const rackKey = `${common}\u0000${padded(rack)}`;
+    const seen = racks.get(rackKey);
+    if (seen) seen.servers++;
+    else racks.set(rackKey, { site, rack, manufacturer, model, status, servers: 1 });
+  }
+  return { ages: [...ages.values()], racks: [...racks.values()] };
 }
 
 export async function retirementsSeen(db: Db, upto: string): Promise<RetirementSeenRow[]> {
