@@ -33,7 +33,10 @@ export async function writeReport(report: CapacityReport, format: ReportFormat, 
   if (!out) {
     // Bun.write resolves once every byte is out; process.stdout.write to a pipe does not, and
     // the exit that follows cut `report --format json | jq` at 64-128 KiB of 2.6 MB.
-    await Bun.write(Bun.stdout, text);
+    // A reader that stopped early (`| head`) is not an error of ours.
+    await Bun.write(Bun.stdout, text).catch((err: NodeJS.ErrnoException) => {
+      if (err?.code !== "EPIPE") throw err;
+    });
     return null;
   }
   writeWhole(out, text);
