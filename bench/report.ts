@@ -296,7 +296,7 @@ function sqlName(sql: string): string {
   return sql.replace(/\s+/g, " ").slice(0, 40);
 }
 
-/** `db` with every query() timed into `times` (name → ms, summed). */
+/** `db` with every query() and stream() timed into `times` (name → ms, summed; a stream until its last row). */
 function timed(db: Db, times: Map<string, number>): Db {
   return new Proxy(db, {
     get(target, prop) {
@@ -309,6 +309,22 @@ function timed(db: Db, times: Map<string, number>): Db {
           } finally {
             const name = sqlName(sql);
             times.set(name, (times.get(name) ?? 0) + performance.now() - t0);
+          }
+        };
+      }
+      if (prop === "stream") {
+        return async function* (sql: string, params?: unknown[]) {
+          const t0 = performance.now();
+          let inside = 0; // the consumer's time between rows is not the query's
+          try {
+            for await (const row of (v as Db["stream"]).call(target, sql, params)) {
+              const t1 = performance.now();
+              yield row;
+              inside += performance.now() - t1;
+            }
+          } finally {
+            const name = `${sqlName(sql)} (streamed)`;
+            times.set(name, (times.get(name) ?? 0) + performance.now() - t0 - inside);
           }
         };
       }
@@ -342,6 +358,30 @@ async function breakdown(dsn: string): Promise<string[]> {
       `queries: ${[...times].sort((a, b) => b[1] - a[1]).map(([k, ms]) => `${k} ${(ms / 1000).toFixed(3)} s`).join(", ")}`,
       `rendering: ${render.join(", ")}`,
     ];
+  } finally {
+    await db.close();
+  }
+}
+
+/** EXPLAIN (MariaDB) or EXPLAIN QUERY PLAN (SQLite) of every sql/report file, with the bench's days: one line per plan row. */
+async function explain(dsn: string, newest: string): Promise<string[]> {
+  const db = await openDb(parseDsn(dsn, "--target"), { purpose: "inspect" });
+  try {
+    // The report's day list: a year of weeks (Sundays back from the newest day) and the newest day.
+    const days = [newest, ...Array.from({ length: 53 }, (_, i) => addDays(newest, -7 * (i + 1) + 1))];
+    const out: string[] = [];
+    for (const [k, v] of Object.entries(SQL)) {
+      if (!k.startsWith("report")) continue;
+      const sql = v.replace("{days}", days.map(() => "?").join(", "));
+      const params = v.includes("{days}") ? days : sql.includes("?") ? [newest] : [];
+      const prefix = db.engine === "sqlite" ? "EXPLAIN QUERY PLAN " : "EXPLAIN ";
+      const rows = await db.query<Record<string, unknown>>(prefix + sql, params);
+      out.push(`${k}:`);
+      for (const r of rows) {
+        out.push(db.engine === "sqlite" ? `    ${r.detail}` : `    ${["table", "type", "key", "key_len", "rows", "Extra"].map((c) => `${c}=${r[c]}`).join(" ")}`);
+      }
+    }
+    return out;
   } finally {
     await db.close();
   }
@@ -425,6 +465,7 @@ try {
     await sizeDb.close();
     const rows = await timeFormats(engine, target, cold);
     const detail = await breakdown(target);
+    const plans = await explain(target, built);
     out.push(
       `### ${engine}: ${s.factRows.toLocaleString("en")} fact rows on ${s.factDays} days, ${s.aggregateRows.toLocaleString("en")} aggregate rows on ${s.aggregateDays} days, ` +
         `${s.retirements.toLocaleString("en")} retirements, ${s.etlRuns} etl_runs, ${s.mib.toFixed(0)} MiB; newest day ${built}`,
@@ -434,6 +475,11 @@ try {
       ...rows.map((r) => `| ${r.format} | ${r.seconds[0]!.toFixed(2)} | ${r.seconds.slice(1).map((x) => x.toFixed(2)).join(" / ")} | ${Math.max(...r.rss).toFixed(0)} | ${r.loads.join(" / ")} |`),
       "",
       ...detail.map((d) => `- ${d} (load ${load()})`),
+      "",
+      "Plans:",
+      "```",
+      ...plans,
+      "```",
       "",
     );
     if (mariadb) {
