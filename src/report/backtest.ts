@@ -18,7 +18,7 @@ export interface Backtest {
 /** Weeks scored after each origin: a quarter. */
 export const BACKTEST_WEEKS = 13;
 /** At most this many origins, evenly spaced, to keep a report with many series fast. */
-export const MAX_ORIGINS = 12;
+export const MAX_ORIGINS = 8;
 
 /**
  * The origins (lengths of the training window) to score: every one from `minTrain` to n − 1

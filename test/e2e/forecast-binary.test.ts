@@ -44,7 +44,7 @@ describe("src/report/forecast.ts compiled", () => {
     for (const b of outcome.ahead) {
       expect(0 <= b.lo95 && b.lo95 <= b.lo80 && b.lo80 <= b.point && b.point <= b.hi80 && b.hi80 <= b.hi95).toBe(true);
     }
-    expect(outcome.backtest.origins).toBe(12);
+    expect(outcome.backtest.origins).toBe(8);
     // The same WASM on the same series: the same numbers (through JSON) as in this process.
     expect(outcome).toEqual(JSON.parse(JSON.stringify(await forecastWeekly(PROBE_SERIES, 13))));
   });

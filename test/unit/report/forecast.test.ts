@@ -3,6 +3,7 @@
 // short and constant series, and the band invariants (ordered, ≥ 0, one per week ahead).
 import { describe, expect, test } from "bun:test";
 import { forecastWeekly, MIN_FORECAST_WEEKS, WORSE_TOLERANCE, type Band, type ForecastOutcome } from "../../../src/report/forecast.ts";
+import { MAX_ORIGINS } from "../../../src/report/backtest.ts";
 
 /** mulberry32: a tiny seeded PRNG, uniform on [0, 1). */
 function prng(seed: number): () => number {
@@ -113,7 +114,7 @@ describe("forecastWeekly's backtest", () => {
     const y = [200];
     for (let t = 1; t < 60; t++) y.push(y[t - 1]! + 3 * z());
     const out = ok(await forecastWeekly(y, 13));
-    expect(out.backtest!.origins).toBe(12);
+    expect(out.backtest!.origins).toBe(MAX_ORIGINS);
     for (const m of [out.backtest!.mase, out.backtest!.mase_naive]) {
       expect(Number.isFinite(m)).toBe(true);
       expect(m).toBeGreaterThan(0);
