@@ -366,3 +366,19 @@ for (const engine of ENGINES) {
     }, 120_000);
   });
 }
+
+test("no warehouse on MariaDB: a database that does not exist is one line naming it", async () => {
+  const { servers, dsn } = await import("../../support/servers.ts");
+  const r = await runCli(["report", "--target", dsn(servers().primary, "no_such_dw")]);
+  expect(r.exitCode).not.toBe(0);
+  expect(r.stderr.trim().split("\n").length).toBe(1);
+  expect(r.stderr).toContain("no_such_dw");
+});
+
+test("a MariaDB database without the warehouse tables: one line naming init", async () => {
+  const { freshDatabase, servers, dsn } = await import("../../support/servers.ts");
+  const name = await freshDatabase("notdw");
+  const r = await runCli(["report", "--target", dsn(servers().primary, name)]);
+  expect([r.exitCode, r.stderr.trim().split("\n").length]).toEqual([2, 1]);
+  expect(r.stderr).toMatch(/is not a serverdb-etl warehouse \(no server_by_site, .*\); check --target, or create one with serverdb-etl init/);
+});
