@@ -23,14 +23,22 @@ export function estimatePower(rows: readonly RackRow[], config: ReportConfig, me
   const uncatalogued = new Map<string, number>();
   let virtualServers = 0;
   const cell = (map: Map<string, PowerRecord>, id: string, make: () => PowerRecord) => map.get(id) ?? (map.set(id, make()), map.get(id)!);
+  // Tens of thousands of (rack, model) groups share a few dozen models: look each model up once.
+  const models = new Map<string, { virtual: boolean; key: string; entry: (typeof config.power)[number] | undefined }>();
   for (const r of rows) {
     if (r.status === RETIRED) continue;
-    if (isVirtual(config.names, r.manufacturer)) {
+    const id = `${r.manufacturer}\u0000${r.model}`;
+    let m = models.get(id);
+    if (!m) {
+      const key = modelKey(config.names, r.manufacturer, r.model);
+      m = { virtual: isVirtual(config.names, r.manufacturer), key, entry: catalog.get(key.toLowerCase()) };
+      models.set(id, m);
+    }
+    if (m.virtual) {
       virtualServers += r.servers;
       continue;
     }
-    const key = modelKey(config.names, r.manufacturer, r.model);
-    const entry = catalog.get(key.toLowerCase());
+    const { key, entry } = m;
     const watts = entry ? r.servers * (r.status === IN_USE ? entry.loadedWatts : entry.idleWatts) : 0;
     if (!entry) uncatalogued.set(key, (uncatalogued.get(key) ?? 0) + r.servers);
     for (const rec of [

@@ -30,26 +30,56 @@ export function predictRetirements(rows: readonly AgeRow[], newestDay: string, c
   const cells = new Map<string, RetirementRecord>();
   let virtualServers = 0;
   let undatedServers = 0;
+  // The quarter a start month reaches after a refresh age: undefined for an unusable month, null outside the window.
+  const due = new Map<string, string | null | undefined>();
+  const quarterDue = (since: string, months: number) => {
+    const id = `${since}\u0000${months}`;
+    if (due.has(id)) return due.get(id);
+    let q: string | null | undefined;
+    if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(since)) q = undefined;
+    else {
+      const end = addMonths(since, months);
+      q = end < nowMonth ? OVERDUE : quarterOfMonth(end);
+      if (q !== OVERDUE && !inWindow.has(q)) q = null;
+    }
+    due.set(id, q);
+    return q;
+  };
+  // Thousands of groups share a model: its rule, key and virtual flag are worked out once.
+  const models = new Map<string, { virtual: boolean; months: number; key: string }>();
+  const modelOf = (r: AgeRow) => {
+    const id = `${r.manufacturer}\u0000${r.model}\u0000${r.asset_type}`;
+    let m = models.get(id);
+    if (!m) {
+      m = {
+        virtual: isVirtual(config.names, r.manufacturer),
+        months: Math.round(refreshYears(config, r.manufacturer, r.model, r.asset_type) * 12),
+        key: modelKey(config.names, r.manufacturer, r.model),
+      };
+      models.set(id, m);
+    }
+    return m;
+  };
   for (const r of rows) {
-    if (isVirtual(config.names, r.manufacturer)) {
+    const m = modelOf(r);
+    if (m.virtual) {
       virtualServers += r.servers;
       continue;
     }
-    if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(r.since_month)) {
+    const quarter = quarterDue(r.since_month, m.months);
+    if (quarter === undefined) {
       undatedServers += r.servers;
       continue;
     }
-    const months = Math.round(refreshYears(config, r.manufacturer, r.model, r.asset_type) * 12);
-    const end = addMonths(r.since_month, months);
-    const quarter = end < nowMonth ? OVERDUE : quarterOfMonth(end);
-    if (quarter !== OVERDUE && !inWindow.has(quarter)) continue;
-    const keys: Array<[Dimension, string]> = [["model", modelKey(config.names, r.manufacturer, r.model)], ["team", r.team], ["site", r.site]];
+    if (quarter === null) continue;
+    const keys: Array<[Dimension, string]> = [["model", m.key], ["team", r.team], ["site", r.site]];
     for (const [dimension, key] of keys) {
       const id = `${dimension}\u0000${key}\u0000${quarter}`;
-      const rec = cells.get(id) ?? { dimension, key, quarter, servers: 0, from_created_at: 0 };
-      rec.servers += r.servers;
-      if (!r.delivery_known) rec.from_created_at += r.servers;
-      cells.set(id, rec);
+      const rec = cells.get(id);
+      if (rec) {
+        rec.servers += r.servers;
+        if (!r.delivery_known) rec.from_created_at += r.servers;
+      } else cells.set(id, { dimension, key, quarter, servers: r.servers, from_created_at: r.delivery_known ? 0 : r.servers });
     }
   }
   const order = new Map([[OVERDUE, -1], ...quarters.map((q, i) => [q, i] as const)]);
