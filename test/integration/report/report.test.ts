@@ -256,6 +256,25 @@ for (const engine of ENGINES) {
       expect(report.assumptions.backfill_caveat).toContain(`${BACKFILLED_DAYS} days from ${days[0]} to ${days[BACKFILLED_DAYS - 1]}`);
     });
 
+    if (engine === "mariadb") {
+      test("an account with SELECT on the six tables it reads, and nothing else, gets the same report", async () => {
+        const { connect, servers, dsn } = await import("../../support/servers.ts");
+        const root = await connect(servers().primary);
+        const user = `planner_${process.pid}`;
+        try {
+          await root.execute(`CREATE USER '${user}'@'%'`);
+          for (const t of ["server_by_site", "server_by_team", "server_by_vendor_model", "server_retirements", "server_facts", "etl_runs"]) {
+            await root.execute(`GRANT SELECT ON \`${dw.name}\`.\`${t}\` TO '${user}'@'%'`);
+          }
+          const r = ok("report as planner", await runCli(["report", "--target", dsn(servers().primary, dw.name, user), "--format", "json", "--config", configPath, "--metered", meteredPath], { timeoutMs: 120_000 }));
+          expect(JSON.parse(r.stdout)).toEqual(report);
+        } finally {
+          await root.execute(`DROP USER IF EXISTS '${user}'@'%'`);
+          await root.close();
+        }
+      }, 120_000);
+    }
+
     test("--dimension site --key fra1 keeps fra1's records only, with the same numbers", async () => {
       const r = ok("report", await runCli(["report", "--target", dw.dsn, "--format", "json", "--config", configPath, "--dimension", "site", "--key", "fra1"]));
       const part: CapacityReport = JSON.parse(r.stdout);
