@@ -114,7 +114,8 @@ export async function freePorts(count: number): Promise<number[]> {
 }
 
 export interface ServerSpec {
-  name: "primary" | "replica";
+  /** "primary", "replica", or a Galera node's "node1"…; names its pid record and its messages. */
+  name: string;
   serverId: number;
   port: number;
   dataDir: string;
@@ -241,9 +242,8 @@ export function cleanStaleTestbeds(parent: string): void {
     if (!existsSync(ownerFile)) continue; // being set up right now by another run
     const owner = Number(readFileSync(ownerFile, "utf8"));
     if (!Number.isInteger(owner) || alive(owner)) continue;
-    for (const name of ["primary", "replica"]) {
-      const pidFile = join(dir, `${name}.spawned-pid`);
-      if (!existsSync(pidFile)) continue;
+    for (const pidName of readdirSync(dir).filter((e) => e.endsWith(".spawned-pid"))) {
+      const pidFile = join(dir, pidName);
       const pid = Number(readFileSync(pidFile, "utf8").trim());
       try {
         const cmdline = readFileSync(`/proc/${pid}/cmdline`, "utf8");

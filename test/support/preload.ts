@@ -8,6 +8,7 @@ import { afterAll } from "bun:test";
 import { publishTestbed, servers, waitForReplica } from "./servers.ts";
 import { testbedParentDir } from "./mariadb.ts";
 import { startPair, type Pair } from "./pair.ts";
+import { stopGaleraCluster } from "./galera.ts";
 
 const started = performance.now();
 let pair: Pair | undefined;
@@ -43,6 +44,8 @@ try {
 }
 
 afterAll(stopAll);
+// The Galera cluster starts only in the files that ask for it (galeraCluster()); stopped here.
+afterAll(stopGaleraCluster);
 
 const { primary, replica } = servers();
 process.stderr.write(

@@ -6,7 +6,8 @@ import { MysqlDb } from "../../src/engine/mysql/mysql-db.ts";
 import { quoteIdent } from "../../src/engine/ident.ts";
 
 export interface TestServer {
-  name: "primary" | "replica";
+  /** "primary", "replica", or a Galera node ("node1"…). */
+  name: string;
   port: number;
   socket: string;
   dataDir: string;
