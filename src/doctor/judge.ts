@@ -4,6 +4,7 @@
 // on the test machine); their unit tests feed facts objects instead.
 import { grantStatement } from "./grants.ts";
 import { judgeHotSet } from "./hot-set.ts";
+import { judgeGalera } from "./judge-galera.ts";
 import { DSN_OF, databaseState, judgeDatabase } from "./judge-database.ts";
 import { HISTORY_TABLE, sourceTables } from "./source-tables.ts";
 import { describeTablePrivileges, describeTables, missingTargetPrivileges, TARGET_PRIVILEGES, targetGrantStatements, targetNeeds } from "./target-privileges.ts";
@@ -31,8 +32,13 @@ export function judge(role: Role, facts: ServerFacts, ctx: JudgeContext): Check[
   // would only repeat that with GRANTs on what may be a typo.
   const usable = ["ok", "exists"].includes(databaseState(facts));
   if (role === "source") checks.push(...(usable ? judgeSourceTables(facts) : []), ...describeSourceReplication(facts));
-  if (role === "target") checks.push(...(usable ? [judgeTargetPrivileges(facts, ctx.warehouseTables)] : []), judgeTargetReadOnly(facts), ...judgeBinlog(facts, ctx), ...judgeTargetGtid(facts), ...judgeHotSet(facts));
-  if (role === "replica") checks.push(...judgeReplica(facts, ctx));
+  if (role === "target") {
+    checks.push(...(usable ? [judgeTargetPrivileges(facts, ctx.warehouseTables)] : []), judgeTargetReadOnly(facts), ...judgeBinlog(facts, ctx));
+    // A Galera node's row says what its waits need (wsrep_gtid_mode), in place of the binlog's GTIDs.
+    checks.push(...(facts.galera ? [judgeGalera(facts.galera)] : judgeTargetGtid(facts)), ...judgeHotSet(facts));
+  }
+  // Another node of the target's cluster is waited on the Galera way, not as a replica.
+  if (role === "replica") checks.push(...(facts.galera ? [judgeGalera(facts.galera, ctx.targetServerId)] : judgeReplica(facts, ctx)));
   checks.push(judgePacket(role, facts), judgeTimeZone(facts));
   return checks;
 }
@@ -168,6 +174,7 @@ export function judgeTargetReadOnly(f: ServerFacts): Check {
 /** Binary log: what replicas follow. ROW keeps REPLACE … SELECT safe to replicate. */
 export function judgeBinlog(f: ServerFacts, ctx: JudgeContext): Check[] {
   if (!f.vars.logBin) {
+    if (f.galera) return [{ check: "binlog", result: "ok", detail: "binary log OFF (the Galera nodes need none; an async replica of this node would)" }];
     if (ctx.replicasConfigured) {
       return [{
         check: "binlog",

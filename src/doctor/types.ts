@@ -35,7 +35,34 @@ export interface ServerFacts {
   history?: HistorySize;
   /** Replica only: SHOW REPLICA/SLAVE STATUS. */
   replication?: ReplicationFacts;
+  /** Set when the server is a Galera node (wsrep_on), whatever its role. */
+  galera?: GaleraFacts;
 }
+
+/** A Galera node's wsrep variables and status (SHOW GLOBAL VARIABLES / STATUS LIKE 'wsrep%'). */
+export interface GaleraFacts {
+  /** wsrep_on: replication through Galera is on for this server. */
+  on: boolean;
+  /** wsrep_gtid_mode: write-sets carry MariaDB GTIDs that WSREP_SYNC_WAIT_UPTO_GTID can wait for. */
+  gtidMode: boolean;
+  /** wsrep_max_ws_rows (0: no limit) and wsrep_max_ws_size (bytes). */
+  maxWsRows: number;
+  maxWsBytes: number;
+  /** @@server_id: GTIDs agree across nodes only where every node has the same one. */
+  serverId: number;
+  clusterSize: number;
+  /** wsrep_local_state_comment: Synced, Donor/Desynced, Joining, Joined, … */
+  state: string;
+  /** wsrep_cluster_status: Primary, Non-Primary or Disconnected. */
+  clusterStatus: string;
+  /** wsrep_flow_control_paused: fraction of time paused by flow control since the last FLUSH STATUS. */
+  flowControlPaused: number;
+  /** wsrep_incoming_addresses: every node's client address (host:port), this one included. */
+  incomingAddresses: string[];
+  /** wsrep_node_incoming_address: this node's own ("AUTO" when not set). */
+  ownAddress: string;
+}
+
 
 export type TableAccess = "ok" | "missing" | "denied";
 

@@ -15,8 +15,19 @@ export interface ExecResult {
 
 /** What an engine can do; pipeline code branches on these, never on the engine's name. */
 export interface DbCapabilities {
-  /** Writes produce GTIDs that replicas can wait for. */
-  gtid: "mariadb" | "mysql" | "none";
+  /**
+   * Writes produce GTIDs that replicas can wait for. "wsrep": a Galera node with wsrep_gtid_mode
+   * ON, whose write-sets' GTIDs (WSREP_LAST_WRITTEN_GTID) the other nodes wait for with
+   * WSREP_SYNC_WAIT_UPTO_GTID, and async replicas of it with MASTER_GTID_WAIT.
+   */
+  gtid: "mariadb" | "mysql" | "wsrep" | "none";
+  /**
+   * The largest transaction the server will replicate (a Galera node: wsrep_max_ws_rows, 0 for
+   * no limit, and wsrep_max_ws_size in bytes); writers keep every batch inside it. Absent: no limit.
+   */
+  transactionLimit?: { rows: number; bytes: number };
+  /** The node belongs to a synchronous cluster (Galera, wsrep_on): other nodes can be found from it. */
+  clusterNode?: boolean;
   /** Other servers can replicate this database's writes, so replica waits make sense. */
   replication: boolean;
   /** START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY and session variables (MySQL/MariaDB). */

@@ -8,6 +8,7 @@ import { sourceTables } from "../../doctor/source-tables.ts";
 import { parseAccount, parseGrantLine, type Grant } from "../../doctor/grants.ts";
 import type { DatabaseRefusal, HistorySize, ReplicaStatus, ReplicationFacts, Role, ServerFacts, ServerVariables, TableAccess } from "../../doctor/types.ts";
 import { engineSql } from "../../sql.ts";
+import { readWsrep } from "./galera.ts";
 
 /** Variables read with one SHOW GLOBAL VARIABLES; names a server lacks are simply absent. */
 const VARIABLES = [
@@ -43,6 +44,7 @@ export async function inspectServer(db: MysqlDb, role: Role, database: string, r
   await readGrants(db, facts);
   if (refused) facts.databaseRefused = { code: refused, visible: await readVisibleDatabases(db) };
   if (role === "source") facts.tables = await probeTables(db, facts.database, sourceTables());
+  if (flavor === "mariadb") facts.galera = await readWsrep(db);
   if (role === "replica") facts.replication = await readReplication(db);
   if (role === "target" && database) facts.history = await readHistorySize(db, database);
   return facts;

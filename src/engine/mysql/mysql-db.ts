@@ -10,6 +10,7 @@ import { connectionLostError, translateMysqlError } from "./errors.ts";
 import { EtlError } from "../../errors.ts";
 import { debugSql } from "../sql-debug.ts";
 import { loadDataSql } from "./load-data.ts";
+import { readWsrep } from "./galera.ts";
 
 /** A query without a callback: rows come as a stream; 'end' once the server has sent them all (or an error). */
 interface RawStreamingQuery {
@@ -119,6 +120,15 @@ export class MysqlDb implements Db {
         db.caps = { ...db.caps, gtid: "mariadb" };
         // Return @@last_gtid with every write result: no extra round trip per batch.
         await db.execute("SET SESSION session_track_system_variables = 'last_gtid'");
+        const wsrep = await readWsrep(db);
+        if (wsrep) {
+          db.caps = {
+            ...db.caps,
+            gtid: wsrep.gtidMode ? "wsrep" : "mariadb",
+            clusterNode: true,
+            transactionLimit: { rows: wsrep.maxWsRows, bytes: wsrep.maxWsBytes },
+          };
+        }
       } else if (Number.parseInt(db.version) >= 8) {
         db.caps = { ...db.caps, gtid: "mysql" };
         // MySQL's counterpart: the committed transaction's GTID comes back in the OK packet.
