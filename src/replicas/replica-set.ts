@@ -60,8 +60,14 @@ export interface ReplicaSet {
  * (MySQL: a superset of our write, which is still the right thing to wait for). {} without GTIDs.
  */
 export async function positionAfterWrite(db: Db, result?: ExecResult): Promise<WritePosition> {
-  if (result?.gtid) return { gtid: compactGtid(result.gtid) };
   let gtid = "";
+  if (db.caps.gtid === "wsrep") {
+    // A Galera node: the GTID of this session's last write-set, which the other nodes wait for.
+    const [row] = await db.query<{ gtid: string | null }>("SELECT CAST(WSREP_LAST_WRITTEN_GTID() AS CHAR) AS gtid");
+    gtid = compactGtid(row?.gtid ?? "");
+    return gtid ? { gtid } : {};
+  }
+  if (result?.gtid) return { gtid: compactGtid(result.gtid) };
   if (db.caps.gtid === "mariadb") {
     const [row] = await db.query<{ gtid: string | null }>("SELECT @@last_gtid AS gtid");
     gtid = row?.gtid ?? "";
@@ -102,7 +108,9 @@ export async function openReplicaSet(replicas: Endpoint[], options: ReplicaWaitO
 export async function createReplicaSet(connectors: ReplicaConnector[], options: ReplicaWaitOptions): Promise<ReplicaSet> {
   const settings = { ...DEFAULT_REPLICA_WAIT, ...options };
   const replicas = connectors.map((c) => new Replica(c));
-  const opened = await Promise.allSettled(replicas.map((r) => r.open()));
+  // Opening waits no longer than a wait would: a replica that does not answer fails the run as soon.
+  const connectTimeoutS = Math.min(10, Math.max(1, Math.ceil(settings.timeoutS)));
+  const opened = await Promise.allSettled(replicas.map((r) => r.open(connectTimeoutS)));
   const failed = opened.find((o): o is PromiseRejectedResult => o.status === "rejected");
   if (failed) {
     await Promise.all(replicas.map((r) => r.close()));

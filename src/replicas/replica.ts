@@ -12,6 +12,7 @@ import {
   measureGtid,
   measureLag,
   readPosition,
+  speaks,
   type ReplicaProfile,
 } from "./measure.ts";
 
@@ -23,6 +24,8 @@ const GTID_SLICE_S = 2;
 const POLL_FIRST_MS = 50;
 const POLL_MAX_MS = 500;
 const RETRY_MAX_MS = 1000;
+/** How much longer than its slice one look may take before the replica counts as not answering. */
+const ANSWER_GRACE_S = 3;
 
 /** How to (re)open the connection to one replica. */
 export interface ReplicaConnector {
@@ -75,7 +78,7 @@ export class Replica {
   /** Which kind of wait `target` gets here: a GTID wait when the replica speaks that GTID dialect. */
   modeFor(target: string | undefined, lagOnly = false): "gtid" | "lag" {
     if (!target || lagOnly || this.profile.gtid === "none") return "lag";
-    return gtidFlavor(target) === this.profile.gtid ? "gtid" : "lag";
+    return speaks(this.profile, gtidFlavor(target)) ? "gtid" : "lag";
   }
 
   /** Resolve once the replica has applied `gtid` (or lag ≤ maxLagS); EtlError at the deadline. */
@@ -101,7 +104,7 @@ export class Replica {
         nextLog = now + s.logEveryS * 1000;
         const where = await this.describe();
         log.info(
-          `waiting for replica ${this.label}: ${d.reason}; it is at ${where}` +
+          `waiting for ${this.noun} ${this.label}: ${d.reason}; it is at ${where}` +
             `${target ? `; waiting for ${target}` : ""} (${Math.round(notice.waitedMs / 1000)}s so far, giving up after ${s.timeoutS}s)`,
         );
         notify(onWait, { ...notice, reason: `${d.reason}; it is at ${where}` });
@@ -123,7 +126,10 @@ export class Replica {
     return this.exclusive(async () => {
       try {
         const db = await this.connection(connectTimeoutS);
-        return target ? await measureGtid(db, this.profile, target, sliceS) : await measureLag(db, this.profile);
+        // A server that stops answering (frozen, or a network gone silent) must not hold the
+        // wait past its deadline: the look has its own, a little longer than the slice.
+        const look = target ? measureGtid(db, this.profile, target, sliceS) : measureLag(db, this.profile);
+        return await withinSeconds(look, Math.ceil(sliceS) + ANSWER_GRACE_S);
       } catch (err) {
         await this.drop();
         return { kind: "error", message: this.withoutLabel(err) };
@@ -137,7 +143,8 @@ export class Replica {
       try {
         const db = await this.connection(2);
         const parts: string[] = [];
-        if (this.profile.gtid !== "none") parts.push(await readPosition(db, this.profile));
+        if (this.profile.gtid !== "none") parts.push(await withinSeconds(readPosition(db, this.profile), ANSWER_GRACE_S));
+        if (this.profile.gtid === "wsrep") return parts.join("; "); // a node has no replica status
         try {
           const lag = await measureLag(db, this.profile);
           if (lag.kind === "lag") parts.push(describeStatus(lag, this.profile));
@@ -157,20 +164,28 @@ export class Replica {
     await this.exclusive(() => this.drop());
   }
 
+  /** How messages name it: "replica …", or "Galera node …" for another node of the target's cluster. */
+  get noun(): string {
+    return this.profile.gtid === "wsrep" ? "Galera node" : "replica";
+  }
+
   private async timeoutError(m: Measurement, d: WaitDecision, target: string | undefined, timeoutS: number): Promise<EtlError> {
     const fix =
-      `check its SQL thread with SHOW SLAVE STATUS (Slave_SQL_Running, Last_SQL_Error; SHOW REPLICA STATUS on MySQL), ` +
-      `fix the error and START SLAVE SQL_THREAD, or raise --replica-timeout`;
+      this.profile.gtid === "wsrep"
+        ? `check the node with SHOW GLOBAL STATUS LIKE 'wsrep_%' (wsrep_local_state_comment Synced, wsrep_cluster_status Primary, ` +
+          `wsrep_local_recv_queue), or raise --replica-timeout; the batches committed so far are on the other nodes, and a rerun replaces the day`
+        : `check its SQL thread with SHOW SLAVE STATUS (Slave_SQL_Running, Last_SQL_Error; SHOW REPLICA STATUS on MySQL), ` +
+          `fix the error and START SLAVE SQL_THREAD, or raise --replica-timeout`;
     if (m.kind === "error") {
       return new EtlError(
-        `replica ${this.label} could not be read for ${timeoutS}s (${m.message}); check that it is up and reachable with these credentials`,
+        `${this.noun} ${this.label} could not be read for ${timeoutS}s (${m.message}); check that it is up and reachable with these credentials`,
       );
     }
     const where = await this.describe();
     if (m.kind === "gtid") {
-      return new EtlError(`replica ${this.label} has not applied GTID ${target} after ${timeoutS}s (it is at ${where}); ${fix}`);
+      return new EtlError(`${this.noun} ${this.label} has not applied GTID ${target} after ${timeoutS}s (it is at ${where}); ${fix}`);
     }
-    return new EtlError(`replica ${this.label} is still behind after ${timeoutS}s (${d.reason}; it is at ${where}); ${fix}`);
+    return new EtlError(`${this.noun} ${this.label} is still behind after ${timeoutS}s (${d.reason}; it is at ${where}); ${fix}`);
   }
 
   private async connection(connectTimeoutS: number): Promise<Db> {
@@ -179,11 +194,11 @@ export class Replica {
     return this.db;
   }
 
-  /** Forget a connection that failed; the next look reconnects. */
+  /** Forget a connection that failed; the next look reconnects. A server that stopped answering may never acknowledge the close. */
   private async drop(): Promise<void> {
     const db = this.db;
     this.db = undefined;
-    await db?.close().catch(() => {});
+    if (db) await Promise.race([db.close().catch(() => {}), Bun.sleep(1000)]);
   }
 
   private exclusive<T>(fn: () => Promise<T>): Promise<T> {
@@ -206,6 +221,16 @@ function describeStatus(m: Extract<Measurement, { kind: "lag" }>, profile: Repli
   if (m.lastSqlError) parts.push(`Last_SQL_Error: ${m.lastSqlError}`);
   if (m.lastIoError) parts.push(`Last_IO_Error: ${m.lastIoError}`);
   return parts.join(", ");
+}
+
+/** `work`, or a rejection once `seconds` have passed without an answer. */
+function withinSeconds<T>(work: Promise<T>, seconds: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${seconds}s`)), seconds * 1000);
+  });
+  work.catch(() => {}); // a late failure after the deadline is nobody's business
+  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
 }
 
 /** A progress callback must never break a wait. */

@@ -100,6 +100,22 @@ export function withoutDatabase(ep: Endpoint): Endpoint {
   return ep.kind === "mysql" ? { ...ep, database: "" } : ep;
 }
 
+/**
+ * The same server account at another "host:port" (a node of the target's Galera cluster, found
+ * from wsrep_incoming_addresses): user, password and TLS settings are kept, a socket is not.
+ * Undefined for a file, or an address that is not host:port.
+ */
+export function endpointAt(ep: Endpoint, address: string): Endpoint | undefined {
+  const m = /^\[?([^\]\s]+?)\]?:(\d{1,5})$/.exec(address.trim());
+  if (ep.kind !== "mysql" || !m) return undefined;
+  return { ...ep, host: m[1]!, port: Number(m[2]), socket: undefined };
+}
+
+/** "host:port" of a server reached over TCP; undefined for a socket or a file. */
+export function hostPort(ep: Endpoint): string | undefined {
+  return ep.kind === "mysql" && !ep.socket ? `${ep.host}:${ep.port}` : undefined;
+}
+
 /** Mask the password of a DSN we could not parse (for error messages). */
 export function maskDsnText(text: string): string {
   // Up to the last "@": an unescaped "@" inside the password must not leave its tail visible.

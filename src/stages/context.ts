@@ -4,6 +4,7 @@ import type { Db } from "../engine/db.ts";
 import { engineFor, lockWarehouse, openDb } from "../engine/index.ts";
 import type { RunLock } from "../engine/engine.ts";
 import { openReplicaSet, type ReplicaSet, type ReplicaWaitOptions } from "../replicas/replica-set.ts";
+import { discoverClusterNodes } from "../replicas/discover.ts";
 import type { Connections } from "../settings/connections.ts";
 import { requireEndpoint } from "../settings/connections.ts";
 import { describeEndpoint, type Endpoint } from "../settings/dsn.ts";
@@ -82,9 +83,13 @@ export async function openWarehouse(conns: Connections, options: OpenOptions): P
       ctx.sourceSchema = databaseOf(sourceEp);
       opened.push(ctx.source);
     }
-    if (options.replicas && conns.replicas.length) {
-      ctx.replicas = await openReplicaSet(conns.replicas, options.replicaWait);
-      opened.push(ctx.replicas);
+    if (options.replicas) {
+      // No --replica and a Galera target: its other nodes, from wsrep_incoming_addresses.
+      const replicas = conns.replicas.length ? conns.replicas : await discoverClusterNodes(target.db, targetEp);
+      if (replicas.length) {
+        ctx.replicas = await openReplicaSet(replicas, options.replicaWait);
+        opened.push(ctx.replicas);
+      }
     }
     return ctx;
   } catch (err) {

@@ -5,7 +5,7 @@ import { describe, expect, test } from "bun:test";
 import type { Db, ExecResult, Params, Row } from "../../../src/engine/db.ts";
 import { EtlError } from "../../../src/errors.ts";
 import { decideWait, type Measurement } from "../../../src/replicas/decide.ts";
-import { compactGtid, detectProfile, gtidFlavor, measureGtid, measureLag, readPosition } from "../../../src/replicas/measure.ts";
+import { compactGtid, detectProfile, gtidFlavor, measureGtid, measureLag, readPosition, speaks, type ReplicaProfile } from "../../../src/replicas/measure.ts";
 import { createReplicaSet, positionAfterWrite, type ReplicaWaitEvent } from "../../../src/replicas/replica-set.ts";
 
 const UUID = "3e11fa47-71ca-11e1-9e33-c80aa9429562";
@@ -280,4 +280,20 @@ describe("positionAfterWrite", () => {
     expect(await positionAfterWrite(db, writeResult({ affectedRows: 1 }))).toEqual({});
     expect(db.calls).toEqual([]);
   });
+});
+
+describe("speaks: which GTIDs a replica's wait function can wait for", () => {
+  const cases: Array<[ReplicaProfile["gtid"], string, boolean]> = [
+    ["mariadb", "0-1-42", true],
+    // A Galera node waits for MariaDB GTIDs with WSREP_SYNC_WAIT_UPTO_GTID.
+    ["wsrep", "0-1-42", true],
+    ["wsrep", "3e11fa47-71ca-11e1-9e33-c80aa9429562:1-5", false],
+    ["mysql", "0-1-42", false],
+    ["none", "0-1-42", false],
+  ];
+  for (const [profile, gtid, want] of cases) {
+    test(`${profile} / ${gtid}`, () => {
+      expect(speaks({ gtid: profile, statusSql: "SHOW SLAVE STATUS" }, gtidFlavor(gtid))).toBe(want);
+    });
+  }
 });

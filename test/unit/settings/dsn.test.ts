@@ -1,7 +1,7 @@
 // parseDsn / describeEndpoint / maskDsnText: every DSN form we accept, every one we refuse,
 // and that no password ever reaches an error message or a displayed endpoint.
 import { describe, expect, test } from "bun:test";
-import { describeEndpoint, maskDsnText, parseDsn, type Endpoint, type MysqlEndpoint } from "../../../src/settings/dsn.ts";
+import { describeEndpoint, endpointAt, hostPort, maskDsnText, parseDsn, type Endpoint, type MysqlEndpoint } from "../../../src/settings/dsn.ts";
 import { UsageError } from "../../../src/errors.ts";
 
 /** The fields parseDsn fills for a mysql:// DSN, with the defaults a case does not mention. */
@@ -139,4 +139,28 @@ describe("maskDsnText", () => {
       expect(maskDsnText(text)).toBe(masked);
     });
   }
+});
+
+describe("endpointAt / hostPort (Galera nodes from wsrep_incoming_addresses)", () => {
+  const target = parseDsn("mysql://etl:s3cret@dw1:3307/serverdb_dw?ssl-mode=REQUIRED", "test");
+  const cases: Array<[string, string, { host: string; port: number } | undefined]> = [
+    ["host:port", "10.0.0.2:3306", { host: "10.0.0.2", port: 3306 }],
+    ["a name", "dw2.example:3306", { host: "dw2.example", port: 3306 }],
+    ["bracketed IPv6", "[fd00::2]:3306", { host: "fd00::2", port: 3306 }],
+    // Galera lists AUTO or an address without port when wsrep_node_incoming_address is unusual.
+    ["no port", "10.0.0.2", undefined],
+    ["AUTO", "AUTO", undefined],
+  ];
+  for (const [name, address, want] of cases) {
+    test(name, () => {
+      const ep = endpointAt(target, address);
+      if (!want) return expect(ep).toBeUndefined();
+      // The account, password, database and TLS settings are the target's.
+      expect(ep).toEqual({ ...target, ...want, socket: undefined } as typeof ep);
+    });
+  }
+  test("hostPort: TCP only", () => {
+    expect(hostPort(target)).toBe("dw1:3307");
+    expect(hostPort(parseDsn("mysql://root@localhost/dw?socket=/run/mysqld/mysqld.sock", "test"))).toBeUndefined();
+  });
 });
