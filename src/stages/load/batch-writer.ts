@@ -4,7 +4,7 @@
 // batch n replicates, so replicas are never more than two batches behind.
 // A stop request (SIGINT/SIGTERM, cli/interrupt.ts) is honoured here, between batches: every loop
 // that writes goes through write(), so none has to check for it itself.
-import type { Db, Params, Row } from "../../engine/db.ts";
+import type { Db, DbCapabilities, Params, Row } from "../../engine/db.ts";
 import { EtlError, TransientDbError } from "../../errors.ts";
 import { positionAfterWrite, type ReplicaSet } from "../../replicas/replica-set.ts";
 import type { Progress } from "../../progress/progress.ts";
@@ -81,6 +81,11 @@ export class BatchWriter {
       () => (this.pendingSettled = true),
     );
     return affected;
+  }
+
+  /** What the warehouse connection can do (its write-set limits, for the batches built for it). */
+  get caps(): DbCapabilities {
+    return this.target.db.caps;
   }
 
   /** Wait for the last batch to reach every replica. */

@@ -8,6 +8,10 @@ import type { TransformedServer, Warnings } from "../../transform/types.ts";
 import type { Progress } from "../../progress/progress.ts";
 import type { BatchWriter } from "./batch-writer.ts";
 import { rowBytes, rowStatements, type SplitLimits } from "./statements.ts";
+import { transactionCap } from "./write-set-limit.ts";
+import { logger } from "../../log.ts";
+
+const log = logger("load");
 
 export interface LoadOptions {
   /** The day the rows describe. */
@@ -49,6 +53,11 @@ export async function loadServers(
   progress: Progress,
 ): Promise<LoadResult> {
   const limits = splitLimits(caps);
+  // A Galera target: every batch inside its write-set limits, whatever --batch-size asks.
+  const cap = transactionCap(caps);
+  if (cap.why && (cap.rows < Infinity || cap.bytes < limits.maxBytes)) {
+    log.info(`${cap.why}: batches of up to ${options.batchSize} servers are cut to fit`);
+  }
   const result: LoadResult = { loaded: 0, roleRows: 0, warnings: {} };
   let facts: unknown[][] = [];
   let roles: unknown[][] = [];
@@ -98,13 +107,13 @@ export async function loadServers(
       const factRow = FACT_NAMES.map((name) =>
         name === "report_date" ? options.reportDate : name === "etl_run_id" ? options.runId : f[name as keyof typeof f],
       );
+      const roleRows = server.roles.map((r) => [options.reportDate, r.id, r.role_id, r.role_name, r.puppet_service, r.wou_id, r.wou_name, options.runId]);
+      const serverBytes = rowBytes(factRow) + roleRows.reduce((sum, r) => sum + rowBytes(r), 0);
+      // A server and its roles go in one transaction: flush first when they would not fit in this one.
+      if (facts.length && (facts.length + roles.length + 1 + roleRows.length > cap.rows || bytes + serverBytes > cap.bytes)) await flush();
       facts.push(factRow);
-      bytes += rowBytes(factRow);
-      for (const r of server.roles) {
-        const roleRow = [options.reportDate, r.id, r.role_id, r.role_name, r.puppet_service, r.wou_id, r.wou_name, options.runId];
-        roles.push(roleRow);
-        bytes += rowBytes(roleRow);
-      }
+      roles.push(...roleRows);
+      bytes += serverBytes;
       for (const [column, n] of Object.entries(server.warnings)) {
         result.warnings[column] = (result.warnings[column] ?? 0) + n;
         batchWarnings[column] = (batchWarnings[column] ?? 0) + n;

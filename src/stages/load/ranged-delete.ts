@@ -1,6 +1,7 @@
 // Deletes one report day's rows of server_facts or server_fact_roles in small batches by id
 // ranges, each batch through the BatchWriter (its own short transaction, retries, replica wait).
 // Used by the etl sweep (rows a run did not write) and by expire (every row of the day).
+import { transactionCap } from "./write-set-limit.ts";
 import { quoteIdent } from "../../engine/ident.ts";
 import { SQL } from "../../sql.ts";
 import type { BatchWriter } from "./batch-writer.ts";
@@ -33,9 +34,13 @@ export async function deleteDayRows(writer: BatchWriter, o: DayRowsOptions): Pro
   const filter = sweep ? [o.exceptRunId] : [];
   let after: unknown = -1;
   let removed = 0;
+  // A Galera target caps the rows of one transaction (write-set-limit.ts); the id range may take a
+  // few more rows than the walk's LIMIT (one server's bridge rows), hence the margin.
+  const cap = transactionCap(writer.caps).rows;
+  const limit = Math.max(1, Math.min(o.batchSize, cap < Infinity ? Math.floor(cap * 0.8) : o.batchSize));
   for (;;) {
     // Through the writer: a connection lost since the last batch is replaced, as for the DELETEs.
-    const ids = await writer.read<{ id: number | string }>(walk, [o.reportDate, after, ...filter, o.batchSize]);
+    const ids = await writer.read<{ id: number | string }>(walk, [o.reportDate, after, ...filter, limit]);
     if (ids.length === 0) return removed;
     const first = ids[0]!.id;
     const last = ids[ids.length - 1]!.id;
