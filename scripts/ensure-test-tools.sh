@@ -2,6 +2,8 @@
 # Make sure the programs the test suite drives are installed, and install the missing ones from
 # Debian's packages in one apt-get run:
 #   mariadbd, mariadb-install-db  (mariadb-server)  the test bed's throwaway primary + replica
+#   libgalera_smm.so              (galera-4)        the Galera test files' three-node cluster
+#                                                   (test/support/galera.ts)
 #   systemd-analyze               (systemd)         `verify` on contrib/systemd, works offline
 #   tmux                          (tmux)            the live progress view in a real terminal
 #   /usr/bin/chromium             (chromium)        headless: opens the HTML report offline over the
@@ -13,7 +15,8 @@ set -euo pipefail
 
 # "program:package" — a program found in PATH or /usr/sbin counts as installed; an absolute path
 # (the tests start /usr/bin/chromium itself, not whatever `chromium` PATH finds) when it exists.
-NEEDS=(mariadbd:mariadb-server mariadb-install-db:mariadb-server systemd-analyze:systemd tmux:tmux
+NEEDS=(mariadbd:mariadb-server mariadb-install-db:mariadb-server /usr/lib/galera/libgalera_smm.so:galera-4
+  systemd-analyze:systemd tmux:tmux
   /usr/bin/chromium:chromium /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf:fonts-dejavu-core)
 
 have() {
