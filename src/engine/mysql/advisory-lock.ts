@@ -11,6 +11,7 @@ import { EtlError, LockHeldError, RunLockLostError } from "../../errors.ts";
 import { logger } from "../../log.ts";
 import { MysqlDb } from "./mysql-db.ts";
 import { watchRunLock } from "./lock-watch.ts";
+import { clusterLockOrder, lockNode, releaseNode, type NodeLock } from "./cluster-lock.ts";
 
 const log = logger("lock");
 
@@ -31,8 +32,14 @@ export async function lockAdvisory(ep: MysqlEndpoint, database: string, onLost: 
   // Its own connection, so a reconnect of the writer never drops the lock.
   const db = await MysqlDb.connect(ep);
   let lock: AdvisoryLock | undefined;
+  // A Galera target: the same lock on every node, all in one order (cluster-lock.ts).
+  const others: NodeLock[] = [];
   try {
-    lock = await acquireRunLock(db, database);
+    for (const node of (await clusterLockOrder(db, ep)) ?? [{ address: "", self: true }]) {
+      if (node.self) lock = await acquireRunLock(db, database);
+      else others.push(await lockNode(ep, node.address, database, acquireRunLock));
+    }
+    if (!lock) throw new EtlError(`${db.label}: the run lock was not taken on the target (a bug)`);
     const { name } = lock;
     let lost = false;
     // No re-acquiring a lost lock: in the gap another run may have taken it, written and
@@ -56,11 +63,13 @@ export async function lockAdvisory(ep: MysqlEndpoint, database: string, onLost: 
         // Capped like the close below: a network gone silent must not hang the end of the run.
         if (!lost) await Promise.race([held.release().catch(() => {}), Bun.sleep(1000)]);
         await Promise.race([db.close().catch(() => {}), Bun.sleep(1000)]);
+        await Promise.all(others.map(releaseNode));
       },
     };
   } catch (err) {
     await lock?.release();
     await db.close().catch(() => {});
+    await Promise.all(others.map(releaseNode));
     throw err;
   }
 }
