@@ -14,6 +14,9 @@ import type { RunLock } from "../engine.ts";
 
 const log = logger("lock");
 
+/** Seconds to wait for another node to accept the lock's connection. */
+const PEER_CONNECT_TIMEOUT_S = 5;
+
 /** One node's lock: its connection and the GET_LOCK on it. */
 export interface NodeLock {
   address: string;
@@ -48,7 +51,8 @@ export async function lockNode(ep: MysqlEndpoint, address: string, database: str
         "so another run through it would not be excluded; set wsrep_node_incoming_address on every node",
     );
   }
-  const db = await MysqlDb.connect({ ...nodeEp, database: "" });
+  // A node that does not answer fails the run at its start, soon: every batch would wait for it.
+  const db = await MysqlDb.connect({ ...nodeEp, database: "" }, { connectTimeoutS: PEER_CONNECT_TIMEOUT_S });
   try {
     const lock = await acquire(db, database).catch((err) => {
       if (err instanceof LockHeldError) throw new LockHeldError(`${err.message} (on Galera node ${address}: a run through another node of the cluster)`);
