@@ -1,5 +1,5 @@
 // Load: transformed servers → batches of REPLACE (or, where the engine can, LOAD DATA … REPLACE)
-// into server_facts and server_fact_roles.
+// into server_facts and server_fact_roles, for one day (etl) or several at once (a backfill pass).
 // A batch is capped by rows (--batch-size) and by bytes (well under max_allowed_packet);
 // memory is bounded by one batch plus the writer's in-flight one.
 import type { DbCapabilities } from "../../engine/db.ts";
@@ -52,18 +52,59 @@ export async function loadServers(
   options: LoadOptions,
   progress: Progress,
 ): Promise<LoadResult> {
+  async function* onDay(): AsyncIterable<DayServer> {
+    for await (const server of servers) yield { day: 0, server };
+  }
+  const [result] = await loadDays(
+    onDay(),
+    writer,
+    caps,
+    { days: [{ reportDate: options.reportDate, runId: options.runId }], batchSize: options.batchSize, onCommitted: (_, n, w) => options.onCommitted?.(n, w) },
+    progress,
+  );
+  return result!;
+}
+
+/** One transformed server for one of the days being loaded (an index into LoadDaysOptions.days). */
+export interface DayServer {
+  day: number;
+  server: TransformedServer;
+}
+
+export interface LoadDaysOptions {
+  /** The days loaded together, each with the etl_runs.id stamped on its rows. */
+  days: readonly { reportDate: string; runId: number }[];
+  /** Rows per batch (one transaction), whichever days they belong to. */
+  batchSize: number;
+  /** After each committed batch, per day in it: its servers and their warnings. */
+  onCommitted?: (day: number, servers: number, warnings: Warnings) => void;
+}
+
+/**
+ * The load of one day (loadServers) or of several at once (a backfill pass): the rows of every
+ * day go into the same batches, so a batch is one transaction and one replica wait whatever
+ * the days it holds. Returns each day's result.
+ */
+export async function loadDays(
+  servers: AsyncIterable<DayServer>,
+  writer: BatchWriter,
+  caps: DbCapabilities,
+  options: LoadDaysOptions,
+  progress: Progress,
+): Promise<LoadResult[]> {
   const limits = splitLimits(caps);
   // A Galera target: every batch inside its write-set limits, whatever --batch-size asks.
   const cap = transactionCap(caps);
   if (cap.why && (cap.rows < Infinity || cap.bytes < limits.maxBytes)) {
     log.info(`${cap.why}: batches of up to ${options.batchSize} servers are cut to fit`);
   }
-  const result: LoadResult = { loaded: 0, roleRows: 0, warnings: {} };
+  const results: LoadResult[] = options.days.map(() => ({ loaded: 0, roleRows: 0, warnings: {} }));
   let facts: unknown[][] = [];
   let roles: unknown[][] = [];
   let bytes = 0;
-  /** Warnings of the rows in the batch being built, reported once it is committed. */
-  let batchWarnings: Warnings = {};
+  /** Per day: the servers and warnings of the batch being built, reported once it is committed. */
+  let batchDays = new Map<number, { servers: number; warnings: Warnings }>();
+  let total = 0;
   // Double buffering: batch n is written while batch n+1 is extracted and transformed,
   // so the source and the target work at the same time. At most two batches in memory.
   let writing: Promise<void> | undefined;
@@ -75,13 +116,11 @@ export async function loadServers(
       ...rowStatements("server_facts", FACT_NAMES, facts, limits),
       ...rowStatements("server_fact_roles", ROLE_NAMES, roles, limits),
     ];
-    const n = facts.length;
-    const warnings = batchWarnings;
-    result.roleRows += roles.length;
+    const inBatch = batchDays;
     facts = [];
     roles = [];
     bytes = 0;
-    batchWarnings = {};
+    batchDays = new Map();
     // A full collection every other batch, while the previous batch is still being written
     // by the server (the JS thread would only wait): JSC otherwise lets a run's garbage
     // (row objects, formatted statements) grow the heap, and peak RSS with it, by ~50 MB.
@@ -92,31 +131,38 @@ export async function loadServers(
     // follows still leaves this batch in the warehouse, and the summary and etl_runs say so.
     writing = writer
       .write(statements, () => {
-        result.loaded += n;
-        progress.phaseProgress("load", result.loaded);
-        if (Object.keys(warnings).length) progress.warnings(warnings);
-        options.onCommitted?.(n, warnings);
+        for (const [day, b] of inBatch) {
+          results[day]!.loaded += b.servers;
+          total += b.servers;
+          if (Object.keys(b.warnings).length) progress.warnings(b.warnings);
+          options.onCommitted?.(day, b.servers, b.warnings);
+        }
+        progress.phaseProgress("load", total);
       })
       .then(() => {});
     writing.catch(() => {}); // surfaced by the next await; avoids an unhandled rejection meanwhile
   };
 
   try {
-    for await (const server of servers) {
+    for await (const { day, server } of servers) {
+      const { reportDate, runId } = options.days[day]!;
+      const result = results[day]!;
       const f = server.fact;
-      const factRow = FACT_NAMES.map((name) =>
-        name === "report_date" ? options.reportDate : name === "etl_run_id" ? options.runId : f[name as keyof typeof f],
-      );
-      const roleRows = server.roles.map((r) => [options.reportDate, r.id, r.role_id, r.role_name, r.puppet_service, r.wou_id, r.wou_name, options.runId]);
+      const factRow = FACT_NAMES.map((name) => (name === "report_date" ? reportDate : name === "etl_run_id" ? runId : f[name as keyof typeof f]));
+      const roleRows = server.roles.map((r) => [reportDate, r.id, r.role_id, r.role_name, r.puppet_service, r.wou_id, r.wou_name, runId]);
       const serverBytes = rowBytes(factRow) + roleRows.reduce((sum, r) => sum + rowBytes(r), 0);
       // A server and its roles go in one transaction: flush first when they would not fit in this one.
       if (facts.length && (facts.length + roles.length + 1 + roleRows.length > cap.rows || bytes + serverBytes > cap.bytes)) await flush();
       facts.push(factRow);
       roles.push(...roleRows);
       bytes += serverBytes;
+      result.roleRows += server.roles.length;
+      let batch = batchDays.get(day);
+      if (!batch) batchDays.set(day, (batch = { servers: 0, warnings: {} }));
+      batch.servers++;
       for (const [column, n] of Object.entries(server.warnings)) {
         result.warnings[column] = (result.warnings[column] ?? 0) + n;
-        batchWarnings[column] = (batchWarnings[column] ?? 0) + n;
+        batch.warnings[column] = (batch.warnings[column] ?? 0) + n;
       }
       if (facts.length >= options.batchSize || bytes >= limits.maxBytes) await flush();
     }
@@ -128,5 +174,5 @@ export async function loadServers(
   }
   await flush();
   await writing;
-  return result;
+  return results;
 }
