@@ -3,7 +3,7 @@
 import serverdbSchema from "../sql/serverdb/schema.sql" with { type: "text" };
 import factSelect from "../sql/serverdb/fact_select.sql" with { type: "text" };
 import factCount from "../sql/serverdb/fact_count.sql" with { type: "text" };
-import historyAsofSelect from "../sql/serverdb/history_asof_select.sql" with { type: "text" };
+import historyPassSelect from "../sql/serverdb/history_pass_select.sql" with { type: "text" };
 import sqliteServerdbSchema from "../sql/sqlite/serverdb_schema.sql" with { type: "text" };
 import demoServersPerSite from "../sql/demo/servers_per_site.sql" with { type: "text" };
 import demoTeamGrowth from "../sql/demo/team_growth.sql" with { type: "text" };
@@ -57,7 +57,7 @@ export const SQL = {
   serverdbSchema,
   factSelect,
   factCount,
-  historyAsofSelect,
+  historyPassSelect,
   sqliteServerdbSchema,
   demoServersPerSite,
   demoTeamGrowth,
@@ -144,7 +144,7 @@ export const SQL_FILES = [
   "serverdb/schema.sql",
   "serverdb/fact_select.sql",
   "serverdb/fact_count.sql",
-  "serverdb/history_asof_select.sql",
+  "serverdb/history_pass_select.sql",
   "sqlite/serverdb_schema.sql",
   "demo/servers_per_site.sql",
   "demo/team_growth.sql",

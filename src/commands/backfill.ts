@@ -3,9 +3,9 @@
 import { defineCommand } from "citty";
 import { connectionFlags, credentialArgs, globalArgs, retentionArgs, sourceArgs, targetArgs, writeArgs } from "./_args.ts";
 import { resolveConnections } from "../settings/connections.ts";
-import { backfillRangeFrom, batchSizeFrom, replicaWaitFrom, retentionFrom, transformFrom } from "../settings/run-options.ts";
+import { backfillRangeFrom, batchSizeFrom, positiveNumber, replicaWaitFrom, retentionFrom, transformFrom } from "../settings/run-options.ts";
 import { openWarehouse } from "../stages/context.ts";
-import { formatBackfillSummary, runBackfill } from "../stages/backfill.ts";
+import { DEFAULT_DAYS_PER_PASS, formatBackfillSummary, runBackfill } from "../stages/backfill.ts";
 import { reportSummary, runProgress, setTarget } from "../progress/session.ts";
 import { onCleanup } from "../cli/cleanup.ts";
 
@@ -29,7 +29,7 @@ export default defineCommand({
       "stored), ties broken by history_id; servers whose latest row is a deletion are absent. Only the days retention keeps " +
       "are built (every day of the last --keep-daily, one per ISO week before that), each one as one etl_runs row of kind " +
       "'backfill' through the same batched REPLACE, replica waits and stale-row sweep as etl, followed by that day's " +
-      "server_by_* aggregates. Reads the source in one read-only snapshot per day. Safe to re-run and to interrupt: days " +
+      "server_by_* aggregates. Reads the history once per pass of up to --days-per-pass consecutive days, each pass in one read-only snapshot. Safe to re-run and to interrupt: days " +
       "already backfilled are skipped (--force rebuilds them), an interrupted day is redone, and a day the nightly etl " +
       "loaded is never overwritten unless --force. Takes the warehouse lock once for the whole backfill (exit 75 if another " +
       "run holds it). Approximations, because the history records only a Server's own fields: " +
@@ -68,6 +68,11 @@ export default defineCommand({
       type: "boolean",
       description: "Also rebuild days already backfilled, and overwrite days the nightly etl loaded",
     },
+    "days-per-pass": {
+      type: "string",
+      description: `Days rebuilt from one read of the history (default ${DEFAULT_DAYS_PER_PASS}); a pass cut short is redone whole by the rerun`,
+      valueHint: "N",
+    },
     ...writeArgs,
   },
   async run({ args, rawArgs }) {
@@ -80,7 +85,8 @@ export default defineCommand({
     const ctx = await openWarehouse(conns, { source: true, lock: true, replicas: true, replicaWait });
     setTarget(ctx.target.db.label);
     onCleanup(() => ctx.close());
-    const summary = await runBackfill(ctx, { ...range, policy, force: Boolean(args.force), batchSize, transform }, runProgress());
+    const daysPerPass = positiveNumber(args["days-per-pass"], "--days-per-pass", DEFAULT_DAYS_PER_PASS);
+    const summary = await runBackfill(ctx, { ...range, policy, force: Boolean(args.force), batchSize, daysPerPass, transform }, runProgress());
     reportSummary(formatBackfillSummary(summary), { days_built: summary.built.length, days_skipped: summary.skipped.length });
   },
 });

@@ -1,5 +1,5 @@
 // The ServerDB tables a source must have and the ETL user may read: exactly those the extract,
-// its row count and backfill's as-of query read, taken from the SQL itself so the list (and
+// its row count and backfill's history pass reads, taken from the SQL itself so the list (and
 // the per-table GRANTs doctor prints) cannot drift from it.
 import { SQL } from "../sql.ts";
 
@@ -9,7 +9,7 @@ export const HISTORY_TABLE = "servers_historicalserver";
 /** Table names, sorted. */
 export function sourceTables(): string[] {
   const names = new Set<string>();
-  for (const text of [SQL.factSelect, SQL.factCount, SQL.historyAsofSelect]) {
+  for (const text of [SQL.factSelect, SQL.factCount, SQL.historyPassSelect]) {
     for (const m of text.matchAll(/\{schema\}\.`?(\w+)`?/g)) names.add(m[1]);
   }
   return [...names].sort();

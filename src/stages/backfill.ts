@@ -1,7 +1,9 @@
-// The backfill stage: past days rebuilt from ServerDB's change history. Each day the retention
-// policy keeps is one unit — one etl_runs row of kind 'backfill', the as-of extract, the same
-// transform, load and sweep as `etl` (loadDay), then that day's aggregates — so a day is
-// idempotent and an interrupted backfill resumes with the first day not finished.
+// The backfill stage: past days rebuilt from ServerDB's change history. The days the retention
+// policy keeps are built in passes of up to `daysPerPass` consecutive days, each pass one read of
+// the history (backfill-pass.ts) and the same transform, load and sweep as `etl`; each day
+// keeps its own etl_runs row of kind 'backfill', closed as 'success' only once it is complete,
+// then its aggregates — so a day is idempotent and an interrupted backfill resumes with the
+// days not finished.
 import { plural } from "../words.ts";
 import { EtlError } from "../errors.ts";
 import { throwIfInterrupted } from "../cli/interrupt.ts";
@@ -16,8 +18,8 @@ import { DENSE_AGGREGATE_TABLE_NAMES } from "./aggregate-tables.ts";
 import { decideDays, keptDays, type DayRun, type SkippedDay } from "../plans/backfill-plan.ts";
 import type { WarehouseContext } from "./context.ts";
 import { dayEndUtc } from "../plans/day-end.ts";
-import { loadDay, type EtlSummary } from "./etl.ts";
-import { extractAsOf } from "./extract/extract-asof.ts";
+import type { EtlSummary } from "./etl.ts";
+import { loadPass } from "./backfill-pass.ts";
 import { sourceSql } from "./extract/extract.ts";
 import type { RetentionPolicy } from "../plans/retention.ts";
 import { startPhase, stopwatch } from "./phase.ts";
@@ -25,6 +27,9 @@ import { startPhase, stopwatch } from "./phase.ts";
 export type { SkippedDay } from "../plans/backfill-plan.ts";
 
 const log = logger("backfill");
+
+/** Days per pass: see BENCHMARKS.md "backfill" for the measurement behind it. */
+export const DEFAULT_DAYS_PER_PASS = 8;
 
 export interface BackfillOptions {
   /** First day of the range ('YYYY-MM-DD'). */
@@ -43,6 +48,8 @@ export interface BackfillOptions {
   force: boolean;
   /** Servers per batch (one transaction, one replica wait). */
   batchSize: number;
+  /** Days built from one read of the history (default DEFAULT_DAYS_PER_PASS); a kill redoes at most this many. */
+  daysPerPass?: number;
   /** CPU cleanup and other transform settings. */
   transform: TransformOptions;
 }
@@ -142,25 +149,29 @@ export async function runBackfill(ctx: WarehouseContext, options: BackfillOption
   for (const date of summary.reaggregated) await aggregateDays(ctx, { dates: { kind: "date", date } }, dayProgress(progress, () => 0));
   if (summary.reaggregated.length) log.info(`aggregated ${summary.reaggregated.length} day(s) an earlier backfill had loaded but not aggregated`);
 
-  // Progress estimate for the first day: today's fleet; then each day's count for the next.
+  // Progress estimate: today's fleet on every day.
   const [{ servers }] = await ctx.source.query<{ servers: number | string }>(sourceSql(SQL.factCount, ctx.sourceSchema));
-  let estimate = Number(servers);
+  const estimate = Number(servers);
   const days = startPhase(progress, "backfill", plan.build.length, "days", clock);
   const rows = plan.build.length ? startPhase(progress, "load", plan.build.length * estimate) : undefined;
   const inner = dayProgress(progress, () => summary.loaded);
-  for (const [i, date] of plan.build.entries()) {
-    throwIfInterrupted(); // between two days: nothing of the next one is started
-    const dayClock = stopwatch();
-    const day = await backfillDay(ctx, options, date, estimate, inner);
-    estimate = day.etl.loaded;
-    summary.built.push(day);
-    summary.loaded += day.etl.loaded;
-    addWarnings(summary.warnings, day.etl.warnings);
-    days.progress(i + 1, `last ${date}: ${day.etl.loaded} servers`);
-    log.info(
-      `${date} (state before ${day.before} UTC) run ${day.etl.runId}: ${day.etl.loaded} servers, ${day.etl.removed} stale removed, ` +
-        `${approximations(day.etl.warnings)}; ${dayClock().toFixed(1)} s; ${i + 1}/${plan.build.length} days`,
-    );
+  const perPass = Math.max(1, Math.floor(options.daysPerPass ?? DEFAULT_DAYS_PER_PASS));
+  for (let i = 0; i < plan.build.length; i += perPass) {
+    throwIfInterrupted(); // between two passes: nothing of the next one is started
+    const passClock = stopwatch();
+    const block = plan.build.slice(i, i + perPass);
+    for (const day of await backfillPass(ctx, options, block, inner)) {
+      summary.built.push(day);
+      summary.loaded += day.etl.loaded;
+      addWarnings(summary.warnings, day.etl.warnings);
+      log.info(
+        `${day.date} (state before ${day.before} UTC) run ${day.etl.runId}: ${day.etl.loaded} servers, ${day.etl.removed} stale removed, ` +
+          `${approximations(day.etl.warnings)}`,
+      );
+    }
+    const last = summary.built[summary.built.length - 1]!;
+    days.progress(summary.built.length, `last ${last.date}: ${last.etl.loaded} servers`);
+    log.info(`${block.length} day(s) ${block[0]} … ${last.date} in ${passClock().toFixed(1)} s; ${summary.built.length}/${plan.build.length} days`);
   }
   summary.seconds = clock();
   rows?.end(`${summary.loaded} servers in ${plan.build.length} days`);
@@ -168,24 +179,17 @@ export async function runBackfill(ctx: WarehouseContext, options: BackfillOption
   return summary;
 }
 
-/** One past day as one unit: its as-of load (an etl_runs row of kind 'backfill'), then its aggregates. */
-async function backfillDay(
-  ctx: WarehouseContext,
-  options: BackfillOptions,
-  date: string,
-  estimate: number,
-  progress: Progress,
-): Promise<BackfilledDay> {
-  const before = dayEndUtc(date, options.timezone);
-  const etl = await loadDay(
-    ctx,
-    { reportDate: date, batchSize: options.batchSize, transform: options.transform, kind: "backfill" },
-    (source, schema) => extractAsOf(source, { schema, before, estimate }),
-    progress,
-  );
-  const aggregate = await aggregateDays(ctx, { dates: { kind: "date", date } }, progress);
-  if (aggregate.days.length !== 1) throw new EtlError(`backfill ${date}: loaded (run ${etl.runId}) but not aggregated; rerun the same backfill to finish it`);
-  return { date, before, etl };
+/** A block of past days in one pass (each day an etl_runs row of kind 'backfill'), then each day's aggregates. */
+async function backfillPass(ctx: WarehouseContext, options: BackfillOptions, dates: string[], progress: Progress): Promise<BackfilledDay[]> {
+  const befores = dates.map((date) => dayEndUtc(date, options.timezone));
+  const loaded = await loadPass(ctx, { dates, befores, batchSize: options.batchSize, transform: options.transform }, progress);
+  for (const etl of loaded) {
+    const aggregate = await aggregateDays(ctx, { dates: { kind: "date", date: etl.reportDate } }, progress);
+    if (aggregate.days.length !== 1) {
+      throw new EtlError(`backfill ${etl.reportDate}: loaded (run ${etl.runId}) but not aggregated; rerun the same backfill to finish it`);
+    }
+  }
+  return loaded.map((etl, i) => ({ date: dates[i]!, before: befores[i]!, etl }));
 }
 
 function approximations(w: Warnings): string {

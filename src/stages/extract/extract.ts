@@ -45,7 +45,7 @@ export async function allowReaderPauses(source: Db, replicaTimeoutS: number): Pr
 
 /**
  * Start the consistent read-only snapshot every extract reads in; returns the idempotent
- * function that ends it. Shared by the nightly extract and the backfill's as-of extract.
+ * function that ends it. Shared by the nightly extract and the backfill's history pass.
  */
 export async function beginSnapshot(source: Db): Promise<() => Promise<void>> {
   if (source.caps.snapshotTransactions) {

@@ -1,5 +1,5 @@
 // `backfill` end to end on the test bed's MariaDB primary + replica. A generated fleet with 120
-// days of history is backfilled day by day; sample days are compared with an as-of state the
+// days of history is backfilled in passes of several days; sample days are compared with an as-of state the
 // test computes on its own from the history rows (test/support/asof-oracle.ts), the last day
 // with a live `etl` of the same source, an interrupted (SIGKILL) backfill with an uninterrupted
 // one; ties in history_date, a non-UTC time zone across a DST change, and the skip/force rules
@@ -180,6 +180,33 @@ describe("backfill of 120 days of generated history", () => {
   });
 });
 
+describe("passes of several days", () => {
+  test("--days-per-pass 5 over 12 days: every day equals the as-of oracle, one run per day, and the default pass's day", async () => {
+    // Around the tie, so a pass holds a server's two saves of one microsecond and the days either side of them.
+    const from = [addDays(tie.date, -5), FIRST].sort().at(-1)!;
+    const to = [addDays(from, 11), E].sort()[0]!;
+    const dw = await freshWarehouse();
+    const r = ok("backfill", await backfill(source, dw, "--from", from, "--to", to, "--timezone", "UTC", "--keep-daily", "200", "--days-per-pass", "5", "--verbose", "INFO"));
+    const dates = Array.from({ length: 12 }, (_, i) => addDays(from, i));
+    expect(r.stdout).toContain("12 days built");
+    // Blocks of 5, 5 and 2 days, each one pass.
+    expect([...r.stderr.matchAll(/(\d+) day\(s\) \S+ … \S+ in/g)].map((m) => Number(m[1]))).toEqual([5, 5, 2]);
+    const all = await runs(dw);
+    expect(all.map((x) => `${String(x.report_date)} ${x.kind} ${x.status}`)).toEqual(dates.map((d) => `${d} backfill success`));
+    for (const date of dates) {
+      const expected = await expectedAsOf(source, utcEnd(date));
+      const actual = await day(dw, date);
+      expectDayMatches(actual, expected);
+      expect(actual.runIds.length).toBe(1);
+      const run = all.find((x) => String(x.report_date) === date)!;
+      expect(JSON.parse(run.warnings_by_column).backfill_approximation ?? 0).toBe(expected.state.fromCurrent.length);
+      // The same day built by the 120-day backfill's passes (of the default size, other boundaries).
+      expectDayMatches(actual, await day(dwAll, date));
+    }
+    expect(await aggregates(dw, dates)).toEqual(await aggregates(dwAll, dates));
+  }, 180_000);
+});
+
 describe("the last day of the history against a live etl of the same source", () => {
   test("equal row by row, except the servers last changed with QuerySet.update()", async () => {
     const dwEtl = await freshWarehouse();
@@ -218,17 +245,18 @@ describe("the last day of the history against a live etl of the same source", ()
 });
 
 describe("an interrupted backfill", () => {
-  test("SIGKILL mid-run, then the same command again: identical to the uninterrupted backfill", async () => {
+  test("SIGKILL mid-pass, then the same command again: identical to the uninterrupted backfill", async () => {
     const dw = await freshWarehouse();
     const from = addDays(E, -39);
-    // Small batches: a day takes many transactions, so the kill lands inside one.
-    const args = backfillArgs(source, dw, "--from", from, "--to", E, "--timezone", "UTC", "--keep-daily", "200", "--batch-size", "100");
+    // Small batches: a pass takes many transactions, so the kill lands inside one; passes of 4 days.
+    const args = backfillArgs(source, dw, "--from", from, "--to", E, "--timezone", "UTC", "--keep-daily", "200", "--batch-size", "100", "--days-per-pass", "4");
     const proc = Bun.spawn([process.execPath, "run", join(REPO_ROOT, "src/cli.ts"), ...args], { cwd: REPO_ROOT, stdout: "pipe", stderr: "pipe" });
     const stderr = new Response(proc.stderr).text();
     await withDb(dw, async (db) => {
       for (const started = Date.now(); Date.now() - started < 120_000; await Bun.sleep(10)) {
         const rows = await db.query<RunRow>("SELECT id, kind, report_date, status FROM etl_runs ORDER BY id");
-        if (rows.filter((r) => r.status === "success").length >= 10 && rows.at(-1)!.status === "running") {
+        // Mid-pass: several days of one pass open at once.
+        if (rows.filter((r) => r.status === "success").length >= 10 && rows.filter((r) => r.status === "running").length >= 2) {
           proc.kill("SIGKILL");
           return;
         }
@@ -242,7 +270,12 @@ describe("an interrupted backfill", () => {
     const done = afterKill.filter((r) => r.status === "success").length;
     expect(done).toBeGreaterThanOrEqual(10);
     expect(done).toBeLessThan(40);
-    expect(afterKill.at(-1)!.status).toBe("running"); // nobody closed it: the process died mid-day
+    expect(afterKill.at(-1)!.status).toBe("running"); // nobody closed it: the process died mid-pass
+    const open = afterKill.filter((r) => r.status === "running");
+    expect(open.length).toBeGreaterThanOrEqual(2);
+    expect(open.length).toBeLessThanOrEqual(4);
+    // Nothing closed as failed: a SIGKILL leaves the open days as they were.
+    expect(afterKill.filter((r) => r.status !== "success" && r.status !== "running")).toEqual([]);
 
     const rerun = ok("backfill rerun", await runCli(args, { timeoutMs: 300_000 }));
     expect(rerun.stdout).toContain(`${40 - done} days built`);

@@ -118,7 +118,7 @@ describe("source", () => {
     expect(tables).toContain(HISTORY_TABLE);
     expect(tables).toEqual([...tables].sort());
   });
-  test("the list is exactly the tables the extract, its count and backfill's as-of query name", () => {
+  test("the list is exactly the tables the extract, its count and backfill's history pass name", () => {
     expect(sourceTables()).toEqual([
       "servers_asset", "servers_availabilityzone", "servers_cpu", "servers_deliveryasset", "servers_historicalserver", "servers_manufacturer",
       "servers_model", "servers_rack", "servers_rackedasset", "servers_region", "servers_server", "servers_server_role", "servers_serverrole",

@@ -1,18 +1,23 @@
--- One row per Server as it stood at a past instant (the end of a backfilled day), built from
--- django-simple-history's servers_historicalserver, in the same shape as fact_select.sql so
--- the same transform and load write it. Every `?` is that instant: the next local midnight
--- after the day, converted to UTC by the caller, as 'YYYY-MM-DD HH:MM:SS' (history_date and
--- created_at hold UTC, as Django stores them).
+-- The history a backfill pass needs to rebuild a block of past days in one read, built from
+-- django-simple-history's servers_historicalserver, in the shape of fact_select.sql plus five
+-- asof_* columns, sorted by server id so the client walks one server at a time (memory: one
+-- server's rows) and emits that server's state on each day of the block
+-- (src/stages/extract/extract-pass.ts). The `?` are, in order: the block's first instant, the
+-- same again, its last instant (part 1), its last instant, its first instant (part 2). An
+-- instant is the next local midnight after a day, converted to UTC by the caller, as
+-- 'YYYY-MM-DD HH:MM:SS' (history_date and created_at hold UTC, as Django stores them).
 --
--- Part 1, servers with history: each server's latest history row before the instant, latest
--- by (history_date, history_id) so two saves within one microsecond keep their insertion
--- order. ROW_NUMBER() runs over three narrow columns only (id, history_date, history_id: a
--- scan of the history, or of its history_date index for early days where that is cheaper);
--- the chosen rows are then read by primary key. A latest row of type '-' means the server had
--- been deleted by then: it is left out.
+-- Part 1, history: of each server's rows before the last instant, the newest one before the
+-- first instant (it decides every day of the block until a later row) and every row from the
+-- first instant on; newest by (history_date, history_id) so two saves within one microsecond
+-- keep their insertion order. The window runs over three narrow columns only; the chosen rows
+-- are then read by primary key. The client takes, for each day, the newest of these rows
+-- before that day's instant; a row of type '-' means the server had been deleted by then.
 --
--- Part 2, servers without any history row before the instant but created by then (bulk
--- creates, rows that predate tracking): their current state, as fact_select.sql reads it.
+-- Part 2, servers without any history row before the first instant but created before the
+-- last one (bulk creates, rows that predate tracking): their current state, as fact_select.sql
+-- reads it. The client uses it on the days before which the server has no history row but
+-- was created.
 --
 -- What the history cannot tell, and so comes from today's tables (README "backfill"):
 -- roles and their teams (a many-to-many, never in the history row); the names behind the
@@ -21,13 +26,14 @@
 -- delivery_date (servers_deliveryasset is not a Server field). Servers deleted since have
 -- no roles and no delivery row any more. `asof_source` says where a row came from:
 -- 'history', 'history-deleted' (history, but gone from ServerDB today) or 'current'
--- (part 2); the backfill counts the last two as approximations. The transform ignores it.
+-- (part 2); the backfill counts the last two as approximations. The transform ignores the
+-- asof_* columns.
 --
 -- Portable: window functions and json_array exist in MariaDB ≥ 10.2, MySQL 8 and
 -- SQLite ≥ 3.38; group_concat(… ORDER BY …) as in fact_select.sql. {schema} is the source
 -- database, validated and backtick-quoted by the caller. Runs inside one read-only snapshot.
 SELECT
-  h.id,
+  h.id AS id,
   h.name,
   h.serialnumber,
   h.status,
@@ -56,10 +62,16 @@ SELECT
   mf.name      AS manufacturer,
   m.name       AS model,
   CASE WHEN EXISTS (SELECT 1 FROM {schema}.servers_server live WHERE live.rackedasset_ptr_id = h.id)
-       THEN 'history' ELSE 'history-deleted' END AS asof_source
+       THEN 'history' ELSE 'history-deleted' END AS asof_source,
+  0                AS asof_part,
+  h.history_date   AS asof_at,
+  h.history_id     AS asof_history_id,
+  h.history_type   AS asof_type
 FROM (
   SELECT history_id,
-         ROW_NUMBER() OVER (PARTITION BY id ORDER BY history_date DESC, history_id DESC) AS newest
+         CASE WHEN history_date >= ? THEN 1 ELSE 0 END AS in_block,
+         ROW_NUMBER() OVER (PARTITION BY id, CASE WHEN history_date >= ? THEN 1 ELSE 0 END
+                            ORDER BY history_date DESC, history_id DESC) AS newest
     FROM {schema}.servers_historicalserver
    WHERE history_date < ?
 ) latest
@@ -72,13 +84,12 @@ LEFT JOIN {schema}.servers_rack rk ON rk.id = h.rack_id
 LEFT JOIN {schema}.servers_cpu c ON c.id = h.cpu_id
 LEFT JOIN {schema}.servers_model m ON m.id = h.model_id
 LEFT JOIN {schema}.servers_manufacturer mf ON mf.id = m.manufacturer_id
-WHERE latest.newest = 1
-  AND h.history_type <> '-'
+WHERE latest.in_block = 1 OR latest.newest = 1
 
 UNION ALL
 
 SELECT
-  a.id,
+  a.id AS id,
   a.name,
   a.serialnumber,
   a.status,
@@ -106,7 +117,11 @@ SELECT
   s.mac_address,
   mf.name      AS manufacturer,
   m.name       AS model,
-  'current'    AS asof_source
+  'current'    AS asof_source,
+  1            AS asof_part,
+  a.created_at AS asof_at,
+  NULL         AS asof_history_id,
+  NULL         AS asof_type
 FROM {schema}.servers_asset a
 JOIN {schema}.servers_rackedasset ra ON ra.asset_ptr_id = a.id
 JOIN {schema}.servers_server s ON s.rackedasset_ptr_id = ra.asset_ptr_id
@@ -123,3 +138,5 @@ WHERE a.created_at < ?
   AND NOT EXISTS (SELECT 1
                     FROM {schema}.servers_historicalserver x
                    WHERE x.id = a.id AND x.history_date < ?)
+
+ORDER BY id, asof_part, asof_at, asof_history_id
