@@ -50,6 +50,7 @@ import aggregateCountDay from "../sql/aggregate/count_day.sql" with { type: "tex
 import aggregateRunDays from "../sql/aggregate/run_days.sql" with { type: "text" };
 import aggregateLatestDay from "../sql/aggregate/latest_day.sql" with { type: "text" };
 import backfillDayRuns from "../sql/backfill_day_runs.sql" with { type: "text" };
+import backfillDayHasRows from "../sql/backfill_day_has_rows.sql" with { type: "text" };
 import backfillNewestDay from "../sql/backfill_newest_day.sql" with { type: "text" };
 import backfillAggregatedDays from "../sql/backfill_aggregated_days.sql" with { type: "text" };
 
@@ -92,6 +93,7 @@ export const SQL = {
   aggregateRunDays,
   aggregateLatestDay,
   backfillDayRuns,
+  backfillDayHasRows,
   backfillNewestDay,
   backfillAggregatedDays,
   mysqlCreateServerFacts,
@@ -191,6 +193,7 @@ export const SQL_FILES = [
   "aggregate/run_days.sql",
   "aggregate/latest_day.sql",
   "backfill_day_runs.sql",
+  "backfill_day_has_rows.sql",
   "backfill_newest_day.sql",
   "backfill_aggregated_days.sql",
 ] as const;

@@ -1,6 +1,6 @@
 // One backfill pass: a block of past days loaded from one read of the change history. Each day
 // keeps its own etl_runs row (kind 'backfill'), opened before the pass and closed as 'success'
-// only after its rows are in and its stale rows swept, so a
+// only after its rows are in and its stale rows swept (a day that held no row has none), so a
 // pass cut short leaves its days 'running' or 'failed' and a rerun builds them again. The rows
 // of all the block's days share the load's batches (one transaction and one replica wait
 // each), and a server's state is transformed once however many days it holds.
@@ -20,6 +20,7 @@ import { loadDays, type DayServer } from "./load/load.ts";
 import { finishRunStatement, startRun, type RunCounts } from "./load/runs.ts";
 import { sweepStaleRows } from "./load/sweep.ts";
 import { stopwatch } from "./phase.ts";
+import { SQL } from "../sql.ts";
 
 export interface PassOptions {
   /** The block's days ('YYYY-MM-DD'), ascending. */
@@ -58,12 +59,18 @@ export async function loadPass(ctx: WarehouseContext, options: PassOptions, prog
   const counts: RunCounts[] = options.dates.map(() => ({ extracted: 0, loaded: 0, removed: 0, warnings: {} }));
   const recorded = options.dates.map(() => false);
   try {
-    for (const date of options.dates) runIds.push(await startRun(ctx.target.db, "backfill", date));
+    // A day that holds no row yet (built for the first time) has nothing to sweep.
+    const fresh: boolean[] = [];
+    for (const date of options.dates) {
+      const [{ has_rows }] = await writer.read<{ has_rows: number | string }>(SQL.backfillDayHasRows, [date, date]);
+      fresh.push(Number(has_rows) === 0);
+      runIds.push(await startRun(ctx.target.db, "backfill", date));
+    }
     const { roleRows, loadS } = await extractAndLoad(ctx, source, sourceSchema, options, runIds, counts, writer, progress, clock);
     const summaries: EtlSummary[] = [];
     for (const [day, reportDate] of options.dates.entries()) {
       const sweepClock = stopwatch();
-      const removed = await sweepStaleRows(writer, { reportDate, runId: runIds[day]!, batchSize: options.batchSize });
+      const removed = fresh[day] ? { facts: 0 } : await sweepStaleRows(writer, { reportDate, runId: runIds[day]!, batchSize: options.batchSize });
       counts[day]!.removed = removed.facts;
       await writer.write([finishRunStatement(runIds[day]!, "success", counts[day]!)]);
       // Committed: the day is complete. A failure from here on must not turn its record into 'failed'.
