@@ -8,7 +8,8 @@ const outfile = process.env.SERVERDB_ETL_OUTFILE ?? "dist/serverdb-etl";
 const version = process.env.SERVERDB_ETL_VERSION ?? pkg.version;
 
 const result = await Bun.build({
-  entrypoints: ["src/cli.ts"],
+  // The forecast worker is its own entry point: a worker must be bundled to start inside the binary.
+  entrypoints: ["src/cli.ts", "src/report/forecast-worker.ts"],
   compile: { outfile, autoloadDotenv: false, autoloadBunfig: false },
   format: "esm",
   bytecode: true,

@@ -2,7 +2,8 @@
 // 80% and 95% intervals (forecast.ts), each backtested on its own history (backtest records);
 // series too short or empty get no forecast and say why.
 import type { BacktestRecord, Dimension, ForecastRecord, GrowthRecord } from "./types.ts";
-import { forecastWeekly, MIN_FORECAST_WEEKS, type Band } from "./forecast.ts";
+import { MIN_FORECAST_WEEKS, type Band } from "./forecast.ts";
+import { forecastMany } from "./forecast-pool.ts";
 import { inUseSeries } from "./growth.ts";
 import { addDays } from "./calendar.ts";
 
@@ -36,18 +37,25 @@ export async function forecastAll(growth: readonly GrowthRecord[], dimensions: r
   const groups = new Map<string, GrowthRecord[]>();
   for (const r of growth) if (dimensions.includes(r.dimension)) groups.set(keyId(r.dimension, r.key), [...(groups.get(keyId(r.dimension, r.key)) ?? []), r]);
   const out: ForecastOutcomes = { forecast: [], backtest: [], byKey: new Map() };
-  for (const records of groups.values()) {
+  // Series first (cheap), then every forecast at once (forecast-pool.ts spreads them over the cores).
+  const prepared = [...groups.values()].map((records) => {
     const { dimension, key } = records[0]!;
-    const series = inUseSeries(records, lastWeek);
+    return { dimension, key, series: inUseSeries(records, lastWeek) };
+  });
+  const wanted = prepared.filter((p) => !p.series.values.every((v) => v === 0));
+  const outcomes = new Map(wanted.map((p, i) => [p, i] as const));
+  const results = await forecastMany(wanted.map((p) => ({ values: p.series.values, horizon: weeks })));
+  for (const p of prepared) {
+    const { dimension, key, series } = p;
     const lastValue = series.values[series.values.length - 1] ?? 0;
     const kf: KeyForecast = { dimension, key, lastWeek, lastValue, ahead: [], note: null };
     const none = (note: string) => {
       kf.note = note;
       out.backtest.push({ dimension, key, mase: null, mase_naive: null, origins: 0, model: null, worse_than_drift: false, note });
     };
-    if (series.values.every((v) => v === 0)) none("no servers in use in any week");
+    if (!outcomes.has(p)) none("no servers in use in any week");
     else {
-      const result = await forecastWeekly(series.values, weeks);
+      const result = results[outcomes.get(p)!]!;
       if (!result.ok) none(result.reason);
       else {
         kf.ahead = result.ahead.map((b, i) => ({ ...b, week: addDays(lastWeek, 7 * (i + 1)) }));
