@@ -2,27 +2,17 @@
 // options into a temp dir, run it with PATH=/usr/bin:/bin (no Bun) from there, and check it read
 // the .wasm embedded in the binary and printed the same 13 bands as forecastWeekly does here.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { forecastWeekly } from "../../src/report/forecast.ts";
 import { PROBE_SERIES } from "../support/forecast-probe.ts";
+import { compileProbe } from "../support/compile-probe.ts";
 
 let dir = "";
 let bin = "";
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), "serverdb-etl-forecast-probe-"));
-  bin = join(dir, "forecast-probe");
-  const result = await Bun.build({
-    entrypoints: [join(import.meta.dir, "../support/forecast-probe.ts")],
-    compile: { outfile: bin, autoloadDotenv: false, autoloadBunfig: false },
-    format: "esm",
-    bytecode: true,
-    minify: true,
-    sourcemap: "linked",
-  });
-  if (!result.success) throw new AggregateError(result.logs, "building the forecast probe failed");
+  ({ dir, bin } = await compileProbe(join(import.meta.dir, "../support/forecast-probe.ts"), "forecast-probe"));
 }, 30_000);
 afterAll(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });

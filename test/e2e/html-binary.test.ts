@@ -3,27 +3,18 @@
 // there with nothing but PATH=/usr/bin:/bin, away from the repo's node_modules; its file must hold
 // every chart as inline SVG and reference nothing outside itself.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { chooseSeries } from "../../src/report/render/chart-spec.ts";
 import { fixtureReport } from "../support/report-fixture.ts";
+import { compileProbe } from "../support/compile-probe.ts";
 
 const PROBE = join(import.meta.dir, "../support/html-probe.ts");
 let dir = "";
 let bin = "";
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), "serverdb-etl-html-probe-"));
-  bin = join(dir, "html-probe");
-  const result = await Bun.build({
-    entrypoints: [PROBE],
-    compile: { outfile: bin, autoloadDotenv: false, autoloadBunfig: false },
-    format: "esm",
-    bytecode: true,
-    minify: true,
-  });
-  if (!result.success) throw new Error(`probe build failed:\n${result.logs.join("\n")}`);
+  ({ dir, bin } = await compileProbe(PROBE, "html-probe"));
 }, 120_000);
 afterAll(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });

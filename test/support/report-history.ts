@@ -5,6 +5,7 @@
 // itself; the report reads only the warehouse.
 import type { Db } from "../../src/engine/db.ts";
 import { addDays } from "../../src/plans/report-date.ts";
+import { rngFor } from "../../src/generate/prng.ts";
 
 export interface FactRow {
   id: number;
@@ -46,18 +47,6 @@ export function historyDays(): string[] {
 }
 export const BACKFILLED_DAYS = 10;
 
-/** Deterministic PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 interface Server {
   id: number;
   team: number;
@@ -77,7 +66,9 @@ interface Server {
 /** Every fact row of the history, in (report_date, id) order. */
 export function buildHistory(serverCount = 240, seed = 7): FactRow[] {
   const days = historyDays();
-  const r = rng(seed);
+  // The generator's own seeded PRNG (src/generate/prng.ts), on a stream of its own.
+  const gen = rngFor(seed, 0x7e57);
+  const r = () => gen.float();
   const servers: Server[] = [];
   for (let id = 1; id <= serverCount; id++) {
     // Web grows steadily, Search is flat, Data & ML arrives late; a few servers without a team.
