@@ -33,7 +33,8 @@ export function procurementRecords(
         ? { p: band.point - base, lo80: band.lo80 - base, hi80: band.hi80 - base, lo95: band.lo95 - base, hi95: band.hi95 - base }
         : { p: 0, lo80: 0, hi80: 0, lo95: 0, hi95: 0 };
       const note = band ? null : !kf || kf.note ? `no forecast: ${kf?.note ?? "no weekly history"}; growth counted as 0` : "the quarter ends beyond the forecast horizon (--weeks); growth counted as 0";
-      const need = (growth: number) => Math.max(0, Math.round(growth + cumulative - site.spare));
+      // From the growth as the record shows it (one decimal), so every record is its own sum.
+      const need = (growth: number) => Math.max(0, Math.round(round1(growth) + cumulative - site.spare));
       out.push({
         dimension: "site", key: site.key, quarter,
         growth: round1(g.p), growth_lo80: round1(g.lo80), growth_hi80: round1(g.hi80), growth_lo95: round1(g.lo95), growth_hi95: round1(g.hi95),
