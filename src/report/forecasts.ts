@@ -35,7 +35,13 @@ export const keyId = (dimension: Dimension, key: string) => `${dimension}\u0000$
 
 export async function forecastAll(growth: readonly GrowthRecord[], dimensions: readonly Dimension[], lastWeek: string, weeks: number): Promise<ForecastOutcomes> {
   const groups = new Map<string, GrowthRecord[]>();
-  for (const r of growth) if (dimensions.includes(r.dimension)) groups.set(keyId(r.dimension, r.key), [...(groups.get(keyId(r.dimension, r.key)) ?? []), r]);
+  for (const r of growth) {
+    if (!dimensions.includes(r.dimension)) continue;
+    const id = keyId(r.dimension, r.key);
+    const list = groups.get(id);
+    if (list) list.push(r);
+    else groups.set(id, [r]);
+  }
   const out: ForecastOutcomes = { forecast: [], backtest: [], byKey: new Map() };
   // Series first (cheap), then every forecast at once (forecast-pool.ts spreads them over the cores).
   const prepared = [...groups.values()].map((records) => {

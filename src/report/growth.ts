@@ -64,7 +64,9 @@ export function growthRates(records: readonly GrowthRecord[]): GrowthRateRecord[
   const groups = new Map<string, GrowthRecord[]>();
   for (const r of records) {
     const id = `${r.dimension}\u0000${r.key}\u0000${quarterOf(r.week)}`;
-    groups.set(id, [...(groups.get(id) ?? []), r]);
+    const list = groups.get(id);
+    if (list) list.push(r);
+    else groups.set(id, [r]);
   }
   return [...groups.values()].map((list) => {
     const sorted = [...list].sort((a, b) => a.week.localeCompare(b.week));
