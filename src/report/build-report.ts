@@ -83,19 +83,11 @@ export async function buildReport(db: Db, options: ReportOptions): Promise<Capac
   const fleet = fleetRecords(keyed, fleetDays);
   const growth = keyed.flatMap((k) => growthRecords(k.dimension, k.rows, weeks));
   const lastWeek = weeks[weeks.length - 1]!.week;
-  const forecasts = await forecastAll(growth, ["team", "site"], lastWeek, options.weeks);
+  // The fact day is read while the forecast worker already fits; this thread fits too once read.
+  const factSections = readFactSections(db, newest, options);
+  const forecasts = await forecastAll(growth, ["team", "site"], lastWeek, options.weeks, factSections);
+  const { retirements, power, notes } = await factSections;
 
-  const notes: string[] = [];
-  const factDay = await read.newestFactDay(db, newest);
-  let retirements: ReturnType<typeof predictRetirements> = { records: [], virtualServers: 0, undatedServers: 0 };
-  let power: ReturnType<typeof estimatePower> = { records: [], uncatalogued: [], virtualServers: 0 };
-  if (!factDay) notes.push(`no facts on or before ${newest} (expired): no retirement or power figures`);
-  else {
-    if (factDay !== newest) notes.push(`retirements and power use the facts of ${factDay}, the newest day on or before ${newest} whose facts retention kept`);
-    const servers = await read.dayServers(db, factDay);
-    retirements = predictRetirements(servers.ages, factDay, options.config);
-    power = estimatePower(servers.racks, options.config, options.metered);
-  }
   const ages = present.has("server_retirements") ? retirementAges(await read.retirementsSeen(db, newest), options.config) : [];
   if (!present.has("server_retirements")) notes.push("no server_retirements table (a warehouse made before 0.2): run serverdb-etl init, then aggregate --all, to see retirement ages");
   if (retirements.virtualServers) notes.push(`${retirements.virtualServers} virtual machines are left out of retirements, procurement and power: they are not refreshed or powered as hardware`);
@@ -134,6 +126,21 @@ export async function buildReport(db: Db, options: ReportOptions): Promise<Capac
     },
   };
   return filterReport(report, options.dimension, options.key);
+}
+
+/** The sections that need servers, not aggregates: retirements and power from the newest fact day on or before `newest`. */
+async function readFactSections(db: Db, newest: string, options: ReportOptions) {
+  const notes: string[] = [];
+  const factDay = await read.newestFactDay(db, newest);
+  if (!factDay) {
+    notes.push(`no facts on or before ${newest} (expired): no retirement or power figures`);
+    const retirements: ReturnType<typeof predictRetirements> = { records: [], virtualServers: 0, undatedServers: 0 };
+    const power: ReturnType<typeof estimatePower> = { records: [], uncatalogued: [], virtualServers: 0 };
+    return { retirements, power, notes };
+  }
+  if (factDay !== newest) notes.push(`retirements and power use the facts of ${factDay}, the newest day on or before ${newest} whose facts retention kept`);
+  const servers = await read.dayServers(db, factDay);
+  return { retirements: predictRetirements(servers.ages, factDay, options.config), power: estimatePower(servers.racks, options.config, options.metered), notes };
 }
 
 /** Keep the records of one dimension (and key); site-based sections go with the site dimension only. */

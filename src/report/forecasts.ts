@@ -3,7 +3,8 @@
 // series too short or empty get no forecast and say why.
 import type { BacktestRecord, Dimension, ForecastRecord, GrowthRecord } from "./types.ts";
 import { MIN_FORECAST_WEEKS, type Band } from "./forecast.ts";
-import { forecastMany } from "./forecast-pool.ts";
+import { forecastMany, type PoolStats } from "./forecast-pool.ts";
+import { logger } from "../log.ts";
 import { inUseSeries } from "./growth.ts";
 import { addDays } from "./calendar.ts";
 
@@ -31,9 +32,12 @@ function noBacktest(values: readonly number[]): string {
     : "no backtest: the series never changes from one week to the next, so MASE is undefined";
 }
 
+const log = logger("report");
+
 export const keyId = (dimension: Dimension, key: string) => `${dimension}\u0000${key}`;
 
-export async function forecastAll(growth: readonly GrowthRecord[], dimensions: readonly Dimension[], lastWeek: string, weeks: number): Promise<ForecastOutcomes> {
+/** `joinAfter`: work of the caller's that this thread finishes before it fits too (forecast-pool.ts). */
+export async function forecastAll(growth: readonly GrowthRecord[], dimensions: readonly Dimension[], lastWeek: string, weeks: number, joinAfter?: Promise<unknown>): Promise<ForecastOutcomes> {
   const groups = new Map<string, GrowthRecord[]>();
   for (const r of growth) {
     if (!dimensions.includes(r.dimension)) continue;
@@ -50,7 +54,9 @@ export async function forecastAll(growth: readonly GrowthRecord[], dimensions: r
   });
   const wanted = prepared.filter((p) => !p.series.values.every((v) => v === 0));
   const outcomes = new Map(wanted.map((p, i) => [p, i] as const));
-  const results = await forecastMany(wanted.map((p) => ({ values: p.series.values, horizon: weeks })));
+  const stats: PoolStats = { worker: 0, here: 0 };
+  const results = await forecastMany(wanted.map((p) => ({ values: p.series.values, horizon: weeks })), joinAfter, stats);
+  log.debug(`forecasts of ${wanted.length} series: ${stats.worker} fitted by the worker thread, ${stats.here} by the main thread`);
   for (const p of prepared) {
     const { dimension, key, series } = p;
     const lastValue = series.values[series.values.length - 1] ?? 0;

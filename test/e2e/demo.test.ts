@@ -72,6 +72,18 @@ describe("dist/serverdb-etl demo", () => {
       db.close();
     }
 
+    // Inside the binary the forecasts are shared with the worker thread (its own entry point):
+    // the demo's warehouse reported again says at DEBUG how many series each thread fitted.
+    const debug = Bun.spawn(["env", "-i", "PATH=/usr/bin:/bin", BUILT, "report", "--target", `sqlite:${target}`, "--format", "json", "--verbose", "DEBUG", "--log-format", "json"], { cwd, stdin: "ignore", stdout: "pipe", stderr: "pipe" });
+    const [debugOut, debugErr, debugCode] = await Promise.all([new Response(debug.stdout).text(), new Response(debug.stderr).text(), debug.exited]);
+    expect(debugCode).toBe(0);
+    const pool = debugErr.match(/forecasts of (\d+) series: (\d+) fitted by the worker thread, (\d+) by the main thread/);
+    expect(pool).not.toBeNull();
+    const [series, byWorker, byMain] = pool!.slice(1).map(Number) as [number, number, number];
+    expect(byWorker).toBeGreaterThan(0);
+    expect(byWorker + byMain).toBe(series);
+    expect((JSON.parse(debugOut) as { backtest: unknown[] }).backtest.length).toBeGreaterThanOrEqual(series);
+
     // The next step it prints runs as printed, on a host where serverdb-etl is not on PATH.
     // regression: it printed `serverdb-etl run …` (exit 127 here)
     const next = nextStep(stdout);
