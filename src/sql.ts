@@ -5,6 +5,8 @@ import factSelect from "../sql/serverdb/fact_select.sql" with { type: "text" };
 import factCount from "../sql/serverdb/fact_count.sql" with { type: "text" };
 import historyPassSelect from "../sql/serverdb/history_pass_select.sql" with { type: "text" };
 import sqliteServerdbSchema from "../sql/sqlite/serverdb_schema.sql" with { type: "text" };
+import serverdbSiteExtras from "../sql/serverdb/site_extras.sql" with { type: "text" };
+import sqliteServerdbSiteExtras from "../sql/sqlite/serverdb_site_extras.sql" with { type: "text" };
 import demoServersPerSite from "../sql/demo/servers_per_site.sql" with { type: "text" };
 import demoTeamGrowth from "../sql/demo/team_growth.sql" with { type: "text" };
 import demoCoresPerVendor from "../sql/demo/cores_per_vendor.sql" with { type: "text" };
@@ -60,6 +62,8 @@ export const SQL = {
   factCount,
   historyPassSelect,
   sqliteServerdbSchema,
+  serverdbSiteExtras,
+  sqliteServerdbSiteExtras,
   demoServersPerSite,
   demoTeamGrowth,
   demoCoresPerVendor,
@@ -148,6 +152,8 @@ export const SQL_FILES = [
   "serverdb/fact_count.sql",
   "serverdb/history_pass_select.sql",
   "sqlite/serverdb_schema.sql",
+  "serverdb/site_extras.sql",
+  "sqlite/serverdb_site_extras.sql",
   "demo/servers_per_site.sql",
   "demo/team_growth.sql",
   "demo/cores_per_vendor.sql",
