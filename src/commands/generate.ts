@@ -18,7 +18,9 @@ export default defineCommand({
       "(raw dmidecode CPU strings, NULLs, odd MAC formats, long and non-ASCII names). With --history-days it also " +
       "writes servers_historicalserver as django-simple-history would. Same --seed and --end-date give identical tables. " +
       "Refuses (exit 2) when any servers_* table already has rows; --force drops and recreates those tables " +
-      "(auth_* and django_* tables are never touched). Prints one summary line.",
+      "(auth_* and django_* tables are never touched). With --site-extras it also creates and fills three optional, " +
+      "site-specific tables that are not part of Django's core schema (servers_rackplacement, servers_modelpower, " +
+      "servers_purchase). Prints one summary line.",
   },
   args: {
     ...globalArgs,
@@ -53,6 +55,12 @@ export default defineCommand({
       type: "boolean",
       description: "Drop and recreate servers_* tables that already hold rows (destroys that data)",
     },
+    "site-extras": {
+      type: "boolean",
+      description:
+        "Also create and fill servers_rackplacement (rack row, room), servers_modelpower (rated watts) and servers_purchase " +
+        "(purchase order, warranty end): illustrative site-specific tables, not Django's core schema; other tables are unchanged",
+    },
     "batch-size": {
       type: "string",
       description: `Rows per INSERT statement (default ${GENERATE_DEFAULTS.batchSize}); lower it if max_allowed_packet is small`,
@@ -75,6 +83,7 @@ export default defineCommand({
       endDate: args["end-date"],
       force: args.force,
       batchSize: args["batch-size"],
+      siteExtras: args["site-extras"],
     });
     const result = await generateServerDb(ep, options);
     process.stdout.write(formatSummary(result) + "\n");

@@ -33,6 +33,14 @@ export interface RunLock {
   release(): Promise<void>;
 }
 
+/** How `generate` wants its target prepared. */
+export interface GenerateTargetOptions {
+  /** Drop and recreate servers_* tables that hold rows (otherwise rows there are a usage error). */
+  force: boolean;
+  /** Also create the optional site-specific tables (sql/serverdb/site_extras.sql and its SQLite twin). */
+  siteExtras: boolean;
+}
+
 /** A database made ready for `generate` to write the synthetic ServerDB into. */
 export interface PreparedTarget {
   db: Db;
@@ -75,7 +83,7 @@ export interface Engine<E extends Endpoint = Endpoint> {
   /** The client's command line up to the SQL, for a person to copy (the password is never shown). */
   clientCommand(ep: E): string;
   /** Create or check the database `generate` writes into. */
-  prepareGenerateTarget(ep: E, opts: { force: boolean }): Promise<PreparedTarget>;
+  prepareGenerateTarget(ep: E, opts: GenerateTargetOptions): Promise<PreparedTarget>;
   /** doctor: connect and read what can be judged; never throws (a failure is the connect row). */
   probe(role: Role, ep: E, opts: { connectTimeoutS: number }): Promise<DoctorProbe>;
 }

@@ -1,11 +1,13 @@
 // The whole synthetic ServerDB as one stream of table batches: reference tables, racks,
-// history (if any), then the live asset tables in id order, 1000 assets at a time.
+// history (if any), then the live asset tables in id order, 1000 assets at a time; with site
+// extras, each of their tables next to the table it hangs off (models, racks, assets).
 // Engine-agnostic: what happens to the batches is the writer's business.
 import { buildCatalog, rackRow } from "./catalog.ts";
 import { KIND, generateAsset, kindOf, type FleetPlan } from "./asset.ts";
 import { FleetState } from "./fleet-state.ts";
 import { simulateHistory, type HistoryStats } from "./history.ts";
 import * as r from "./rows.ts";
+import { extraBatch, modelPowerRows, purchase, rackPlacement } from "./site-extras.ts";
 import { Timeline } from "./timeline.ts";
 
 export interface FleetOptions {
@@ -63,14 +65,25 @@ export function emptySummary(): FleetSummary {
 
 const IDS_PER_CHUNK = 1000;
 
-/** Every row of the synthetic ServerDB, table by table, in bounded batches; fills `summary`. */
-export function* generateFleet(plan: FleetPlan, summary: FleetSummary): Generator<r.TableBatch> {
+/**
+ * Every row of the synthetic ServerDB, table by table, in bounded batches; fills `summary`.
+ * `siteExtras` adds the rows of the site-specific tables (site-extras.ts), changing no other row.
+ */
+export function* generateFleet(plan: FleetPlan, summary: FleetSummary, siteExtras = false): Generator<r.TableBatch> {
   const { catalog, timeline, seed } = plan;
   yield* r.catalogBatches(catalog);
+  if (siteExtras) yield extraBatch("servers_modelpower", modelPowerRows(seed, catalog));
+  let placementId = 0;
   for (let first = 1; first <= catalog.rackCount; first += IDS_PER_CHUNK) {
     const rows: r.RowValues[] = [];
-    for (let id = first; id < first + IDS_PER_CHUNK && id <= catalog.rackCount; id++) rows.push(rackRow(seed, catalog, id));
+    const placements: r.RowValues[] = [];
+    for (let id = first; id < first + IDS_PER_CHUNK && id <= catalog.rackCount; id++) {
+      rows.push(rackRow(seed, catalog, id));
+      const p = siteExtras ? rackPlacement(seed, catalog, id) : null;
+      if (p) placements.push([++placementId, ...p]);
+    }
     yield r.batch("servers_rack", rows);
+    if (placements.length) yield extraBatch("servers_rackplacement", placements);
   }
 
   const state = timeline.historyDays > 0 ? new FleetState(timeline.lastId) : null;
@@ -84,17 +97,23 @@ export function* generateFleet(plan: FleetPlan, summary: FleetSummary): Generato
   // so those tables have the gaps a real database has after deletions.
   let deliveryId = 0;
   let serverRoleId = 0;
+  let purchaseId = 0;
   for (let first = 1; first <= timeline.lastId; first += IDS_PER_CHUNK) {
     const t: Record<(typeof r.ASSET_TABLES)[number], r.RowValues[]> = {
       servers_asset: [], servers_rackedasset: [], servers_server: [], servers_switch: [], servers_filer: [],
       servers_deliveryasset: [], servers_server_role: [],
     };
+    const purchases: r.RowValues[] = [];
     for (let id = first; id < first + IDS_PER_CHUNK && id <= timeline.lastId; id++) {
       const a = generateAsset(plan, id);
       const firstRole = serverRoleId + 1;
       serverRoleId += a.roles.length;
       if (a.delivery) deliveryId++;
+      // A deleted server's purchase row went with it (CASCADE): its id is a gap, as for deliveries.
+      const bought = siteExtras ? purchase(seed, a) : null;
+      if (bought) purchaseId++;
       if (state?.isDeleted(id)) continue;
+      if (bought) purchases.push([purchaseId, ...bought]);
       if (state) state.restore(a);
       t.servers_asset.push(r.assetRow(a));
       if (a.kind !== KIND.plain) t.servers_rackedasset.push(r.rackedAssetRow(a));
@@ -120,5 +139,6 @@ export function* generateFleet(plan: FleetPlan, summary: FleetSummary): Generato
       }
     }
     for (const table of r.ASSET_TABLES) if (t[table].length) yield r.batch(table, t[table]);
+    if (purchases.length) yield extraBatch("servers_purchase", purchases);
   }
 }

@@ -9,6 +9,8 @@ export interface GenerateOptions extends FleetOptions {
   force: boolean;
   /** Rows per INSERT statement. */
   batchSize: number;
+  /** Also create and fill the optional site-specific tables (site-extras.ts); default false. */
+  siteExtras?: boolean;
 }
 
 export const GENERATE_DEFAULTS = { servers: 1000, seed: 1, historyDays: 0, batchSize: 1000 } as const;
@@ -28,6 +30,7 @@ export interface GenerateFlags {
   endDate?: string;
   force?: boolean;
   batchSize?: string;
+  siteExtras?: boolean;
 }
 
 export function parseGenerateOptions(flags: GenerateFlags, today: Date = new Date()): GenerateOptions {
@@ -38,6 +41,7 @@ export function parseGenerateOptions(flags: GenerateFlags, today: Date = new Dat
     endDate: flags.endDate === undefined ? today.toISOString().slice(0, 10) : parseIsoDate(flags.endDate.trim(), "--end-date"),
     force: flags.force === true,
     batchSize: integer("batch-size", flags.batchSize, GENERATE_DEFAULTS.batchSize),
+    siteExtras: flags.siteExtras === true,
   };
 }
 

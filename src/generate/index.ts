@@ -16,17 +16,20 @@ export interface GenerateResult extends FleetSummary {
   database: string;
   /** Rows written per table. */
   tables: Map<string, number>;
+  /** The site-specific tables were created and filled (--site-extras). */
+  siteExtras: boolean;
   seconds: number;
 }
 
 export async function generateServerDb(ep: Endpoint, opts: GenerateOptions): Promise<GenerateResult> {
   const started = performance.now();
-  const target = await engineFor(ep).prepareGenerateTarget(ep, { force: opts.force });
+  const siteExtras = opts.siteExtras === true;
+  const target = await engineFor(ep).prepareGenerateTarget(ep, { force: opts.force, siteExtras });
   try {
     const plan = planFleet(opts);
     const summary = emptySummary();
     let lastLog = started;
-    const tables = await writeBatches(target.db, adapted(generateFleet(plan, summary), target.adapt), {
+    const tables = await writeBatches(target.db, adapted(generateFleet(plan, summary, siteExtras), target.adapt), {
       rowsPerStatement: opts.batchSize,
       maxStatementBytes: target.maxStatementBytes,
       onStatement(table, rows) {
@@ -38,7 +41,7 @@ export async function generateServerDb(ep: Endpoint, opts: GenerateOptions): Pro
     });
     await target.finish?.();
     const database = endpointStore(ep);
-    return { ...summary, database, tables, seconds: (performance.now() - started) / 1000 };
+    return { ...summary, database, tables, siteExtras, seconds: (performance.now() - started) / 1000 };
   } finally {
     await target.db.close();
   }
@@ -52,8 +55,12 @@ function* adapted(batches: Iterable<TableBatch>, adapt: PreparedTarget["adapt"])
 /** The one summary line printed on success. */
 export function formatSummary(r: GenerateResult): string {
   const deleted = r.deletedServers ? ` (${r.deletedServers} more created and deleted)` : "";
+  const n = (table: string) => r.tables.get(table) ?? 0;
+  const extras = r.siteExtras
+    ? `, site extras: ${n("servers_rackplacement")} rack placements, ${n("servers_modelpower")} model power ratings, ${n("servers_purchase")} purchases`
+    : "";
   return (
     `generated ${r.database}: ${r.servers} servers${deleted}, ${r.switches} switches, ${r.filers} filers, ` +
-    `${r.otherAssets} other assets, ${r.historyRows} history rows in ${r.seconds.toFixed(1)} s`
+    `${r.otherAssets} other assets, ${r.historyRows} history rows${extras} in ${r.seconds.toFixed(1)} s`
   );
 }

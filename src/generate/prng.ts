@@ -62,6 +62,10 @@ export const STREAM = {
   rack: 3,
   history: 4,
   event: 5,
+  // --site-extras: streams of their own, so the flag changes no other table's rows.
+  rackPlacement: 6,
+  modelPower: 7,
+  purchase: 8,
 } as const;
 
 export function rngFor(seed: number, stream: number, key = 0): Rng {

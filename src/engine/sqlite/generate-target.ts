@@ -1,27 +1,27 @@
 // The SQLite-specific part of `generate`: open (or create) the file, refuse to touch one whose
 // servers_* tables hold rows (unless --force, which drops and recreates them), create the missing
-// tables of Django's SQLite schema (their indexes once the rows are in), and store values the way
-// Django's SQLite backend does.
+// tables of Django's SQLite schema (their indexes once the rows are in; the site extras too with
+// --site-extras), and store values the way Django's SQLite backend does.
 import { quoteIdent } from "../ident.ts";
 import { SqliteDb } from "./sqlite-db.ts";
 import type { SqliteEndpoint } from "../../settings/dsn.ts";
 import { UsageError } from "../../errors.ts";
 import { logger } from "../../log.ts";
-import type { PreparedTarget } from "../engine.ts";
+import type { GenerateTargetOptions, PreparedTarget } from "../engine.ts";
 import type { TableBatch } from "../../generate/rows.ts";
-import { isServersTable, sqliteSchemaTables } from "../../generate/schema.ts";
+import { isServersTable, sqliteFiles, sqliteSchemaTables } from "../../generate/schema.ts";
 
 // Created per use: a child made at import time keeps the level it was born with (before --verbose).
 const log = () => logger("generate");
 
-export async function prepareSqliteTarget(ep: SqliteEndpoint, opts: { force: boolean }): Promise<PreparedTarget> {
+export async function prepareSqliteTarget(ep: SqliteEndpoint, opts: GenerateTargetOptions): Promise<PreparedTarget> {
   const db = SqliteDb.open(ep.path, { create: true });
   try {
     // Bulk-load session, as on MySQL: children may be written before their parents (each table
     // is flushed on its own), so foreign keys are not enforced while generating. WAL with
     // synchronous=NORMAL (set by SqliteDb) keeps each COMMIT cheap.
     await db.execute("PRAGMA foreign_keys = OFF");
-    const indexes = await prepareSchema(db, ep.path, opts.force);
+    const indexes = await prepareSchema(db, ep.path, opts);
     return { db, maxStatementBytes: 4 << 20, adapt: djangoValues, finish: () => db.exec(["BEGIN;", ...indexes, "COMMIT;"].join("\n")) };
   } catch (err) {
     await db.close();
@@ -30,17 +30,21 @@ export async function prepareSqliteTarget(ep: SqliteEndpoint, opts: { force: boo
 }
 
 /**
- * Same rule as the MySQL target: empty servers_* tables are reused, rows need --force. Creates
+ * Same rule as the MySQL target: empty servers_* tables are reused, rows need --force (site
+ * extras included; with --force they are dropped, and recreated only with --site-extras). Creates
  * the missing tables without their secondary indexes and returns the CREATE INDEX statements to
  * run after the load: building an index once over the loaded rows (a sort) is ~3× faster than
  * keeping nine of them up to date row by row in servers_historicalserver (100k servers with a
  * year of history: 28 s → 10 s). They are IF NOT EXISTS and cover every servers_* table, so an
  * earlier run that died before its indexes leaves nothing missing once a later one completes.
  */
-async function prepareSchema(db: SqliteDb, path: string, force: boolean): Promise<string[]> {
-  const tables = sqliteSchemaTables();
+async function prepareSchema(db: SqliteDb, path: string, { force, siteExtras }: GenerateTargetOptions): Promise<string[]> {
+  const files = sqliteFiles();
+  const tables = siteExtras ? [...files.core, ...files.siteExtras] : files.core;
+  // Site extras left by an earlier run count as ours even without --site-extras (see the MySQL target).
+  const known = [...files.core, ...files.siteExtras];
   const existing = new Set((await db.query<{ name: string }>("SELECT name FROM sqlite_schema WHERE type = 'table'")).map((r) => r.name));
-  const ours = tables.filter((t) => isServersTable(t.name) && existing.has(t.name)).map((t) => t.name);
+  const ours = known.filter((t) => isServersTable(t.name) && existing.has(t.name)).map((t) => t.name);
   const withRows: Array<{ table: string; rows: number }> = [];
   for (const table of ours) {
     // Names come from our own schema file, never from input; quoteIdent validates them anyway.
@@ -52,6 +56,8 @@ async function prepareSchema(db: SqliteDb, path: string, force: boolean): Promis
     const what = `${shown.rows} rows in ${shown.table}`;
     if (!force) throw new UsageError(`sqlite:${path} already has ServerDB data (${what}); pass --force to replace it`);
     log().warn(`--force: dropping and recreating the ${ours.length} servers_* tables of sqlite:${path} (${what})`);
+    const notRecreated = ours.filter((t) => !tables.some((c) => c.name === t));
+    if (notRecreated.length) log().warn(`--force: ${notRecreated.join(", ")} stay dropped (recreated only with --site-extras)`);
     await db.execute("BEGIN");
     for (const t of ours) await db.execute(`DROP TABLE ${quoteIdent(t, "table name")}`);
     await db.execute("COMMIT");
