@@ -44,6 +44,7 @@ SELECT
   s.mac_address,
   mf.name      AS manufacturer,
   m.name       AS model
+  -- {extra_columns}: the [[facts.columns]] expressions, added by src/extras/extract-sql.ts
 FROM {schema}.servers_asset a
 JOIN {schema}.servers_rackedasset ra ON ra.asset_ptr_id = a.id
 JOIN {schema}.servers_server s ON s.rackedasset_ptr_id = ra.asset_ptr_id
@@ -55,4 +56,5 @@ LEFT JOIN {schema}.servers_rack rk ON rk.id = ra.rack_id
 LEFT JOIN {schema}.servers_cpu c ON c.id = s.cpu_id
 LEFT JOIN {schema}.servers_model m ON m.id = s.model_id
 LEFT JOIN {schema}.servers_manufacturer mf ON mf.id = m.manufacturer_id
+-- {extra_joins}: the [[facts.joins]] tables (LEFT JOINs on a unique key), added by src/extras/extract-sql.ts
 ORDER BY a.id

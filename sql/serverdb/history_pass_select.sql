@@ -67,6 +67,7 @@ SELECT
   h.history_date   AS asof_at,
   h.history_id     AS asof_history_id,
   h.history_type   AS asof_type
+  -- {extra_columns_history}: the [[facts.columns]] expressions over the history row, added by src/extras/history-sql.ts
 FROM (
   SELECT history_id,
          CASE WHEN history_date >= ? THEN 1 ELSE 0 END AS in_block,
@@ -84,6 +85,7 @@ LEFT JOIN {schema}.servers_rack rk ON rk.id = h.rack_id
 LEFT JOIN {schema}.servers_cpu c ON c.id = h.cpu_id
 LEFT JOIN {schema}.servers_model m ON m.id = h.model_id
 LEFT JOIN {schema}.servers_manufacturer mf ON mf.id = m.manufacturer_id
+-- {extra_joins_history}: today's rows for what the history row lacks, and the [[facts.joins]] tables
 WHERE latest.in_block = 1 OR latest.newest = 1
 
 UNION ALL
@@ -122,6 +124,7 @@ SELECT
   a.created_at AS asof_at,
   NULL         AS asof_history_id,
   NULL         AS asof_type
+  -- {extra_columns}: the [[facts.columns]] expressions, as in fact_select.sql
 FROM {schema}.servers_asset a
 JOIN {schema}.servers_rackedasset ra ON ra.asset_ptr_id = a.id
 JOIN {schema}.servers_server s ON s.rackedasset_ptr_id = ra.asset_ptr_id
@@ -133,6 +136,7 @@ LEFT JOIN {schema}.servers_rack rk ON rk.id = ra.rack_id
 LEFT JOIN {schema}.servers_cpu c ON c.id = s.cpu_id
 LEFT JOIN {schema}.servers_model m ON m.id = s.model_id
 LEFT JOIN {schema}.servers_manufacturer mf ON mf.id = m.manufacturer_id
+-- {extra_joins}: the [[facts.joins]] tables, as in fact_select.sql
 WHERE a.created_at < ?
   -- The index on servers_historicalserver.id makes this one short index probe per server.
   AND NOT EXISTS (SELECT 1

@@ -1,5 +1,6 @@
 // `backfill`: rebuild past days from ServerDB's change history (glue only; the work is in
 // stages/backfill.ts, the day choice in plans/backfill-plan.ts).
+import { checkWarehouseSchema, driftBeforeWriteError } from "../stages/init.ts";
 import { defineCommand } from "citty";
 import { connectionFlags, credentialArgs, globalArgs, retentionArgs, sourceArgs, targetArgs, writeArgs } from "./_args.ts";
 import { resolveConnections } from "../settings/connections.ts";
@@ -86,6 +87,9 @@ export default defineCommand({
     setTarget(ctx.target.db.label);
     onCleanup(() => ctx.close());
     const daysPerPass = positiveNumber(args["days-per-pass"], "--days-per-pass", DEFAULT_DAYS_PER_PASS);
+    // As etl: a warehouse whose tables differ (a declared column not added yet) fails before any write.
+    const drift = driftBeforeWriteError(await checkWarehouseSchema(ctx.target.db, transform.extras));
+    if (drift) throw drift;
     const summary = await runBackfill(ctx, { ...range, policy, force: Boolean(args.force), batchSize, daysPerPass, transform }, runProgress());
     reportSummary(formatBackfillSummary(summary), { days_built: summary.built.length, days_skipped: summary.skipped.length });
   },

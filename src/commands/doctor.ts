@@ -1,5 +1,6 @@
 // `serverdb-etl doctor`: check every configured endpoint and print one table (or JSON).
 // Glue only: resolve connections, run the checks (src/doctor/), print, set the exit code.
+import { factExtrasFrom } from "../extras/declare.ts";
 import { defineCommand } from "citty";
 import { credentialArgs, connectionFlags, globalArgs, sourceArgs, targetArgs } from "./_args.ts";
 import { resolveConnections } from "../settings/connections.ts";
@@ -73,7 +74,7 @@ export default defineCommand({
         "nothing to check: pass --source, --target and/or --replica DSNs, set SERVERDB_ETL_SOURCE / SERVERDB_ETL_TARGET / SERVERDB_ETL_REPLICAS, or give --config with [source], [target] and replicas",
       );
     }
-    const rows = await runDoctor(conns, { connectTimeoutS: parseTimeout(args["connect-timeout"]) });
+    const rows = await runDoctor(conns, { connectTimeoutS: parseTimeout(args["connect-timeout"]), extras: factExtrasFrom(conns.config) });
     process.stdout.write(args.json ? renderJson(rows) : renderTable(rows));
     const { fail } = summarize(rows);
     if (fail > 0) {

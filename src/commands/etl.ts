@@ -36,7 +36,7 @@ export default defineCommand({
     onCleanup(() => ctx.close());
     // A warehouse whose tables differ from this version's fails before anything is written
     // (exit 3), with the difference and where to find the fix, instead of half-way on a column.
-    const drifts = await checkWarehouseSchema(ctx.target.db);
+    const drifts = await checkWarehouseSchema(ctx.target.db, transform.extras);
     const drift = driftBeforeWriteError(drifts);
     if (drift) throw drift;
     const layout = layoutWarning(drifts);

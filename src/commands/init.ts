@@ -1,5 +1,6 @@
 // `serverdb-etl init [--check]`: create missing warehouse tables, then report schema drift as
 // a reviewable SQL script on stdout (exit 3). Glue only; the work is in stages/init.ts.
+import { factExtrasFrom } from "../extras/declare.ts";
 import { defineCommand } from "citty";
 import { connectionFlags, credentialArgs, globalArgs, targetArgs } from "./_args.ts";
 import { requireEndpoint, resolveConnections } from "../settings/connections.ts";
@@ -35,10 +36,11 @@ export default defineCommand({
   async run({ args, rawArgs }) {
     const conns = resolveConnections(connectionFlags(args, rawArgs));
     const checkOnly = Boolean(args.check);
+    const extras = factExtrasFrom(conns.config);
     // --check writes nothing, so it does not create a missing SQLite file either.
     const db = await openDb(requireEndpoint(conns, "target"), { purpose: checkOnly ? "inspect" : "target" });
     try {
-      const { created, drifts } = await initWarehouse(db, { checkOnly });
+      const { created, drifts } = await initWarehouse(db, { checkOnly, extras });
       // The report is the command's data: stdout, as SQL comments and statements, so a DBA can
       // redirect it to a file and apply it. Silent when there is nothing to say (cron-friendly).
       const report = created.map((t) => `-- serverdb-etl: created table ${t} in ${db.label}\n`).join("") + renderMigration(drifts, db.label, engineOf(db).catalog.applyHint);

@@ -18,6 +18,8 @@ export interface JudgeContext {
   targetServerId?: number;
   /** This version's warehouse tables, in creation order (the target's privileges are judged per table). */
   warehouseTables: readonly string[];
+  /** The source tables the ETL reads (doctor/source-tables.ts, declared joins included); default: the SQL's. */
+  sourceTables?: readonly string[];
 }
 
 /** Below this, a load batch of wide rows can hit ER_NET_PACKET_TOO_LARGE. */
@@ -26,7 +28,7 @@ export const MIN_PACKET_BYTES = 16 * 1024 * 1024;
 export const LAG_WARN_SECONDS = 300;
 
 export function judge(role: Role, facts: ServerFacts, ctx: JudgeContext): Check[] {
-  const database = judgeDatabase(role, facts, grantsIfRight(role, facts, ctx.warehouseTables));
+  const database = judgeDatabase(role, facts, grantsIfRight(role, facts, ctx));
   const checks = [...(database ? [database] : []), judgeVersion(facts)];
   // A database that does not exist, or may not: its row says so, and privileges or tables of it
   // would only repeat that with GRANTs on what may be a typo.
@@ -44,9 +46,9 @@ export function judge(role: Role, facts: ServerFacts, ctx: JudgeContext): Check[
 }
 
 /** Everything a role needs in its database, as GRANTs on it (for a database the server will not describe). */
-function grantsIfRight(role: Role, f: ServerFacts, warehouseTables: readonly string[]): string[] {
-  if (role === "source") return sourceGrantStatements(sourceTables(), f);
-  if (role === "target") return targetGrantStatements(targetNeeds(warehouseTables), f.database, f.account);
+function grantsIfRight(role: Role, f: ServerFacts, ctx: JudgeContext): string[] {
+  if (role === "source") return sourceGrantStatements(ctx.sourceTables ?? sourceTables(), f);
+  if (role === "target") return targetGrantStatements(targetNeeds(ctx.warehouseTables), f.database, f.account);
   return [];
 }
 

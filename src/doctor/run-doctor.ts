@@ -1,6 +1,8 @@
 // doctor's flow: probe every configured endpoint at once with its engine (each with a short
 // connect timeout), then judge each server's facts in its role. A connection that fails is one
 // failing row with the driver's reason; the other endpoints are still checked.
+import type { FactExtras } from "../extras/declare.ts";
+import { sourceTables } from "./source-tables.ts";
 import type { Connections } from "../settings/connections.ts";
 import { describeEndpoint, endpointPassword, type Endpoint } from "../settings/dsn.ts";
 import { engineFor } from "../engine/index.ts";
@@ -10,6 +12,8 @@ import type { Check, ReportRow, Role, ServerFacts } from "./types.ts";
 export interface DoctorOptions {
   /** Seconds to wait for each server to accept the connection. */
   connectTimeoutS: number;
+  /** The columns declared in [facts] (their source tables, their warehouse columns). */
+  extras?: FactExtras;
 }
 
 /** Doctor's defaults, in one place. */
@@ -36,7 +40,12 @@ export async function runDoctor(conns: Connections, opts: DoctorOptions = DOCTOR
   const target = measured.find((m) => m.role === "target");
   // Table names are the same on every engine; the target's catalog has them.
   const warehouseTables = conns.target ? (await engineFor(conns.target).catalog.expected()).map((t) => t.schema.name) : [];
-  const ctx: JudgeContext = { replicasConfigured: conns.replicas.length > 0, targetServerId: target?.facts?.vars.serverId, warehouseTables };
+  const ctx: JudgeContext = {
+    replicasConfigured: conns.replicas.length > 0,
+    targetServerId: target?.facts?.vars.serverId,
+    warehouseTables,
+    sourceTables: sourceTables(opts.extras?.joins.map((j) => j.table)),
+  };
 
   const secrets = endpoints.map(({ endpoint }) => endpointPassword(endpoint));
   const rows: ReportRow[] = [];

@@ -9,6 +9,7 @@ import type { EngineSqlName } from "../sql.ts";
 import type { RunLockLostError } from "../errors.ts";
 import type { Check, Role, ServerFacts } from "../doctor/types.ts";
 import type { TableBatch } from "../generate/rows.ts";
+import type { FactExtras } from "../extras/declare.ts";
 
 export interface OpenDbOptions {
   /**
@@ -61,6 +62,21 @@ export interface DoctorProbe {
   extra?: Check[];
 }
 
+/** A source table as a declared fact column sees it. */
+export interface SourceTable {
+  columns: string[];
+  /** Lower-cased names of the columns that alone form a PRIMARY or UNIQUE key. */
+  unique: Set<string>;
+}
+
+/** What doctor's probe of an endpoint needs to know. */
+export interface ProbeOptions {
+  /** Seconds to wait for a server to accept the connection. */
+  connectTimeoutS: number;
+  /** The columns declared in [facts]: their joined source tables are read, their columns expected. */
+  extras?: FactExtras;
+}
+
 export interface Engine<E extends Endpoint = Endpoint> {
   readonly name: EngineName;
   /** Servers of this engine can have replicas that a run waits for. */
@@ -78,6 +94,8 @@ export interface Engine<E extends Endpoint = Endpoint> {
   readonly catalog: WarehouseCatalog;
   /** The engine's text of a statement that differs per engine (sql.ts). */
   sql(name: EngineSqlName): string;
+  /** The tables among `names` in the source schema `schema` that this account can see. Read-only. */
+  sourceTables(db: Db, schema: string, names: readonly string[]): Promise<Map<string, SourceTable>>;
   /** The schema the tables of `ep` live in: the lock's and the extract's name for it. */
   schemaOf(ep: E): string;
   /** The client's command line up to the SQL, for a person to copy (the password is never shown). */
@@ -85,5 +103,5 @@ export interface Engine<E extends Endpoint = Endpoint> {
   /** Create or check the database `generate` writes into. */
   prepareGenerateTarget(ep: E, opts: GenerateTargetOptions): Promise<PreparedTarget>;
   /** doctor: connect and read what can be judged; never throws (a failure is the connect row). */
-  probe(role: Role, ep: E, opts: { connectTimeoutS: number }): Promise<DoctorProbe>;
+  probe(role: Role, ep: E, opts: ProbeOptions): Promise<DoctorProbe>;
 }

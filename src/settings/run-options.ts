@@ -1,5 +1,6 @@
 // Run settings from flags > config file ([etl] table) > defaults, validated in one place.
 // Every default the pipeline uses is here.
+import { factExtrasFrom } from "../extras/declare.ts";
 import { UsageError } from "../errors.ts";
 import { configSection, type ConfigFile } from "./connections.ts";
 import { DEFAULT_CPU_DROP_WORDS } from "../transform/index.ts";
@@ -105,13 +106,15 @@ export function replicaWaitFrom(args: Args, config: ConfigFile): ReplicaWaitOpti
   };
 }
 
+/** The transform's settings: [etl] cpu_drop_words and the columns declared in [facts]. */
 export function transformFrom(config: ConfigFile): TransformOptions {
   const words = configSection(config, "etl").cpu_drop_words;
-  if (words === undefined) return { cpuDropWords: DEFAULT_CPU_DROP_WORDS };
+  const extras = factExtrasFrom(config);
+  if (words === undefined) return { cpuDropWords: DEFAULT_CPU_DROP_WORDS, extras };
   if (!Array.isArray(words) || words.some((w) => typeof w !== "string")) {
     throw new UsageError('config: [etl] cpu_drop_words must be a list of strings, e.g. ["intel(r)", "cpu"]');
   }
-  return { cpuDropWords: words.map((w: string) => w.toLowerCase()) };
+  return { cpuDropWords: words.map((w: string) => w.toLowerCase()), extras };
 }
 
 /** Retention (expire, run): --keep-daily/--keep-weekday > config [expire] keep_daily/keep_weekday > defaults. */

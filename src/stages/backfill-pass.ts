@@ -116,7 +116,7 @@ async function extractAndLoad(
   clock: () => number,
 ): Promise<{ roleRows: number[]; loadS: number }> {
   await allowReaderPauses(source, ctx.replicas?.size ? (ctx.replicas.timeoutS ?? DEFAULT_REPLICA_WAIT.timeoutS) : 0);
-  const pass = await extractPass(source, { schema, befores: options.befores });
+  const pass = await extractPass(source, { schema, befores: options.befores, extras: options.transform.extras });
   let results;
   try {
     results = await loadDays(
@@ -126,6 +126,7 @@ async function extractAndLoad(
       {
         days: options.dates.map((reportDate, day) => ({ reportDate, runId: runIds[day]! })),
         batchSize: options.batchSize,
+        extraColumns: options.transform.extras?.columns.map((c) => c.name),
         // What etl_runs records if the pass stops part-way: each day's batches committed so far.
         onCommitted: (day, servers, warnings) => {
           counts[day]!.loaded += servers;

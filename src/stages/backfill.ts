@@ -4,6 +4,8 @@
 // keeps its own etl_runs row of kind 'backfill', closed as 'success' only once it is complete,
 // then its aggregates — so a day is idempotent and an interrupted backfill resumes with the
 // days not finished.
+import { checkExtrasAgainstSource, historyColumnsOf } from "../extras/source-check.ts";
+import { historyPassSql } from "../extras/history-sql.ts";
 import { plural } from "../words.ts";
 import { EtlError } from "../errors.ts";
 import { throwIfInterrupted } from "../cli/interrupt.ts";
@@ -77,6 +79,8 @@ export interface BackfillSummary {
   loaded: number;
   /** Warnings summed over the days built (transform warnings and approximations). */
   warnings: Warnings;
+  /** Declared columns ([[facts.columns]]) whose past values are today's (not in the history row): approximations. */
+  declaredFromToday: string[];
   seconds: number;
 }
 
@@ -140,8 +144,15 @@ export async function runBackfill(ctx: WarehouseContext, options: BackfillOption
     reaggregated: [],
     loaded: 0,
     warnings: {},
+    declaredFromToday: [],
     seconds: 0,
   };
+  const extras = options.transform.extras;
+  if (extras?.columns.length) {
+    await checkExtrasAgainstSource(ctx.source, ctx.sourceSchema, extras);
+    summary.declaredFromToday = historyPassSql(SQL.historyPassSelect, extras, await historyColumnsOf(ctx.source, ctx.sourceSchema)).fromToday;
+    if (summary.declaredFromToday.length) log.warn(`declared columns without history, so today's value on every past day (approximations): ${summary.declaredFromToday.join(", ")}`);
+  }
 
   // A previous backfill that died between a day's load and its aggregation left that day done
   // but unaggregated: finish it first (cheap: a few statements per day).
@@ -219,6 +230,8 @@ export function formatBackfillSummary(s: BackfillSummary): string {
     .join(",");
   return (
     `backfill ${s.from} … ${s.to} (${s.timezone}): ok, ${s.kept.length} days kept by retention, ${span}${skipped}; ` +
-    `${s.loaded} rows, warnings ${warnings || "none"}; ${s.seconds.toFixed(1)} s`
+    `${s.loaded} rows, warnings ${warnings || "none"}` +
+    (s.declaredFromToday.length ? `; today's values (no history) in ${s.declaredFromToday.join(", ")}` : "") +
+    `; ${s.seconds.toFixed(1)} s`
   );
 }

@@ -2,6 +2,7 @@
 // (batched REPLACE, pipelined replica waits) → sweep of the day's stale rows, all recorded
 // in one etl_runs row. Memory is bounded by the batch size, whatever the fleet size.
 // `loadDay` is that path with the row source as a parameter: `backfill` loads past days through it.
+import { checkExtrasAgainstSource } from "../extras/source-check.ts";
 import type { Db } from "../engine/db.ts";
 import { EtlError } from "../errors.ts";
 import { transformServer } from "../transform/index.ts";
@@ -62,7 +63,9 @@ export type OpenExtract = (source: Db, schema: string) => Promise<Extract>;
 export async function runEtl(ctx: WarehouseContext, options: EtlOptions, progress: Progress): Promise<EtlSummary> {
   // Under the run lock, so no other run changes the day between this read and the load.
   if (options.today !== undefined && !options.replacePastDay) await refuseHistoryOverwrite(ctx.target.db, options.reportDate, options.today);
-  return loadDay(ctx, options, (source, schema) => extractServers(source, { schema }), progress);
+  const extras = options.transform.extras;
+  if (extras && ctx.source && ctx.sourceSchema) await checkExtrasAgainstSource(ctx.source, ctx.sourceSchema, extras);
+  return loadDay(ctx, options, (source, schema) => extractServers(source, { schema, extras }), progress);
 }
 
 /** What a day's run has done so far: recorded in its etl_runs row whether it ends well or not. */
@@ -155,6 +158,7 @@ async function extractAndLoad(run: DayRun, open: OpenExtract, clock: Stopwatch):
         reportDate: options.reportDate,
         runId: run.runId,
         batchSize: options.batchSize,
+        extraColumns: options.transform.extras?.columns.map((c) => c.name),
         // What etl_runs records if the run stops part-way: the batches committed so far.
         onCommitted: (servers, warnings) => {
           counts.loaded += servers;

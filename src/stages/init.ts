@@ -12,12 +12,16 @@ import { engineOf } from "../engine/index.ts";
 import type { Drift } from "../warehouse/schema-diff.ts";
 import { blocksWriting, hasBlockingDrift } from "../warehouse/schema-migration.ts";
 import { AGGREGATE_TABLE_NAMES } from "./aggregate-tables.ts";
+import { NO_EXTRAS, type FactExtras } from "../extras/declare.ts";
+import { explainExtraDrifts } from "../extras/drift.ts";
 
 const log = logger("init");
 
 export interface InitOptions {
   /** Only compare: no CREATE, no write of any kind (default false). */
   checkOnly?: boolean;
+  /** Columns declared in [[facts.columns]]: created with server_facts, expected in it. */
+  extras?: FactExtras;
 }
 
 export interface InitResult {
@@ -28,8 +32,9 @@ export interface InitResult {
 }
 
 /** Compare every warehouse table with this version's DDL; a missing table is a drift too. Read-only. */
-export async function checkWarehouseSchema(db: Db): Promise<Drift[]> {
-  return compareWarehouse(db, engineOf(db).catalog);
+export async function checkWarehouseSchema(db: Db, extras: FactExtras = NO_EXTRAS): Promise<Drift[]> {
+  const { catalog } = engineOf(db);
+  return explainExtraDrifts(await compareWarehouse(db, catalog, extras), extras, catalog);
 }
 
 /**
@@ -40,7 +45,8 @@ export async function checkWarehouseSchema(db: Db): Promise<Drift[]> {
  */
 export async function initWarehouse(db: Db, opts: InitOptions = {}): Promise<InitResult> {
   const { catalog } = engineOf(db);
-  const expected = await catalog.expected();
+  const extras = opts.extras ?? NO_EXTRAS;
+  const expected = await catalog.expected(extras);
   const names = expected.map((t) => t.schema.name);
   let live = await catalog.readLive(db, names);
   const created: string[] = [];
@@ -55,7 +61,7 @@ export async function initWarehouse(db: Db, opts: InitOptions = {}): Promise<Ini
     // Re-read what was created: proves the server made the table this version expects.
     if (created.length) live = await catalog.readLive(db, names);
   }
-  const drifts = compareTables(expected, live);
+  const drifts = explainExtraDrifts(compareTables(expected, live), extras, catalog);
   if (!drifts.length) log.info(`all ${names.length} warehouse tables match this version's schema`);
   return { created, drifts };
 }

@@ -1,6 +1,7 @@
 // The nightly job: init --check → etl → aggregate (the etl's day) → expire, composed on one
 // warehouse context (one lock, taken by the caller). Stops at the first failure; the error keeps
 // its class (and so its exit code) and its message is prefixed `step <name>: `.
+import type { FactExtras } from "../extras/declare.ts";
 import { plural } from "../words.ts";
 import type { Endpoint } from "../settings/dsn.ts";
 import { engineFor, engineOf, openDb } from "../engine/index.ts";
@@ -77,7 +78,7 @@ export async function runNightly(ctx: WarehouseContext, options: RunOptions, pro
     return result;
   };
 
-  await step("init", () => checkSchema(ctx, report), formatSchemaCheck);
+  await step("init", () => checkSchema(ctx, report, options.transform.extras), formatSchemaCheck);
   const etl = await step("etl", () => snapshot(ctx, options, progress), formatEtlSummary);
   const aggregate = await step("aggregate", () => aggregateTonight(ctx, options.reportDate, report, progress), formatAggregateSummary);
   const expire = options.skipExpire
@@ -88,8 +89,8 @@ export async function runNightly(ctx: WarehouseContext, options: RunOptions, pro
 }
 
 /** init --check: the number of cosmetic differences, or the drift error with the ALTERs printed. */
-async function checkSchema(ctx: WarehouseContext, report: Report): Promise<number> {
-  const drifts = await checkWarehouseSchema(ctx.target.db);
+async function checkSchema(ctx: WarehouseContext, report: Report, extras: FactExtras | undefined): Promise<number> {
+  const drifts = await checkWarehouseSchema(ctx.target.db, extras);
   // An older layout slows the night but changes no result: a warning, not a stop.
   const err = schemaDriftError(drifts.filter((d) => !d.layout), true);
   const layout = layoutWarning(drifts);

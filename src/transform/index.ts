@@ -9,6 +9,8 @@ import { cleanMemory, intOrUnknown } from "./numbers.ts";
 import { transformRoles } from "./roles.ts";
 import { cleanStatus, fitText, joinRegion, textOrEmpty, textOrUnknown } from "./text.ts";
 import type { FactRow, RawServerRow, RoleRow, TransformOptions, TransformedServer, Warnings } from "./types.ts";
+import { cleanExtra } from "../extras/clean.ts";
+import { extraKey } from "../extras/extract-sql.ts";
 
 export { DEFAULT_CPU_DROP_WORDS } from "./cpu.ts";
 export { UNKNOWN } from "./text.ts";
@@ -18,6 +20,8 @@ export type { FactRow, RawServerRow, RoleRow, TransformOptions, TransformedServe
 export const DEFAULT_TRANSFORM_OPTIONS: TransformOptions = Object.freeze({
   cpuDropWords: DEFAULT_CPU_DROP_WORDS,
 });
+
+const NO_VALUES: unknown[] = [];
 
 /** Prefix of warning keys for server_fact_roles columns (wou_name exists in both tables). */
 export const ROLE_WARNING_PREFIX = "server_fact_roles.";
@@ -71,5 +75,7 @@ export function transformServer(raw: RawServerRow, options: TransformOptions = D
   };
   fitRow(fact as unknown as Record<string, unknown>, FACT_WIDTHS, "", warnings);
   for (const role of roles.roles) fitRow(role as unknown as Record<string, unknown>, ROLE_WIDTHS, ROLE_WARNING_PREFIX, warnings);
-  return { fact, roles: roles.roles, warnings };
+  const declared = options.extras?.columns;
+  const extras = declared?.length ? declared.map((c) => cleanExtra(c, (raw as unknown as Record<string, unknown>)[extraKey(c.name)], warnings)) : NO_VALUES;
+  return { fact, roles: roles.roles, extras, warnings };
 }

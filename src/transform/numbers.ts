@@ -13,9 +13,6 @@ export function intOrUnknown(value: number | null, column: string, warnings: War
 
 const DECIMAL = /^\s*([+-]?)(\d*)(?:\.(\d*))?\s*$/;
 const LEADING_ZEROS = /^0+/;
-/** decimal(8,3): at most 5 integer digits. */
-const MAX_INT_DIGITS = 5;
-const SCALE = 3;
 export const ZERO_MEMORY = "0.000";
 
 /** Add one to a string of decimal digits ('099' → '100', '99' → '100'). */
@@ -34,40 +31,44 @@ function incrementDigits(digits: string): string {
 }
 
 /**
- * Memory in GiB as 'N.NNN' for decimal(8,3). Accepts decimal text ('512', '512.5', '0.125')
- * or a number (mysql2 with decimalNumbers); NULL → '0.000'. Extra fraction digits round half
- * away from zero, as MySQL does when storing into a decimal column. A value that does not
- * parse or does not fit decimal(8,3) → '0.000' and a warning on `column`.
+ * A value for decimal(precision, scale) as exact text ('N.NNN'), or null when it does not parse
+ * or does not fit. Accepts decimal text ('512', '512.5', '0.125') or a number (mysql2 with
+ * decimalNumbers). Extra fraction digits round half away from zero, as MySQL does when storing
+ * into a decimal column; never through a float. Exponent forms (1e21) do not parse.
  */
-export function cleanMemory(value: string | number | null, column: string, warnings: Warnings): string {
-  if (value === null) return ZERO_MEMORY;
-  // String(number) is exact for what mysql2 hands over (shortest round-trip form); exponent
-  // forms (1e21, 1e-7) do not match DECIMAL and are treated as unparsable.
+export function exactDecimal(value: string | number, precision: number, scale: number): string | null {
+  // String(number) is exact for what mysql2 hands over (shortest round-trip form).
   const m = DECIMAL.exec(typeof value === "number" ? String(value) : value);
-  if (!m || (m[2] === "" && (m[3] ?? "") === "")) {
-    warn(warnings, column);
-    return ZERO_MEMORY;
-  }
+  if (!m || (m[2] === "" && (m[3] ?? "") === "")) return null;
   const sign = m[1] === "-" ? "-" : "";
   let whole = m[2]!.replace(LEADING_ZEROS, "");
   let frac = m[3] ?? "";
-  if (frac.length > SCALE) {
-    const roundUp = frac.charCodeAt(SCALE) >= 0x35; // '5'
-    frac = frac.slice(0, SCALE);
+  if (frac.length > scale) {
+    const roundUp = frac.charCodeAt(scale) >= 0x35; // '5'
+    frac = frac.slice(0, scale);
     if (roundUp) {
       const bumped = incrementDigits(whole + frac);
-      whole = bumped.slice(0, bumped.length - SCALE).replace(LEADING_ZEROS, "");
-      frac = bumped.slice(bumped.length - SCALE);
+      whole = bumped.slice(0, bumped.length - scale).replace(LEADING_ZEROS, "");
+      frac = bumped.slice(bumped.length - scale);
     }
   } else {
-    frac = frac.padEnd(SCALE, "0");
+    frac = frac.padEnd(scale, "0");
   }
-  if (whole.length > MAX_INT_DIGITS) {
-    warn(warnings, column);
-    return ZERO_MEMORY;
-  }
+  if (whole.length > precision - scale) return null;
   if (whole === "") whole = "0";
+  const text = scale ? `${whole}.${frac}` : whole;
   // '-0.000' is the same value as '0.000'; write it one way.
-  if (sign === "-" && whole === "0" && frac === "000") return ZERO_MEMORY;
-  return `${sign}${whole}.${frac}`;
+  return sign && /^[0.]+$/.test(text) ? text : `${sign}${text}`;
+}
+
+/**
+ * Memory in GiB as 'N.NNN' for decimal(8,3); NULL → '0.000'. A value that does not parse or does
+ * not fit decimal(8,3) → '0.000' and a warning on `column`.
+ */
+export function cleanMemory(value: string | number | null, column: string, warnings: Warnings): string {
+  if (value === null) return ZERO_MEMORY;
+  const exact = exactDecimal(value, 8, 3);
+  if (exact !== null) return exact;
+  warn(warnings, column);
+  return ZERO_MEMORY;
 }

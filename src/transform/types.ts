@@ -1,5 +1,6 @@
 // The shapes that flow through the pipeline: a raw row as the extract SELECT returns it
 // (sql/serverdb/fact_select.sql), and the clean rows the load writes.
+import type { FactExtras } from "../extras/declare.ts";
 
 /** Ids: numbers, or decimal strings above 2^53 (mysql2 supportBigNumbers). */
 export type Id = number | string;
@@ -91,10 +92,14 @@ export type Warnings = Record<string, number>;
 export interface TransformOptions {
   /** Whole words dropped from CPU versions (lower case); docs/data-contract.md's list by default. */
   cpuDropWords: readonly string[];
+  /** The columns declared in [[facts.columns]] (none by default). */
+  extras?: FactExtras;
 }
 
 export interface TransformedServer {
   fact: FactRow;
   roles: RoleRow[];
+  /** The declared columns' values, in declaration order (after etl_run_id in server_facts). */
+  extras: unknown[];
   warnings: Warnings;
 }

@@ -26,6 +26,8 @@ export type DriftKind =
 export interface Drift {
   table: string;
   kind: DriftKind;
+  /** The column a column drift is about. */
+  column?: string;
   /** One line for a person: what differs, found versus expected. */
   message: string;
   /**
@@ -71,8 +73,9 @@ export function notATable(name: string, tableType: string): Drift {
 export function diffTable(expected: TableSchema, live: TableSchema): Drift[] {
   const table = expected.name;
   const drifts: Drift[] = [];
-  const add = (kind: DriftKind, message: string, fix?: string[], extra: Partial<Drift> = {}) =>
+  const addTo = (kind: DriftKind, message: string, fix?: string[], extra: Partial<Drift> = {}) =>
     drifts.push({ table, kind, message, cosmetic: false, fix, ...extra });
+  const add = addTo;
 
   const liveByName = new Map(live.columns.map((c) => [nameKey(c.name), c]));
   const expectedNames = new Set(expected.columns.map((c) => nameKey(c.name)));
@@ -82,6 +85,7 @@ export function diffTable(expected: TableSchema, live: TableSchema): Drift[] {
     const place = i === 0 ? "FIRST" : `AFTER ${quoteName(expected.columns[i - 1].name)}`;
     const have = liveByName.get(nameKey(want.name));
     const col = quoteName(want.name);
+    const add = (kind: DriftKind, message: string, fix?: string[], extra: Partial<Drift> = {}) => addTo(kind, message, fix, { column: want.name, ...extra });
     if (!have) {
       add("missing-column", `column ${col} is missing (expected ${describeColumn(want)})`, [`ADD COLUMN ${columnSql(want)} ${place}`]);
       return;
@@ -111,6 +115,7 @@ export function diffTable(expected: TableSchema, live: TableSchema): Drift[] {
   for (const have of live.columns) {
     if (expectedNames.has(nameKey(have.name))) continue;
     add("extra-column", `column ${quoteName(have.name)} is not in this version's schema (found ${describeColumn(have)})`, [`DROP COLUMN ${quoteName(have.name)}`], {
+      column: have.name,
       destroysData: true,
     });
   }

@@ -4,15 +4,12 @@
 import { engineSql } from "../../sql.ts";
 import { parseDdl, type ParsedTable } from "../../warehouse/schema-parse.ts";
 import { diffTable } from "../../warehouse/schema-diff.ts";
-import type { WarehouseCatalog } from "../catalog.ts";
+import type { DdlFile, WarehouseCatalog } from "../catalog.ts";
 import { readLiveTables } from "./schema-live.ts";
+import type { ExtraColumn, FactExtras } from "../../extras/declare.ts";
+import { ddlLiteral, withExtraColumns } from "../../extras/ddl.ts";
 
-export interface DdlFile {
-  /** Path under sql/, for error messages and tests. */
-  file: string;
-  /** The file's text: one or more CREATE TABLE IF NOT EXISTS statements. */
-  text: string;
-}
+export type { DdlFile } from "../catalog.ts";
 
 /** MySQL/MariaDB warehouse DDL, in creation order. */
 export const MYSQL_WAREHOUSE_DDL: readonly DdlFile[] = [
@@ -28,15 +25,18 @@ let parsed: readonly ParsedTable[] | undefined;
  * Every warehouse table as this version defines it for MariaDB/MySQL, in creation order. A DDL file the parser
  * rejects is a bug in this build (the unit tests parse every file), so it throws a plain Error.
  */
-export function warehouseTables(): readonly ParsedTable[] {
-  if (!parsed) {
-    const tables = MYSQL_WAREHOUSE_DDL.flatMap((f) => parseDdl(f.text, f.file));
-    const names = tables.map((t) => t.schema.name);
-    const dup = names.find((n, i) => names.indexOf(n) !== i);
-    if (dup) throw new Error(`warehouse DDL: table ${dup} is defined twice`);
-    parsed = tables;
-  }
+export function warehouseTables(extras?: FactExtras): readonly ParsedTable[] {
+  if (extras?.columns.length) return parseFiles(withExtraColumns(MYSQL_WAREHOUSE_DDL, extras, mysqlColumnSql));
+  parsed ??= parseFiles(MYSQL_WAREHOUSE_DDL);
   return parsed;
+}
+
+function parseFiles(files: readonly DdlFile[]): readonly ParsedTable[] {
+  const tables = files.flatMap((f) => parseDdl(f.text, f.file));
+  const names = tables.map((t) => t.schema.name);
+  const dup = names.find((n, i) => names.indexOf(n) !== i);
+  if (dup) throw new Error(`warehouse DDL: table ${dup} is defined twice`);
+  return tables;
 }
 
 /** The warehouse's table names, the same on every engine. */
@@ -44,10 +44,19 @@ export function warehouseTableNames(): string[] {
   return warehouseTables().map((t) => t.schema.name);
 }
 
+const MYSQL_TYPES = { int: "int", bigint: "bigint", date: "date", datetime: "datetime", bool: "tinyint" } as const;
+
+/** `rack_row` varchar(16) NOT NULL DEFAULT '' — as init creates it and the drift's ALTER adds it (the table's utf8mb4_bin). */
+export function mysqlColumnSql(c: ExtraColumn): string {
+  const type = c.type.kind === "decimal" || c.type.kind === "varchar" ? c.typeText : MYSQL_TYPES[c.type.kind];
+  return `\`${c.name}\` ${type} ${c.fallback === null ? "NULL" : `NOT NULL DEFAULT ${ddlLiteral(c)}`}`;
+}
+
 export const mysqlCatalog: WarehouseCatalog = {
-  async expected() {
-    return warehouseTables().map(({ schema, sql }) => ({ schema, createSql: sql, create: [sql], diff: (live) => diffTable(schema, live) }));
+  async expected(extras) {
+    return warehouseTables(extras).map(({ schema, sql }) => ({ schema, createSql: sql, create: [sql], diff: (live) => diffTable(schema, live) }));
   },
   readLive: readLiveTables,
   applyHint: "mysql DATABASE < FILE",
+  extraColumnSql: mysqlColumnSql,
 };

@@ -29,7 +29,7 @@ const VARIABLES = [
 
 /** Read everything doctor needs to know about a server in its role; `database` is the DSN's (the
  * connection lacks it when the server refused it: `refused` says how). */
-export async function inspectServer(db: MysqlDb, role: Role, database: string, refused?: DatabaseRefusal): Promise<ServerFacts> {
+export async function inspectServer(db: MysqlDb, role: Role, database: string, refused?: DatabaseRefusal, joinedTables: readonly string[] = []): Promise<ServerFacts> {
   const [{ v: version, u: currentUser }] = await db.query<{ v: string; u: string }>("SELECT VERSION() AS v, CURRENT_USER() AS u");
   const flavor = /mariadb/i.test(version) ? "mariadb" : "mysql";
   const facts: ServerFacts = {
@@ -43,7 +43,7 @@ export async function inspectServer(db: MysqlDb, role: Role, database: string, r
   };
   await readGrants(db, facts);
   if (refused) facts.databaseRefused = { code: refused, visible: await readVisibleDatabases(db) };
-  if (role === "source") facts.tables = await probeTables(db, facts.database, sourceTables());
+  if (role === "source") facts.tables = await probeTables(db, facts.database, sourceTables(joinedTables));
   if (flavor === "mariadb") facts.galera = await readWsrep(db);
   if (role === "replica") facts.replication = await readReplication(db);
   if (role === "target" && database) facts.history = await readHistorySize(db, database);

@@ -2,6 +2,7 @@
 // the server refuses the DSN's, so doctor/judge-database.ts can tell a name that does not exist
 // from one the account may not use), then read the server's facts for doctor/judge.ts. Never
 // throws: a failure is the connect row.
+import type { ProbeOptions } from "../engine.ts";
 import type { DoctorProbe } from "../engine.ts";
 import type { MysqlEndpoint } from "../../settings/dsn.ts";
 import { describeEndpoint } from "../../settings/dsn.ts";
@@ -14,7 +15,7 @@ import { inspectServer } from "./doctor-inspect.ts";
 const log = logger("doctor");
 
 /** Connect and read one server's facts; never throws (a failure becomes the connect row). */
-export async function probeMysql(role: Role, endpoint: MysqlEndpoint, opts: { connectTimeoutS: number }): Promise<DoctorProbe> {
+export async function probeMysql(role: Role, endpoint: MysqlEndpoint, opts: ProbeOptions): Promise<DoctorProbe> {
   const label = describeEndpoint(endpoint);
   const fail = (detail: string): DoctorProbe => ({ connect: { check: "connect", result: "fail", detail } });
   const started = performance.now();
@@ -38,7 +39,7 @@ export async function probeMysql(role: Role, endpoint: MysqlEndpoint, opts: { co
   }
   const ms = Math.round(performance.now() - started);
   try {
-    const facts = await withDeadline(inspectServer(db, role, endpoint.database, refused), opts.connectTimeoutS * 3);
+    const facts = await withDeadline(inspectServer(db, role, endpoint.database, refused, opts.extras?.joins.map((j) => j.table)), opts.connectTimeoutS * 3);
     const to = refused ? ", to the server only (the database was refused: see the database row)" : "";
     const connect: Check = { check: "connect", result: "ok", detail: `connected as ${account(facts)} in ${ms} ms${to}` };
     await closeQuickly(db);

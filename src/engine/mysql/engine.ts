@@ -1,5 +1,6 @@
 // The MariaDB/MySQL engine: mysql2 connections (imported lazily), GET_LOCK run locks, the
 // information_schema catalog, and the MariaDB/MySQL parts of doctor, generate and the demo.
+import { mysqlSourceTables } from "./source-tables.ts";
 import type { Engine } from "../engine.ts";
 import type { MysqlEndpoint } from "../../settings/dsn.ts";
 import { engineSql } from "../../sql.ts";
@@ -16,6 +17,7 @@ export const mysqlEngine: Engine<MysqlEndpoint> = {
   client: "mysql",
   open: (ep, opts = {}) => MysqlDb.connect(ep, opts),
   lockRun: lockAdvisory,
+  sourceTables: mysqlSourceTables,
   catalog: mysqlCatalog,
   sql: (name) => engineSql("mysql", name),
   schemaOf: (ep) => ep.database,

@@ -4,9 +4,11 @@
 import { engineSql } from "../../sql.ts";
 import type { TableSchema } from "../../warehouse/schema-model.ts";
 import type { ExpectedTable, WarehouseCatalog } from "../catalog.ts";
-import type { DdlFile } from "../mysql/catalog.ts";
+import type { DdlFile } from "../catalog.ts";
 import { diffSqliteTable } from "./schema-diff.ts";
 import { readSqliteTables, sqliteTablesOf, type SqliteTable } from "./schema-live.ts";
+import type { ExtraColumn, FactExtras } from "../../extras/declare.ts";
+import { ddlLiteral, withExtraColumns } from "../../extras/ddl.ts";
 
 /** SQLite warehouse DDL (the same tables in SQLite's types), in creation order. */
 export const SQLITE_WAREHOUSE_DDL: readonly DdlFile[] = [
@@ -26,18 +28,30 @@ export function sqliteWarehouseTables(): Promise<readonly SqliteTable[]> {
 
 let sqliteExpected: Promise<readonly ExpectedTable[]> | undefined;
 
+const toExpected = (tables: readonly SqliteTable[]): ExpectedTable[] =>
+  tables.map((t) => ({
+    schema: t.schema,
+    createSql: [t.table, ...t.indexes.map((i) => i.sql)].join(";\n"),
+    create: t.create,
+    diff: (live: TableSchema) => diffSqliteTable(t, live),
+  }));
+
+const SQLITE_TYPES = { int: "INTEGER", bigint: "INTEGER", date: "TEXT", datetime: "TEXT", bool: "INTEGER", decimal: "REAL", varchar: "TEXT COLLATE RTRIM" } as const;
+
+/** "rack_row" TEXT COLLATE RTRIM NOT NULL DEFAULT '' (SQLite's types for the declared ones, as for the base columns). */
+export function sqliteColumnSql(c: ExtraColumn): string {
+  return `"${c.name}" ${SQLITE_TYPES[c.type.kind]} ${c.fallback === null ? "NULL" : `NOT NULL DEFAULT ${ddlLiteral(c)}`}`;
+}
+
 export const sqliteCatalog: WarehouseCatalog = {
-  expected() {
-    sqliteExpected ??= sqliteWarehouseTables().then((tables) =>
-      tables.map((t) => ({
-        schema: t.schema,
-        createSql: [t.table, ...t.indexes.map((i) => i.sql)].join(";\n"),
-        create: t.create,
-        diff: (live: TableSchema) => diffSqliteTable(t, live),
-      })),
-    );
+  expected(extras?: FactExtras) {
+    if (extras?.columns.length) return sqliteTablesOf(withExtraColumns(SQLITE_WAREHOUSE_DDL, extras, sqliteColumnSql)).then(toExpected);
+    sqliteExpected ??= sqliteWarehouseTables().then(toExpected);
     return sqliteExpected;
   },
   readLive: readSqliteTables,
   applyHint: "sqlite3 WAREHOUSE.sqlite < FILE",
+  extraColumnSql: sqliteColumnSql,
+  // ADD COLUMN with a constant default is instant in SQLite (no rewrite of the rows).
+  addColumnsScript: (columns) => columns.map((c) => `ALTER TABLE server_facts ADD COLUMN ${sqliteColumnSql(c)}`).join(";\n"),
 };

@@ -2,6 +2,8 @@
 // whether it and its directory are writable) and, per role, the warehouse tables (target) or
 // the ServerDB tables (source). Opened read-only: doctor never creates the file nor switches
 // its journal mode. A replica cannot be a SQLite file.
+import { NO_EXTRAS, type FactExtras } from "../../extras/declare.ts";
+import { explainExtraDrifts } from "../../extras/drift.ts";
 import { accessSync, constants, existsSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { SqliteDb } from "./sqlite-db.ts";
@@ -15,13 +17,13 @@ import { DSN_OF } from "../../doctor/judge-database.ts";
 import type { Check, Role } from "../../doctor/types.ts";
 
 /** doctor's probe of a SQLite file: its checks are its own (no account, grants or server variables). */
-export async function probeSqlite(role: Role, ep: SqliteEndpoint): Promise<DoctorProbe> {
-  const [connect, ...extra] = await checkSqlite(role, ep.path);
+export async function probeSqlite(role: Role, ep: SqliteEndpoint, extras: FactExtras = NO_EXTRAS): Promise<DoctorProbe> {
+  const [connect, ...extra] = await checkSqlite(role, ep.path, extras);
   return { connect: connect!, extra };
 }
 
 /** Every check of one SQLite endpoint in its role; never throws (a failure is a failing row). */
-export async function checkSqlite(role: Role, path: string): Promise<Check[]> {
+export async function checkSqlite(role: Role, path: string, extras: FactExtras = NO_EXTRAS): Promise<Check[]> {
   if (role === "replica") {
     return [{ check: "connect", result: "fail", detail: "a SQLite file has no replication", fix: "give only MariaDB/MySQL replicas, or drop --replica" }];
   }
@@ -43,8 +45,8 @@ export async function checkSqlite(role: Role, path: string): Promise<Check[]> {
       { check: "connect", result: "ok", detail: `opened ${resolve(path)} (${mib(statSync(path).size)})` },
       { check: "version", result: "ok", detail: `SQLite ${v} (built into serverdb-etl)` },
     ];
-    if (role === "target") checks.push(journal(mode), writable(path), ...(await warehouseTables(db)));
-    else checks.push(...(await serverdbTables(db)));
+    if (role === "target") checks.push(journal(mode), writable(path), ...(await warehouseTables(db, extras)));
+    else checks.push(...(await serverdbTables(db, extras)));
     return checks;
   } catch (err) {
     return [{ check: "connect", result: "fail", detail: oneLine(err, `sqlite:${path}`) }];
@@ -88,8 +90,8 @@ function writable(path: string): Check {
   };
 }
 
-async function warehouseTables(db: SqliteDb): Promise<Check[]> {
-  const drifts = await compareWarehouse(db, sqliteCatalog);
+async function warehouseTables(db: SqliteDb, extras: FactExtras): Promise<Check[]> {
+  const drifts = explainExtraDrifts(await compareWarehouse(db, sqliteCatalog, extras), extras, sqliteCatalog);
   const missing = drifts.filter((d) => d.kind === "missing-table").map((d) => d.table);
   const other = drifts.filter((d) => d.kind !== "missing-table" && !d.cosmetic && !d.layout);
   const layout = drifts.filter((d) => d.layout && !d.cosmetic);
@@ -112,8 +114,8 @@ async function warehouseTables(db: SqliteDb): Promise<Check[]> {
   return [{ check: "tables", result: "ok", detail: "every warehouse table present and as this version defines it" }];
 }
 
-async function serverdbTables(db: SqliteDb): Promise<Check[]> {
-  const names = sourceTables();
+async function serverdbTables(db: SqliteDb, extras: FactExtras): Promise<Check[]> {
+  const names = sourceTables(extras.joins.map((j) => j.table));
   const missing: string[] = [];
   for (const t of names) {
     try {

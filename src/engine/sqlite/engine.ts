@@ -1,6 +1,7 @@
 // The SQLite engine: one file per database through bun:sqlite (built into Bun, so no cost at
 // start-up), a lock-file run lock, the PRAGMA catalog, and the SQLite parts of doctor, generate
 // and the demo. Tables live in the schema "main".
+import { sqliteSourceTables } from "./source-tables.ts";
 import type { Engine } from "../engine.ts";
 import type { SqliteEndpoint } from "../../settings/dsn.ts";
 import { engineSql } from "../../sql.ts";
@@ -21,10 +22,11 @@ export const sqliteEngine: Engine<SqliteEndpoint> = {
   },
   // A file lock cannot be lost while the process lives, so onLost is never called.
   lockRun: (ep) => acquireLockFile(ep.path),
+  sourceTables: sqliteSourceTables,
   catalog: sqliteCatalog,
   sql: (name) => engineSql("sqlite", name),
   schemaOf: () => "main",
   clientCommand: (ep) => `sqlite3 -header -column ${shellWord(ep.path)}`,
   prepareGenerateTarget: prepareSqliteTarget,
-  probe: (role, ep) => probeSqlite(role, ep),
+  probe: (role, ep, opts) => probeSqlite(role, ep, opts.extras),
 };

@@ -7,6 +7,9 @@ import type { Db } from "../../engine/db.ts";
 import { SQL } from "../../sql.ts";
 import type { RawServerRow, Warnings } from "../../transform/types.ts";
 import { beginSnapshot, sourceSql } from "./extract.ts";
+import { historyColumnsOf } from "../../extras/source-check.ts";
+import { NO_EXTRAS, type FactExtras } from "../../extras/declare.ts";
+import { historyPassSql } from "../../extras/history-sql.ts";
 
 /** Warning keys of the as-of extract (recorded in etl_runs.warnings_by_column). */
 export const ASOF_WARNINGS = {
@@ -35,6 +38,8 @@ export interface PassOptions {
   schema: string;
   /** The block's instants, ascending, UTC 'YYYY-MM-DD HH:MM:SS': day k is the state just before befores[k]. */
   befores: readonly string[];
+  /** The columns declared in [[facts.columns]] (none by default). */
+  extras?: FactExtras;
 }
 
 export interface Pass {
@@ -70,7 +75,10 @@ export function stateBefore(rows: readonly PassRow[], before: string): PassRow |
 /** Open the snapshot and return the pass's per-server stream. The caller must `finish()`. */
 export async function extractPass(source: Db, options: PassOptions): Promise<Pass> {
   if (options.befores.length === 0) throw new Error("extractPass: no day");
-  const select = sourceSql(SQL.historyPassSelect, options.schema);
+  const extras = options.extras ?? NO_EXTRAS;
+  const historyColumns = extras.columns.length ? await historyColumnsOf(source, options.schema) : new Set<string>();
+  const pass = historyPassSql(SQL.historyPassSelect, extras, historyColumns);
+  const select = sourceSql(pass.sql, options.schema);
   const befores = options.befores.map(micro);
   const [first, last] = [options.befores[0]!, options.befores[options.befores.length - 1]!];
   const finish = await beginSnapshot(source);
@@ -85,7 +93,7 @@ export async function extractPass(source: Db, options: PassOptions): Promise<Pas
     });
   async function* servers(): AsyncIterable<(PassRow | undefined)[]> {
     let rows: PassRow[] = [];
-    for await (const row of source.stream<PassRow>(select, [first, first, last, last, first])) {
+    for await (const row of source.stream<PassRow>(select, pass.params(first, last))) {
       if (rows.length && String(rows[0]!.id) !== String(row.id)) {
         yield emit(rows);
         rows = [];

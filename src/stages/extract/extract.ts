@@ -6,10 +6,14 @@ import { quoteIdent } from "../../engine/ident.ts";
 import { SQL } from "../../sql.ts";
 import { BATCH_RETRY_ALLOWANCE_S } from "../load/batch-writer.ts";
 import type { RawServerRow, Warnings } from "../../transform/types.ts";
+import { NO_EXTRAS, type FactExtras } from "../../extras/declare.ts";
+import { withExtraSelect } from "../../extras/extract-sql.ts";
 
 export interface ExtractOptions {
   /** The ServerDB database (schema) name; validated and quoted into the SQL. */
   schema: string;
+  /** The columns declared in [[facts.columns]], read as `extra__<name>` (none by default). */
+  extras?: FactExtras;
 }
 
 export interface Extract {
@@ -66,14 +70,15 @@ export async function beginSnapshot(source: Db): Promise<() => Promise<void>> {
 
 /** Open the snapshot, count, and return the row stream. The caller must `finish()`. */
 export async function extractServers(source: Db, options: ExtractOptions): Promise<Extract> {
-  const select = sourceSql(SQL.factSelect, options.schema);
+  const params: unknown[] = [];
+  const select = sourceSql(withExtraSelect(SQL.factSelect, options.extras ?? NO_EXTRAS, params), options.schema);
   const count = sourceSql(SQL.factCount, options.schema);
   const finish = await beginSnapshot(source);
   const [{ servers }] = await source.query<{ servers: number | string }>(count);
   const state = { duplicates: 0 };
   async function* rows(): AsyncIterable<RawServerRow> {
     let previous: string | undefined;
-    for await (const row of source.stream<RawServerRow>(select)) {
+    for await (const row of source.stream<RawServerRow>(select, params)) {
       const id = String(row.id);
       if (id === previous) {
         state.duplicates++;

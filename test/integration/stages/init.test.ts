@@ -338,7 +338,10 @@ const cases: DriftCase[] = [
   {
     name: "an extra column",
     change: "ALTER TABLE server_facts ADD COLUMN legacy_flag tinyint NULL AFTER name",
-    lines: ["-- server_facts: column `legacy_flag` is not in this version's schema (found tinyint NULL DEFAULT NULL)"],
+    lines: [
+      "-- server_facts: column `legacy_flag` is not in this version's schema (found tinyint NULL DEFAULT NULL); " +
+        'declare it in [[facts.columns]] (name, type, default, expression; README "Site-specific columns") to keep it, or drop it',
+    ],
     drops: true,
   },
   {

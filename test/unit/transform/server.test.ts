@@ -94,7 +94,7 @@ const DIRTY: RawServerRow = {
 
 describe("transformServer", () => {
   test("an all-NULL row gives every sentinel, no roles and no warnings", () => {
-    expect(transformServer(ALL_NULL)).toEqual({ fact: SENTINELS, roles: [], warnings: {} });
+    expect(transformServer(ALL_NULL)).toEqual({ fact: SENTINELS, roles: [], extras: [], warnings: {} });
   });
 
   test("a dirty row gives the expected fact, bridge rows and warnings", () => {

@@ -22,6 +22,7 @@ function server(id: number): TransformedServer {
       last_edit: "2026-01-01 00:00:00",
     },
     roles: [],
+    extras: [],
     warnings: {},
   };
 }
