@@ -1,5 +1,6 @@
 // `aggregate`: rebuild the server_by_* tables of the selected days from server_facts (glue
 // only; the work is in stages/aggregate.ts).
+import { factExtrasFrom } from "../extras/declare.ts";
 import { defineCommand } from "citty";
 import { connectionFlags, credentialArgs, globalArgs, targetArgs, timezoneArgs, writeArgs } from "./_args.ts";
 import { resolveConnections } from "../settings/connections.ts";
@@ -66,15 +67,16 @@ export default defineCommand({
   async run({ args, rawArgs }) {
     const parsed = parseDateSelection({ date: args.date, from: args.from, to: args.to, all: args.all });
     const only = typeof args.only === "string" ? args.only.split(",") : undefined;
-    selectAggregateTables(only); // a bad --only is a usage error before anything connects
     const conns = resolveConnections(connectionFlags(args, rawArgs));
+    const extras = factExtrasFrom(conns.config);
+    selectAggregateTables(only, extras); // a bad --only is a usage error before anything connects
     const { today, timezone } = todayFrom(args, conns.config);
     const dates = args["allow-future-date"] ? parsed : refuseFutureSelection(parsed, today, timezone);
     const replicaWait = replicaWaitFrom(args, conns.config);
     const ctx = await openWarehouse(conns, { source: false, lock: true, replicas: true, replicaWait });
     setTarget(ctx.target.db.label);
     onCleanup(() => ctx.close());
-    const summary = await aggregateDays(ctx, { dates, only }, runProgress());
+    const summary = await aggregateDays(ctx, { dates, only, extras }, runProgress());
     reportSummary(formatAggregateSummary(summary), { days: summary.days, missing: summary.missing, aggregate_rows: summary.rows });
     const failure = aggregateShortfall(dates, summary);
     if (failure) throw failure;

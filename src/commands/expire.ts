@@ -1,5 +1,6 @@
 // `expire`: apply the retention policy (docs/data-contract.md "Retention") to the warehouse's facts.
 // Glue only; the plan is plans/retention.ts, the deletes stages/expire.ts.
+import { factExtrasFrom } from "../extras/declare.ts";
 import { defineCommand } from "citty";
 import { connectionFlags, credentialArgs, deleteGuardArgs, globalArgs, retentionArgs, targetArgs, timezoneArgs, writeArgs } from "./_args.ts";
 import { resolveConnections } from "../settings/connections.ts";
@@ -62,7 +63,7 @@ export default defineCommand({
     onCleanup(() => ctx.close());
     const summary = await expireFacts(
       ctx,
-      { policy, dryRun, includeAggregates: Boolean(args["include-aggregates"]), protect: [], batchSize, today, timezone, limit },
+      { policy, dryRun, includeAggregates: Boolean(args["include-aggregates"]), extras: factExtrasFrom(conns.config), protect: [], batchSize, today, timezone, limit },
       runProgress(),
     );
     if (dryRun) process.stdout.write(formatRetentionTable(summary.decisions) + "\n");

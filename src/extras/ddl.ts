@@ -3,7 +3,7 @@
 // ALTER TABLE … ADD COLUMN puts a column, so a table created with them and one altered to them
 // are the same.
 import type { DdlFile } from "../engine/catalog.ts";
-import type { ExtraColumn, FactExtras } from "./declare.ts";
+import type { DeclaredAggregate, ExtraColumn, FactExtras } from "./types.ts";
 
 /**
  * A declared column's sentinel as a DDL literal. DDL takes no placeholders; the value was
@@ -21,13 +21,22 @@ export function ddlLiteral(c: ExtraColumn): string {
 /** server_facts' etl_run_id line (it ends with a comma: the PRIMARY KEY follows). */
 const AFTER_RUN_ID = /^[ \t]*etl_run_id\b.*$/m;
 
-/** `files` with the declared columns added to server_facts' CREATE TABLE (unchanged without any). */
-export function withExtraColumns(files: readonly DdlFile[], extras: FactExtras, columnSql: (c: ExtraColumn) => string): DdlFile[] {
-  if (!extras.columns.length) return [...files];
-  return files.map((f) => {
+/**
+ * `files` with the declared columns added to server_facts' CREATE TABLE and the declared
+ * aggregate tables after the rest (unchanged without any); `aggregateSql` is the engine's DDL of one.
+ */
+export function withExtraColumns(
+  files: readonly DdlFile[],
+  extras: FactExtras,
+  columnSql: (c: ExtraColumn) => string,
+  aggregateSql: (a: DeclaredAggregate) => string,
+): DdlFile[] {
+  if (!extras.columns.length && !extras.aggregates.length) return [...files];
+  const aggregates = extras.aggregates.map((a) => ({ file: `[[facts.aggregates]] ${a.table}`, text: aggregateSql(a) }));
+  return [...files.map((f) => {
     if (!/CREATE TABLE IF NOT EXISTS server_facts\b/.test(f.text)) return f;
     if (!AFTER_RUN_ID.test(f.text)) throw new Error(`${f.file}: no etl_run_id line to add the declared columns after`);
     const lines = extras.columns.map((c) => `  ${columnSql(c)},   -- declared in [[facts.columns]]`);
     return { ...f, text: f.text.replace(AFTER_RUN_ID, (line) => `${line}\n${lines.join("\n")}`) };
-  });
+  }), ...aggregates];
 }

@@ -7,39 +7,13 @@ import { configSection, type ConfigFile } from "../settings/config-schema.ts";
 import { nearestName } from "../settings/nearest-name.ts";
 import { FACT_COLUMNS } from "../warehouse/columns.ts";
 import { ExpressionError, parseExpression, references, type Expr } from "./expression.ts";
+import type { ExtraColumn, ExtraJoin, ExtraType, FactExtras } from "./types.ts";
+import { parseDeclaredAggregates } from "./aggregates.ts";
+import { AGGREGATE_TABLE_NAMES } from "../stages/aggregate-tables.ts";
 
-/** The types a declared column may have. */
-export type ExtraType =
-  | { kind: "int" | "bigint" | "date" | "datetime" | "bool" }
-  | { kind: "decimal"; precision: number; scale: number }
-  | { kind: "varchar"; length: number };
+export type { ExtraColumn, ExtraJoin, ExtraType, FactExtras } from "./types.ts";
 
-/** A source table joined for declared columns: LEFT JOIN table alias ON alias.key = references. */
-export interface ExtraJoin {
-  alias: string;
-  table: string;
-  key: string;
-  references: { alias: string; column: string };
-}
-
-/** One declared fact column. `fallback` is the value for unknown (NULL or unusable); null only for dates. */
-export interface ExtraColumn {
-  name: string;
-  type: ExtraType;
-  /** The type as the config wrote it, canonical: "varchar(16)", "decimal(8,2)". */
-  typeText: string;
-  fallback: string | number | null;
-  expression: Expr;
-  /** The expression as written (for messages and the docs). */
-  source: string;
-}
-
-export interface FactExtras {
-  columns: ExtraColumn[];
-  joins: ExtraJoin[];
-}
-
-export const NO_EXTRAS: FactExtras = Object.freeze({ columns: [], joins: [] }) as FactExtras;
+export const NO_EXTRAS: FactExtras = Object.freeze({ columns: [], joins: [], aggregates: [] }) as FactExtras;
 
 /** The extract's own aliases (sql/serverdb/fact_select.sql) and the source table behind each. */
 export const BASE_ALIASES: Readonly<Record<string, string>> = {
@@ -223,7 +197,8 @@ export function factExtrasFrom(config: ConfigFile): FactExtras {
   for (const j of [...joins].reverse()) if (used.has(j.alias)) used.add(j.references.alias);
   const unused = joins.find((j) => !used.has(j.alias));
   if (unused) fail(`[[facts.joins]] ${unused.alias}`, `no declared column uses the join ${unused.alias} (${unused.table}); remove it or reference ${unused.alias}.column in an expression`);
-  return { columns, joins };
+  const aggregates = parseDeclaredAggregates(section.aggregates, columns, [...AGGREGATE_TABLE_NAMES, "server_facts", "server_fact_roles", "etl_runs"], fail);
+  return { columns, joins, aggregates };
 }
 
 /** The table behind each alias an extract with `extras` can use. */

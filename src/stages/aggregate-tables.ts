@@ -3,6 +3,8 @@
 // sql/aggregate/<table>.sql (imported in src/sql.ts), and one line here.
 import { UsageError } from "../errors.ts";
 import { SQL } from "../sql.ts";
+import { declaredAggregateInsert } from "../extras/aggregates.ts";
+import type { FactExtras } from "../extras/types.ts";
 
 export interface AggregateTable {
   /** The server_by_* table the statement fills. */
@@ -13,6 +15,8 @@ export interface AggregateTable {
   sparse?: boolean;
   /** A day's rows depend on the fact day before it: rebuilding a day rebuilds the next fact day's rows too. */
   readsPreviousDay?: boolean;
+  /** The statement's parameters for a day, when they are not the report date alone (a declared aggregate's sentinels). */
+  params?: (day: string) => unknown[];
 }
 
 /** Every aggregate table, in the order `aggregate` builds them. */
@@ -30,19 +34,30 @@ export const AGGREGATE_TABLE_NAMES: readonly string[] = AGGREGATE_TABLES.map((t)
 /** The tables that have rows on every aggregated day with facts (a missing day means "not aggregated"). */
 export const DENSE_AGGREGATE_TABLE_NAMES: readonly string[] = AGGREGATE_TABLES.filter((t) => !t.sparse).map((t) => t.table);
 
+/** The built-in tables, then those declared in [[facts.aggregates]]. */
+export function aggregateTables(extras?: FactExtras): AggregateTable[] {
+  const declared = (extras?.aggregates ?? []).map((a) => {
+    const { sql, params } = declaredAggregateInsert(a);
+    return { table: a.table, insert: sql, params };
+  });
+  return [...AGGREGATE_TABLES, ...declared];
+}
+
 /**
  * The registry entries named in `only` (all when undefined), in registry order. An unknown
  * name is a UsageError listing the valid ones; an empty list is one too (it would do nothing).
  */
-export function selectAggregateTables(only?: readonly string[]): AggregateTable[] {
-  if (only === undefined) return [...AGGREGATE_TABLES];
+export function selectAggregateTables(only?: readonly string[], extras?: FactExtras): AggregateTable[] {
+  const tables = aggregateTables(extras);
+  const valid = tables.map((t) => t.table);
+  if (only === undefined) return tables;
   const names = only.map((n) => n.trim()).filter((n) => n !== "");
-  const unknown = names.filter((n) => !AGGREGATE_TABLE_NAMES.includes(n));
+  const unknown = names.filter((n) => !valid.includes(n));
   if (unknown.length) {
-    throw new UsageError(`--only: unknown aggregate table ${unknown.join(", ")}; valid tables: ${AGGREGATE_TABLE_NAMES.join(", ")}`);
+    throw new UsageError(`--only: unknown aggregate table ${unknown.join(", ")}; valid tables: ${valid.join(", ")}`);
   }
-  if (names.length === 0) throw new UsageError(`--only needs at least one table: ${AGGREGATE_TABLE_NAMES.join(", ")}`);
-  return AGGREGATE_TABLES.filter((t) => names.includes(t.table));
+  if (names.length === 0) throw new UsageError(`--only needs at least one table: ${valid.join(", ")}`);
+  return tables.filter((t) => names.includes(t.table));
 }
 
 /**

@@ -2,6 +2,7 @@
 // Each (table, day) is one transaction through the BatchWriter — DELETE the day, INSERT …
 // SELECT it again — so re-aggregating is idempotent, retried on transient errors and followed
 // by the replica waits. Days without facts are reported and their aggregates left alone.
+import type { FactExtras } from "../extras/types.ts";
 import { EtlError } from "../errors.ts";
 import { quoteIdent } from "../engine/ident.ts";
 import { logger } from "../log.ts";
@@ -23,6 +24,8 @@ export interface AggregateOptions {
   dates: DateSelection;
   /** Table names to build (server_by_*); default all, in registry order. */
   only?: string[];
+  /** [facts]: the declared aggregate tables are built too. */
+  extras?: FactExtras;
 }
 
 export interface AggregateSummary {
@@ -43,7 +46,7 @@ export interface AggregateSummary {
 function rebuildDay(t: AggregateTable, day: string): Statement[] {
   return [
     { sql: SQL.aggregateDeleteDay.replaceAll("{table}", quoteIdent(t.table)), params: [day] },
-    { sql: t.insert, params: Array(placeholderCount(t.insert)).fill(day) },
+    { sql: t.insert, params: t.params ? t.params(day) : Array(placeholderCount(t.insert)).fill(day) },
   ];
 }
 
@@ -62,7 +65,7 @@ function reportUnbuilt(missing: readonly string[], skipped: readonly SkippedDay[
 
 export async function aggregateDays(ctx: WarehouseContext, options: AggregateOptions, progress: Progress): Promise<AggregateSummary> {
   const clock = stopwatch();
-  const tables = selectAggregateTables(options.only);
+  const tables = selectAggregateTables(options.only, options.extras);
   const plan = await planDays(ctx.target.db, options.dates);
   reportUnbuilt(plan.missing, plan.skipped);
 

@@ -4,6 +4,7 @@
 // keeps its own etl_runs row of kind 'backfill', closed as 'success' only once it is complete,
 // then its aggregates — so a day is idempotent and an interrupted backfill resumes with the
 // days not finished.
+import type { FactExtras } from "../extras/types.ts";
 import { checkExtrasAgainstSource, historyColumnsOf } from "../extras/source-check.ts";
 import { historyPassSql } from "../extras/history-sql.ts";
 import { plural } from "../words.ts";
@@ -89,11 +90,12 @@ async function dayRuns(ctx: WarehouseContext, from: string, to: string): Promise
 }
 
 /** Days backfilled earlier (skipped as done now) that lack rows in some aggregate table. */
-async function unaggregated(ctx: WarehouseContext, done: readonly string[]): Promise<string[]> {
+async function unaggregated(ctx: WarehouseContext, done: readonly string[], extras: FactExtras | undefined): Promise<string[]> {
   if (done.length === 0) return [];
   const [first, last] = [done[0]!, done[done.length - 1]!];
   let missing: string[] = [];
-  for (const table of DENSE_AGGREGATE_TABLE_NAMES) {
+  // Declared aggregates have rows on every day with facts, like the dense built-in ones.
+  for (const table of [...DENSE_AGGREGATE_TABLE_NAMES, ...(extras?.aggregates ?? []).map((a) => a.table)]) {
     const sql = SQL.backfillAggregatedDays.replaceAll("{table}", quoteIdent(table));
     const have = new Set((await ctx.target.db.query<{ report_date: string }>(sql, [first, last])).map((r) => String(r.report_date)));
     missing = [...new Set([...missing, ...done.filter((d) => !have.has(d))])];
@@ -156,8 +158,8 @@ export async function runBackfill(ctx: WarehouseContext, options: BackfillOption
 
   // A previous backfill that died between a day's load and its aggregation left that day done
   // but unaggregated: finish it first (cheap: a few statements per day).
-  summary.reaggregated = await unaggregated(ctx, plan.skipped.filter((s) => s.because === "done").map((s) => s.date));
-  for (const date of summary.reaggregated) await aggregateDays(ctx, { dates: { kind: "date", date } }, dayProgress(progress, () => 0));
+  summary.reaggregated = await unaggregated(ctx, plan.skipped.filter((s) => s.because === "done").map((s) => s.date), options.transform.extras);
+  for (const date of summary.reaggregated) await aggregateDays(ctx, { dates: { kind: "date", date }, extras: options.transform.extras }, dayProgress(progress, () => 0));
   if (summary.reaggregated.length) log.info(`aggregated ${summary.reaggregated.length} day(s) an earlier backfill had loaded but not aggregated`);
 
   // Progress estimate: today's fleet on every day.
@@ -195,7 +197,7 @@ async function backfillPass(ctx: WarehouseContext, options: BackfillOptions, dat
   const befores = dates.map((date) => dayEndUtc(date, options.timezone));
   const loaded = await loadPass(ctx, { dates, befores, batchSize: options.batchSize, transform: options.transform }, progress);
   for (const etl of loaded) {
-    const aggregate = await aggregateDays(ctx, { dates: { kind: "date", date: etl.reportDate } }, progress);
+    const aggregate = await aggregateDays(ctx, { dates: { kind: "date", date: etl.reportDate }, extras: options.transform.extras }, progress);
     if (aggregate.days.length !== 1) {
       throw new EtlError(`backfill ${etl.reportDate}: loaded (run ${etl.runId}) but not aggregated; rerun the same backfill to finish it`);
     }

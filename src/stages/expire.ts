@@ -2,6 +2,7 @@
 // (retention.ts) as of today, refuse a large delete (delete-guard.ts), and delete the facts and
 // bridge rows of the days that go, in short id-range batches with replica waits
 // (ranged-delete.ts). Aggregates stay unless asked for.
+import type { FactExtras } from "../extras/types.ts";
 import { plural } from "../words.ts";
 import type { Db } from "../engine/db.ts";
 import { quoteIdent } from "../engine/ident.ts";
@@ -39,6 +40,8 @@ export interface ExpireOptions {
   dryRun: boolean;
   /** Also delete the server_by_* rows of the days whose facts go. */
   includeAggregates: boolean;
+  /** [facts]: the declared aggregate tables count among the server_by_* ones. */
+  extras?: FactExtras;
   /** Days never deleted, whatever the policy says (the current run's report date). */
   protect: string[];
   /** Rows per DELETE transaction. */
@@ -65,9 +68,9 @@ export interface ExpireSummary {
   replicaWaitS: number;
 }
 
-/** The aggregate tables this version defines (whichever of them exist in the registry). */
-export function aggregateTableNames(): string[] {
-  return [...AGGREGATE_TABLE_NAMES];
+/** The aggregate tables this version defines, and those declared in [[facts.aggregates]]. */
+export function aggregateTableNames(extras?: FactExtras): string[] {
+  return [...AGGREGATE_TABLE_NAMES, ...(extras?.aggregates ?? []).map((a) => a.table)];
 }
 
 async function daysIn(db: Db, table: string): Promise<string[]> {
@@ -137,7 +140,7 @@ export async function expireFacts(ctx: WarehouseContext, options: ExpireOptions,
     summary.seconds = clock();
     return summary;
   }
-  const aggregates = options.includeAggregates ? aggregateTableNames() : [];
+  const aggregates = options.includeAggregates ? aggregateTableNames(options.extras) : [];
   // Before the first delete: a missing aggregate table fails here, not half-way through.
   for (const t of aggregates) await db().query(SQL.expireTableProbe.replaceAll("{table}", quoteIdent(t)));
 

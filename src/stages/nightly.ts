@@ -80,7 +80,7 @@ export async function runNightly(ctx: WarehouseContext, options: RunOptions, pro
 
   await step("init", () => checkSchema(ctx, report, options.transform.extras), formatSchemaCheck);
   const etl = await step("etl", () => snapshot(ctx, options, progress), formatEtlSummary);
-  const aggregate = await step("aggregate", () => aggregateTonight(ctx, options.reportDate, report, progress), formatAggregateSummary);
+  const aggregate = await step("aggregate", () => aggregateTonight(ctx, options.reportDate, report, progress, options.transform.extras), formatAggregateSummary);
   const expire = options.skipExpire
     ? undefined
     : await step("expire", () => expireOld(ctx, options, progress), (summary) => formatExpireSummary(summary, false));
@@ -129,9 +129,9 @@ async function snapshot(ctx: WarehouseContext, options: RunOptions, progress: Pr
 }
 
 /** The day the etl just loaded must aggregate; if it did not (no facts: an empty fleet), say so. */
-async function aggregateTonight(ctx: WarehouseContext, reportDate: string, report: Report, progress: Progress): Promise<AggregateSummary> {
+async function aggregateTonight(ctx: WarehouseContext, reportDate: string, report: Report, progress: Progress, extras: FactExtras | undefined): Promise<AggregateSummary> {
   const dates: DateSelection = { kind: "date", date: reportDate };
-  const summary = await aggregateDays(ctx, { dates }, progress);
+  const summary = await aggregateDays(ctx, { dates, extras }, progress);
   const err = aggregateShortfall(dates, summary);
   if (err) {
     report("aggregate", formatAggregateSummary(summary));

@@ -6,7 +6,8 @@ import { parseDdl, type ParsedTable } from "../../warehouse/schema-parse.ts";
 import { diffTable } from "../../warehouse/schema-diff.ts";
 import type { DdlFile, WarehouseCatalog } from "../catalog.ts";
 import { readLiveTables } from "./schema-live.ts";
-import type { ExtraColumn, FactExtras } from "../../extras/declare.ts";
+import type { DeclaredAggregate, ExtraColumn, FactExtras } from "../../extras/types.ts";
+import { declaredAggregateDdl } from "../../extras/aggregates.ts";
 import { ddlLiteral, withExtraColumns } from "../../extras/ddl.ts";
 
 export type { DdlFile } from "../catalog.ts";
@@ -26,7 +27,7 @@ let parsed: readonly ParsedTable[] | undefined;
  * rejects is a bug in this build (the unit tests parse every file), so it throws a plain Error.
  */
 export function warehouseTables(extras?: FactExtras): readonly ParsedTable[] {
-  if (extras?.columns.length) return parseFiles(withExtraColumns(MYSQL_WAREHOUSE_DDL, extras, mysqlColumnSql));
+  if (extras?.columns.length || extras?.aggregates.length) return parseFiles(withExtraColumns(MYSQL_WAREHOUSE_DDL, extras, mysqlColumnSql, mysqlAggregateSql));
   parsed ??= parseFiles(MYSQL_WAREHOUSE_DDL);
   return parsed;
 }
@@ -50,6 +51,19 @@ const MYSQL_TYPES = { int: "int", bigint: "bigint", date: "date", datetime: "dat
 export function mysqlColumnSql(c: ExtraColumn): string {
   const type = c.type.kind === "decimal" || c.type.kind === "varchar" ? c.typeText : MYSQL_TYPES[c.type.kind];
   return `\`${c.name}\` ${type} ${c.fallback === null ? "NULL" : `NOT NULL DEFAULT ${ddlLiteral(c)}`}`;
+}
+
+/** A [[facts.aggregates]] table as MariaDB/MySQL creates it: the built-in aggregates' types and options. */
+function mysqlAggregateSql(a: DeclaredAggregate): string {
+  return declaredAggregateDdl(a, {
+    date: "date NOT NULL",
+    text: (n) => `varchar(${n}) NOT NULL DEFAULT ''`,
+    declared: mysqlColumnSql,
+    count: "int unsigned NOT NULL DEFAULT 0",
+    sum: (m) => (m.type.kind === "decimal" ? `decimal(${Math.min(m.type.precision + 10, 65)},${m.type.scale}) NOT NULL DEFAULT 0` : "bigint NOT NULL DEFAULT 0"),
+    tail: " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin",
+    quote: (n) => `\`${n}\``,
+  });
 }
 
 export const mysqlCatalog: WarehouseCatalog = {

@@ -7,7 +7,8 @@ import type { ExpectedTable, WarehouseCatalog } from "../catalog.ts";
 import type { DdlFile } from "../catalog.ts";
 import { diffSqliteTable } from "./schema-diff.ts";
 import { readSqliteTables, sqliteTablesOf, type SqliteTable } from "./schema-live.ts";
-import type { ExtraColumn, FactExtras } from "../../extras/declare.ts";
+import type { DeclaredAggregate, ExtraColumn, FactExtras } from "../../extras/types.ts";
+import { declaredAggregateDdl } from "../../extras/aggregates.ts";
 import { ddlLiteral, withExtraColumns } from "../../extras/ddl.ts";
 
 /** SQLite warehouse DDL (the same tables in SQLite's types), in creation order. */
@@ -43,9 +44,22 @@ export function sqliteColumnSql(c: ExtraColumn): string {
   return `"${c.name}" ${SQLITE_TYPES[c.type.kind]} ${c.fallback === null ? "NULL" : `NOT NULL DEFAULT ${ddlLiteral(c)}`}`;
 }
 
+/** A [[facts.aggregates]] table as SQLite creates it: the built-in aggregates' types, WITHOUT ROWID. */
+function sqliteAggregateSql(a: DeclaredAggregate): string {
+  return declaredAggregateDdl(a, {
+    date: "TEXT NOT NULL",
+    text: () => "TEXT COLLATE RTRIM NOT NULL DEFAULT ''",
+    declared: sqliteColumnSql,
+    count: "INTEGER NOT NULL DEFAULT 0",
+    sum: (m) => (m.type.kind === "decimal" ? "REAL NOT NULL DEFAULT 0" : "INTEGER NOT NULL DEFAULT 0"),
+    tail: " WITHOUT ROWID",
+    quote: (n) => `"${n}"`,
+  });
+}
+
 export const sqliteCatalog: WarehouseCatalog = {
   expected(extras?: FactExtras) {
-    if (extras?.columns.length) return sqliteTablesOf(withExtraColumns(SQLITE_WAREHOUSE_DDL, extras, sqliteColumnSql)).then(toExpected);
+    if (extras?.columns.length || extras?.aggregates.length) return sqliteTablesOf(withExtraColumns(SQLITE_WAREHOUSE_DDL, extras, sqliteColumnSql, sqliteAggregateSql)).then(toExpected);
     sqliteExpected ??= sqliteWarehouseTables().then(toExpected);
     return sqliteExpected;
   },

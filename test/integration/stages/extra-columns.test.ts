@@ -216,6 +216,50 @@ describe.each(ENGINES as Engine[])("declared fact columns into %s", (engine) => 
   }, 120_000);
 });
 
+const AGGREGATE = `
+[[facts.aggregates]]
+name = "server_by_room"
+dimensions = ["site", "room", "rack_row"]
+measures = ["power_watts", "power_budget", "big_psu"]
+`;
+
+describe.each(ENGINES as Engine[])("a declared aggregate in %s", (engine) => {
+  test("run builds it as a GROUP BY of the facts computed here (sentinels out of the sums, known counts), --only and init see it", async () => {
+    const dw = await warehouseFor(engine);
+    const cfg = config(JOINS + COLUMNS + AGGREGATE);
+    const created = ok("init", await init(dw, cfg));
+    expect(created.stdout).toContain("created table server_by_room");
+    ok("run", await runCli(["run", "--config", cfg, "--source", dsn(servers().primary, source), "--target", dw.dsn, ...dw.replicaArgs, "--report-date", DAY, "--replace-past-day"], { timeoutMs: 120_000 }));
+    const { facts, rows } = await withWarehouse(dw, async (db) => ({
+      facts: await db.query<Record<string, unknown>>("SELECT site, room, rack_row, status, power_watts, power_budget, big_psu FROM server_facts WHERE report_date = ?", [DAY]),
+      rows: await db.query<Record<string, unknown>>("SELECT * FROM server_by_room WHERE report_date = ?", [DAY]),
+    }));
+    // The oracle: group in TypeScript; -1 / 0 are the declared unknowns and never summed.
+    const groups = new Map<string, { servers: number; watts: number; wattsKnown: number; cents: number; budgetKnown: number; big: number }>();
+    for (const f of facts) {
+      const key = [f.site, f.room, f.rack_row, f.status].map((v) => String(v).replace(/ +$/, "")).join("|");
+      const g = groups.get(key) ?? { servers: 0, watts: 0, wattsKnown: 0, cents: 0, budgetKnown: 0, big: 0 };
+      g.servers++;
+      if (Number(f.power_watts) !== -1) (g.watts += Number(f.power_watts)), g.wattsKnown++;
+      if (Number(f.power_budget) !== 0) (g.cents += Math.round(Number(f.power_budget) * 100)), g.budgetKnown++;
+      g.big += Number(f.big_psu);
+      groups.set(key, g);
+    }
+    const actual = new Map(rows.map((r) => [[r.site, r.room, r.rack_row, r.status].map((v) => String(v).replace(/ +$/, "")).join("|"), {
+      servers: Number(r.servers), watts: Number(r.power_watts), wattsKnown: Number(r.power_watts_known), cents: Math.round(Number(r.power_budget) * 100), budgetKnown: Number(r.power_budget_known), big: Number(r.big_psu),
+    }]));
+    expect(actual).toEqual(groups);
+    expect([...groups.values()].some((g) => g.wattsKnown < g.servers)).toBe(true); // unknowns are in the test
+    expect(await init(dw, cfg, true).then((r) => r.exitCode)).toBe(0);
+    const only = ok("aggregate --only", await runCli(["aggregate", "--config", cfg, "--target", dw.dsn, ...dw.replicaArgs, "--date", DAY, "--only", "server_by_room"]));
+    expect(only.stdout).toMatch(new RegExp(`server_by_room=${rows.length}\\b`));
+    // Without the declaration the table is unknown to --only, one line.
+    const unknown = await runCli(["aggregate", "--target", dw.dsn, "--date", DAY, "--only", "server_by_room"]);
+    expect(unknown.exitCode).toBe(2);
+    expect(unknown.stderr).toContain("--only: unknown aggregate table server_by_room");
+  }, 180_000);
+});
+
 describe("declarations the source cannot serve: one line, exit 2, nothing written", () => {
   const cases: [string, string, RegExp][] = [
     ["a table the source lacks", RACK_JOIN.replace("servers_rackplacement", "servers_rackplacements") + column("room", "varchar(32)", '""', "rp.room"), /\[\[facts\.(joins|columns)\]\] r[a-z]+: the source .* has no table servers_rackplacements/],

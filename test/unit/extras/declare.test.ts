@@ -76,7 +76,7 @@ describe("declarations", () => {
   test("[facts] is a known section with columns and joins; nothing declared is no extras", () => {
     expect(configProblems({ facts: { columns: [], joins: [] } })).toEqual([]);
     expect(configProblems({ facts: { column: [] } })[0]!.message).toBe("unknown key column in [facts]; did you mean columns?");
-    expect(factExtrasFrom({})).toEqual({ columns: [], joins: [] });
+    expect(factExtrasFrom({})).toEqual({ columns: [], joins: [], aggregates: [] });
   });
 
   test("types and defaults canonical: decimal text, bool as 0/1, a date without default is NULL", () => {
@@ -163,4 +163,43 @@ describe("declared values", () => {
     expect([null, "2026-02-28 10:00:00.5", "2026-02-28", "0000-00-00 00:00:00"].map((v) => cleanExtra(at!, v, w))).toEqual(["1000-01-01 00:00:00", "2026-02-28 10:00:00", "2026-02-28 00:00:00", "1000-01-01 00:00:00"]);
     expect(w).toEqual({ t: 1, i: 3, d: 1, b: 1, day: 1, at: 1 });
   });
+});
+
+describe("declared aggregates", () => {
+  const cols = [
+    col({ name: "room", type: "varchar(32)", default: "<unknown>", expression: "rk.name" }),
+    col({ name: "watts", type: "int", default: -1, expression: "s.cpu_count" }),
+    col({ name: "budget", type: "decimal(8,2)", default: 0, expression: "s.memory" }),
+    col({ name: "warranty", type: "date", default: undefined, expression: "d.delivery_date" }),
+    col({ name: "long_note", type: "varchar(600)", default: "", expression: "a.name" }),
+  ];
+  const agg = (over: Record<string, unknown>) => factExtrasFrom({ facts: { columns: cols, aggregates: [{ name: "server_by_room", dimensions: ["site", "room"], measures: ["watts"], ...over }] } });
+
+  test("status is added as the last dimension; the statement sums known values only, sentinels as placeholders", async () => {
+    const { aggregates } = agg({ measures: ["watts", "budget"] });
+    expect(aggregates[0]!.dimensions.map((d) => d.name)).toEqual(["site", "room", "status"]);
+    const { declaredAggregateInsert } = await import("../../../src/extras/aggregates.ts");
+    const { sql, params } = declaredAggregateInsert(aggregates[0]!);
+    expect(sql).toContain("SUM(CASE WHEN `watts` = ? THEN 0 ELSE `watts` END)");
+    expect(sql).toContain("SUM(CASE WHEN `budget` = ? THEN 0 ELSE ROUND(`budget` * 100) END) / 100");
+    expect(sql).toContain("GROUP BY report_date, `site`, `room`, `status`");
+    expect(params("2026-12-01")).toEqual([-1, -1, "0.00", "0.00", "2026-12-01"]);
+  });
+
+  const broken: [string, Record<string, unknown>, RegExp][] = [
+    ["a built-in table's name", { name: "server_by_site" }, /server_by_site is already a table of the warehouse/],
+    ["a name outside server_by_", { name: "rooms" }, /a table name server_by_…/],
+    ["an unknown dimension", { dimensions: ["site", "rom"] }, /dimension rom is not a text column of server_facts nor a declared column; did you mean room\?/],
+    ["a NULL-able dimension", { dimensions: ["warranty"] }, /dimension warranty may be NULL/],
+    ["a measure not declared", { measures: ["cpu_count"] }, /measure cpu_count is not a declared column/],
+    ["a text measure", { measures: ["room"] }, /measure room is varchar\(32\); a measure is an int, bigint, decimal or bool column/],
+    ["no dimension", { dimensions: [] }, /dimensions must name at least one column/],
+    ["an unknown key", { measure: ["watts"] }, /unknown key measure; did you mean measures\?/],
+    ["too wide a key", { dimensions: ["rack", "long_note", "room"] }, /the dimensions are 776 characters wide together, more than a key can hold \(760\)/],
+  ];
+  for (const [what, over, message] of broken) {
+    test(`refused in one line: ${what}`, () => {
+      expect(usage(() => agg(over))).toMatch(message);
+    });
+  }
 });
