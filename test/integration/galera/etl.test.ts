@@ -4,8 +4,8 @@
 // from wsrep_incoming_addresses, and a node frozen with SIGSTOP past --replica-timeout fails
 // the run within the timeout plus a few seconds, naming the node; the cluster recovers after SIGCONT.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import type { MysqlDb } from "../../../src/engine/mysql/mysql-db.ts";
-import { galeraCluster, restartGaleraCluster, tableChecksums, type GaleraCluster, type GaleraNode } from "../../support/galera.ts";
+import { galeraCluster, restartGaleraCluster, tableChecksums, type GaleraCluster } from "../../support/galera.ts";
+import { expectSameOnEveryNode, freshClusterWarehouse, onNode } from "../../support/galera-warehouse.ts";
 import { connect, dsn, freshDatabase, ok, runCli, servers, type CliResult } from "../../support/servers.ts";
 import { expectedFacts, firstDifference, readWarehouseDay, type Expected } from "../../support/expected-facts.ts";
 
@@ -17,7 +17,6 @@ const TABLES = ["server_facts", "server_fact_roles", "etl_runs"];
 let cluster: GaleraCluster;
 let source: string;
 let expected: Expected;
-let counter = 0;
 
 beforeAll(async () => {
   const [c] = await Promise.all([galeraCluster(), (async () => {
@@ -38,43 +37,13 @@ afterAll(async () => {
   for (const n of cluster?.nodes ?? []) try { process.kill(n.pid, "SIGCONT"); } catch {}
 });
 
-/** A new warehouse database on the cluster (created on node 1, so on every node), with its tables. */
-async function freshClusterWarehouse(): Promise<string> {
-  const name = `gdw_${process.pid}_${++counter}`;
-  const db = await connect(cluster.nodes[0]!);
-  try {
-    await db.execute(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci`);
-  } finally {
-    await db.close();
-  }
-  ok("init", await runCli(["init", "--target", dsn(cluster.nodes[0]!, name)]));
-  return name;
-}
-
 function etl(dw: string, extra: string[] = [], timeoutMs = 120_000): Promise<CliResult> {
   return runCli(["etl", "--source", dsn(servers().primary, source), "--target", dsn(cluster.nodes[0]!, dw), "--report-date", D1, ...extra], { timeoutMs });
 }
 
-async function onNode<T>(node: GaleraNode, dw: string, fn: (db: MysqlDb) => Promise<T>): Promise<T> {
-  const db = await connect(node, dw);
-  try {
-    return await fn(db);
-  } finally {
-    await db.close();
-  }
-}
-
-/** Every node, read the moment etl returned (no wait of our own): the same count and checksum per table. */
-async function expectSameOnEveryNode(dw: string): Promise<Record<string, string>> {
-  const sums = await Promise.all(cluster.nodes.map((n) => tableChecksums(n, dw, TABLES)));
-  expect(sums[1]).toEqual(sums[0]!);
-  expect(sums[2]).toEqual(sums[0]!);
-  return sums[0]!;
-}
-
 describe("etl into a Galera cluster", () => {
   test("nodes found from wsrep_incoming_addresses; when etl returns every node has the same rows, equal to the oracle", async () => {
-    const dw = await freshClusterWarehouse();
+    const dw = await freshClusterWarehouse(cluster);
     const started = performance.now();
     const r = ok("etl", await etl(dw, ["--batch-size", "200", "--verbose", "INFO"]));
     const seconds = (performance.now() - started) / 1000;
@@ -82,7 +51,7 @@ describe("etl into a Galera cluster", () => {
     const others = cluster.nodes.slice(1).map((n) => `127.0.0.1:${n.port}`);
     expect(r.stderr).toContain("is a Galera node: waiting after every batch on the 2 other nodes of its wsrep_incoming_addresses");
     for (const a of others) expect(r.stderr).toContain(a);
-    const sums = await expectSameOnEveryNode(dw);
+    const sums = await expectSameOnEveryNode(cluster, dw, TABLES);
     expect(sums.server_facts).toStartWith(`${expected.facts.length} rows`);
     for (const node of cluster.nodes) {
       const day = await onNode(node, dw, (db) => readWarehouseDay(db, D1));
@@ -92,15 +61,15 @@ describe("etl into a Galera cluster", () => {
   }, 180_000);
 
   test("--replica names the nodes instead (as the ro user): the same result, nothing discovered", async () => {
-    const dw = await freshClusterWarehouse();
+    const dw = await freshClusterWarehouse(cluster);
     const [, n2, n3] = cluster.nodes;
     const r = ok("etl", await etl(dw, ["--replica", dsn(n2!, dw, "ro"), "--replica", dsn(n3!, dw, "ro"), "--verbose", "INFO"]));
     expect(r.stderr).not.toContain("wsrep_incoming_addresses");
-    await expectSameOnEveryNode(dw);
+    await expectSameOnEveryNode(cluster, dw, TABLES);
   }, 180_000);
 
   test("a node frozen (SIGSTOP) mid-run past --replica-timeout: the run fails with one line naming it; the two other nodes stay in step", async () => {
-    const dw = await freshClusterWarehouse();
+    const dw = await freshClusterWarehouse(cluster);
     const frozen = cluster.nodes[2]!;
     const watch = await connect(cluster.nodes[0]!, dw);
     let r: CliResult;
@@ -142,7 +111,7 @@ describe("etl into a Galera cluster", () => {
   }, 180_000);
 
   test("a node frozen before the run: the run fails at its start (the lock connects with 5 s), naming the node", async () => {
-    const dw = await freshClusterWarehouse();
+    const dw = await freshClusterWarehouse(cluster);
     const frozen = cluster.nodes[2]!;
     process.kill(frozen.pid, "SIGSTOP");
     let r: CliResult;
