@@ -51,6 +51,10 @@ import aggregateDeleteDay from "../sql/aggregate/delete_day.sql" with { type: "t
 import aggregateCountDay from "../sql/aggregate/count_day.sql" with { type: "text" };
 import aggregateRunDays from "../sql/aggregate/run_days.sql" with { type: "text" };
 import aggregateLatestDay from "../sql/aggregate/latest_day.sql" with { type: "text" };
+import aggregateSliceSizesOld from "../sql/aggregate/slice_sizes_old.sql" with { type: "text" };
+import aggregateSliceSizesNew from "../sql/aggregate/slice_sizes_new.sql" with { type: "text" };
+import aggregateSliceDelete from "../sql/aggregate/slice_delete.sql" with { type: "text" };
+import aggregateSliceInsert from "../sql/aggregate/slice_insert.sql" with { type: "text" };
 import backfillDayRuns from "../sql/backfill_day_runs.sql" with { type: "text" };
 import backfillDayHasRows from "../sql/backfill_day_has_rows.sql" with { type: "text" };
 import backfillNewestDay from "../sql/backfill_newest_day.sql" with { type: "text" };
@@ -96,6 +100,11 @@ export const SQL = {
   aggregateCountDay,
   aggregateRunDays,
   aggregateLatestDay,
+  /** Only where caps.transactionLimit is set (a Galera node, so MariaDB: CRC32): aggregate-day.ts. */
+  aggregateSliceSizesOld,
+  aggregateSliceSizesNew,
+  aggregateSliceDelete,
+  aggregateSliceInsert,
   backfillDayRuns,
   backfillDayHasRows,
   backfillNewestDay,
@@ -198,6 +207,10 @@ export const SQL_FILES = [
   "aggregate/count_day.sql",
   "aggregate/run_days.sql",
   "aggregate/latest_day.sql",
+  "aggregate/slice_sizes_old.sql",
+  "aggregate/slice_sizes_new.sql",
+  "aggregate/slice_delete.sql",
+  "aggregate/slice_insert.sql",
   "backfill_day_runs.sql",
   "backfill_day_has_rows.sql",
   "backfill_newest_day.sql",

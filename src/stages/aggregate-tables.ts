@@ -11,6 +11,8 @@ export interface AggregateTable {
   table: string;
   /** INSERT INTO <table> … SELECT … WHERE report_date = ? …: every `?` is the report date. */
   insert: string;
+  /** The primary key's columns after report_date: what cuts a day into slices on a capped target. */
+  key: readonly string[];
   /** A day may rightly have no rows (server_retirements): "no rows" does not mean "not aggregated". */
   sparse?: boolean;
   /** A day's rows depend on the fact day before it: rebuilding a day rebuilds the next fact day's rows too. */
@@ -21,12 +23,12 @@ export interface AggregateTable {
 
 /** Every aggregate table, in the order `aggregate` builds them. */
 export const AGGREGATE_TABLES: readonly AggregateTable[] = [
-  { table: "server_by_site", insert: SQL.aggregateServerBySite },
-  { table: "server_by_puppet_service", insert: SQL.aggregateServerByPuppetService },
-  { table: "server_by_vendor_model", insert: SQL.aggregateServerByVendorModel },
-  { table: "server_by_team", insert: SQL.aggregateServerByTeam },
-  { table: "server_by_cpu", insert: SQL.aggregateServerByCpu },
-  { table: "server_retirements", insert: SQL.aggregateServerRetirements, sparse: true, readsPreviousDay: true },
+  { table: "server_by_site", insert: SQL.aggregateServerBySite, key: ["site", "region", "status"] },
+  { table: "server_by_puppet_service", insert: SQL.aggregateServerByPuppetService, key: ["puppet_service", "status"] },
+  { table: "server_by_vendor_model", insert: SQL.aggregateServerByVendorModel, key: ["manufacturer", "model", "asset_type", "status"] },
+  { table: "server_by_team", insert: SQL.aggregateServerByTeam, key: ["wou_id", "wou_name", "status"] },
+  { table: "server_by_cpu", insert: SQL.aggregateServerByCpu, key: ["cpu_version", "status"] },
+  { table: "server_retirements", insert: SQL.aggregateServerRetirements, key: ["id"], sparse: true, readsPreviousDay: true },
 ];
 
 export const AGGREGATE_TABLE_NAMES: readonly string[] = AGGREGATE_TABLES.map((t) => t.table);
@@ -38,7 +40,7 @@ export const DENSE_AGGREGATE_TABLE_NAMES: readonly string[] = AGGREGATE_TABLES.f
 export function aggregateTables(extras?: FactExtras): AggregateTable[] {
   const declared = (extras?.aggregates ?? []).map((a) => {
     const { sql, params } = declaredAggregateInsert(a);
-    return { table: a.table, insert: sql, params };
+    return { table: a.table, insert: sql, params, key: a.dimensions.map((d) => d.name) };
   });
   return [...AGGREGATE_TABLES, ...declared];
 }
@@ -67,4 +69,20 @@ export function selectAggregateTables(only?: readonly string[], extras?: FactExt
 export function placeholderCount(sql: string): number {
   const code = sql.replace(/--[^\n]*|\/\*[\s\S]*?\*\/|'(?:[^']|'')*'|"(?:[^"]|"")*"|`[^`]*`/g, " ");
   return (code.match(/\?/g) ?? []).length;
+}
+
+/** An aggregate statement taken apart: the table it fills, its column list, and its SELECT. */
+export interface InsertParts {
+  table: string;
+  columns: string[];
+  /** From SELECT to the end, comments before it dropped; its `?` are the statement's. */
+  select: string;
+}
+
+/** Split `INSERT INTO t (a, b) SELECT …` (after its leading `--` comment lines); throws on another shape. */
+export function insertParts(sql: string): InsertParts {
+  // Names may be backtick-quoted (a declared aggregate's are); they come back unquoted.
+  const m = /(?:^|\n)INSERT INTO `?(\w+)`? \(([^)]*)\)\s*(SELECT\b[\s\S]*?)\s*;?\s*$/.exec(sql);
+  if (!m) throw new Error(`not an INSERT INTO <table> (<columns>) SELECT … statement: ${sql.slice(0, 80)}`);
+  return { table: m[1]!, columns: m[2]!.split(",").map((c) => c.trim().replace(/^`(\w+)`$/, "$1")), select: m[3]! };
 }

@@ -1,18 +1,19 @@
 // The aggregate stage: rebuild the server_by_* tables for the selected days from server_facts.
 // Each (table, day) is one transaction through the BatchWriter — DELETE the day, INSERT …
-// SELECT it again — so re-aggregating is idempotent, retried on transient errors and followed
+// SELECT it again; on a target with write-set limits, one per slice where the day does not fit
+// (aggregate-day.ts) — so re-aggregating is idempotent, retried on transient errors and followed
 // by the replica waits. Days without facts are reported and their aggregates left alone.
 import type { FactExtras } from "../extras/types.ts";
 import { EtlError } from "../errors.ts";
 import { quoteIdent } from "../engine/ident.ts";
+import { replaceAggregateDay } from "./aggregate-day.ts";
 import { logger } from "../log.ts";
 import type { Progress } from "../progress/progress.ts";
 import { SQL } from "../sql.ts";
 import { BatchWriter, DEFAULT_BATCH_WRITER } from "./load/batch-writer.ts";
 import type { WarehouseContext } from "./context.ts";
 import { planDays, type DateSelection, type SkippedDay } from "../plans/aggregate-days.ts";
-import { placeholderCount, selectAggregateTables, type AggregateTable } from "./aggregate-tables.ts";
-import type { Statement } from "./load/statements.ts";
+import { selectAggregateTables, type AggregateTable } from "./aggregate-tables.ts";
 import { startPhase, stopwatch } from "./phase.ts";
 
 export type { DateSelection, SkippedDay } from "../plans/aggregate-days.ts";
@@ -42,12 +43,16 @@ export interface AggregateSummary {
   skipped: SkippedDay[];
 }
 
-/** The statements of one (table, day): one transaction, so readers see the old day or the new one. */
-function rebuildDay(t: AggregateTable, day: string): Statement[] {
-  return [
-    { sql: SQL.aggregateDeleteDay.replaceAll("{table}", quoteIdent(t.table)), params: [day] },
-    { sql: t.insert, params: t.params ? t.params(day) : Array(placeholderCount(t.insert)).fill(day) },
-  ];
+/** Replace one (table, day) (aggregate-day.ts), saying at INFO the first time the write-set limits cut a day. */
+async function rebuild(writer: BatchWriter, t: AggregateTable, day: string, told: { sliced: boolean }): Promise<void> {
+  const r = await replaceAggregateDay(writer, t, day);
+  if (r.slices === 1) return;
+  const what =
+    `${t.table} ${day}: ${r.oldRows} rows there and ${r.newRows} new exceed what one transaction may carry under the target's ` +
+    `write-set limits (${r.budget} rows); replaced in ${r.slices} slices by key, each its own transaction`;
+  if (told.sliced) log.debug(what);
+  else log.info(`${what} (readers of this node may see such a day part rebuilt until the last slice commits)`);
+  told.sliced = true;
 }
 
 /** "2026-03-02", "2026-03-02, 2026-03-03" or the first ten and a count. */
@@ -72,10 +77,11 @@ export async function aggregateDays(ctx: WarehouseContext, options: AggregateOpt
   const writer = new BatchWriter(ctx.target, ctx.replicas, progress, DEFAULT_BATCH_WRITER);
   const rows: Record<string, number> = Object.fromEntries(tables.map((t) => [t.table, 0]));
   const phase = startPhase(progress, "aggregate", plan.days.length, "days", clock);
+  const told = { sliced: false };
   for (const [i, day] of plan.days.entries()) {
     phase.progress(i, day);
     for (const t of tables) {
-      await writer.write(rebuildDay(t, day));
+      await rebuild(writer, t, day, told);
       // Counted on the primary after the commit; the run lock keeps anyone else from writing.
       const count = SQL.aggregateCountDay.replaceAll("{table}", quoteIdent(t.table));
       const [{ n }] = await writer.read<{ n: number | string }>(count, [day]);
@@ -91,7 +97,7 @@ export async function aggregateDays(ctx: WarehouseContext, options: AggregateOpt
       const nextDay = next?.report_date ? String(next.report_date).slice(0, 10) : undefined;
       if (!nextDay || built.has(nextDay)) continue;
       log.debug(`${t.table}: rebuilding ${nextDay}, the fact day after ${day}`);
-      await writer.write(rebuildDay(t, nextDay));
+      await rebuild(writer, t, nextDay, told);
       built.add(nextDay);
     }
   }
