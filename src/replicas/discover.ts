@@ -5,6 +5,7 @@ import type { Db } from "../engine/db.ts";
 import { describeEndpoint, endpointAt, hostPort, type Endpoint } from "../settings/dsn.ts";
 import { logger } from "../log.ts";
 import { readClusterAddresses } from "./measure.ts";
+import { plural } from "../words.ts";
 
 const log = logger("replica");
 
@@ -26,7 +27,7 @@ export async function discoverClusterNodes(target: Db, targetEp: Endpoint): Prom
   if (unusable.length) log.warn(`wsrep_incoming_addresses (${all}): not host:port, so not waited on: ${unusable.join(", ")}; give such nodes with --replica`);
   if (nodes.length) {
     log.info(
-      `${target.label} is a Galera node: waiting after every batch on the ${nodes.length} other nodes of its wsrep_incoming_addresses: ` +
+      `${target.label} is a Galera node: waiting after every batch on the ${plural(nodes.length, "other node")} of its wsrep_incoming_addresses: ` +
         nodes.map((n) => describeEndpoint(n)).join(", "),
     );
   }

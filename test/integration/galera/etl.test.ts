@@ -133,4 +133,53 @@ describe("etl into a Galera cluster", () => {
     // evicted and cannot rejoin here (see restartGaleraCluster); nothing was written meanwhile.
     cluster = await restartGaleraCluster();
   }, 180_000);
+
+  test("a node killed (SIGKILL) mid-load: the run fails within --replica-timeout naming it; the two others hold the same rows, and a rerun on them is exact", async () => {
+    const dw = await freshClusterWarehouse(cluster);
+    const killed = cluster.nodes[2]!;
+    const survivors = cluster.nodes.slice(0, 2);
+    const watch = await connect(cluster.nodes[0]!, dw);
+    let r: CliResult;
+    let killedAt = 0;
+    try {
+      const running = etl(dw, ["--replica-timeout", "3", "--batch-size", "5"], 90_000);
+      for (let i = 0; i < 1000 && !killedAt; i++) {
+        const [{ n }] = await watch.query<{ n: number }>("SELECT COUNT(*) AS n FROM server_facts");
+        if (Number(n) > 0) {
+          process.kill(killed.pid, "SIGKILL");
+          killedAt = performance.now();
+        } else await Bun.sleep(10);
+      }
+      r = await running;
+    } finally {
+      await watch.close();
+    }
+    expect(killedAt).toBeGreaterThan(0);
+    const seconds = (performance.now() - killedAt) / 1000;
+    process.stderr.write(`galera etl, node 3 killed mid-run, --replica-timeout 3: exit ${r.exitCode} ${seconds.toFixed(2)} s after the kill\n`);
+    if (process.env.GALERA_DEBUG) process.stderr.write(r.stderr);
+    expect(r.exitCode).not.toBe(0);
+    const errors = r.stderr.trim().split("\n").filter((l) => l.startsWith("serverdb-etl: error:"));
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toContain(`Galera node mysql://root@127.0.0.1:${killed.port}/`);
+    expect(seconds).toBeLessThan(30);
+    // The failed run's rows are on both other nodes alike; its etl_runs row says it failed.
+    await expectSameOnEveryNode(cluster, dw, TABLES, survivors);
+    const [run] = await onNode(survivors[0]!, dw, (db) => db.query<{ status: string }>("SELECT status FROM etl_runs ORDER BY id DESC LIMIT 1"));
+    expect(run!.status).toBe("failed");
+
+    // The cluster evicted the dead node: the rerun finds one other node and replaces the day exactly.
+    const rerun = ok("etl rerun", await etl(dw, ["--replica-timeout", "3", "--verbose", "INFO"]));
+    expect(rerun.stderr).toContain(`waiting after every batch on the 1 other node of its wsrep_incoming_addresses: mysql://root@127.0.0.1:${survivors[1]!.port}/`);
+    expect(rerun.stderr).not.toContain(`127.0.0.1:${killed.port}`);
+    const sums = await expectSameOnEveryNode(cluster, dw, TABLES, survivors);
+    expect(sums.server_facts).toStartWith(`${expected.facts.length} rows`);
+    for (const node of survivors) {
+      const day = await onNode(node, dw, (db) => readWarehouseDay(db, D1));
+      expect(firstDifference("server_facts", day.facts, expected.facts)).toBeUndefined();
+      expect(firstDifference("server_fact_roles", day.roles, expected.roles)).toBeUndefined();
+    }
+    // A killed node is gone for good here (wsrep_sst_method=skip): a new cluster for what follows.
+    cluster = await restartGaleraCluster();
+  }, 180_000);
 });
