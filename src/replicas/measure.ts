@@ -2,7 +2,7 @@
 // reads (a replica is never written to); values go through placeholders. Functions throw on
 // driver errors; the caller turns a throw into an "error" measurement and reconnects.
 import type { Db, Row } from "../engine/db.ts";
-import type { Measurement } from "./decide.ts";
+import type { FlowControl, Measurement } from "./decide.ts";
 import { TransientDbError } from "../errors.ts";
 
 /** What a replica understands, found once when it is opened. */
@@ -102,10 +102,17 @@ export async function measureLag(db: Db, profile: ReplicaProfile): Promise<Measu
 export async function readPosition(db: Db, profile: ReplicaProfile): Promise<string> {
   if (profile.gtid === "wsrep") {
     const [row] = await db.query<{ seen: string | null }>("SELECT CAST(WSREP_LAST_SEEN_GTID() AS CHAR) AS seen");
-    const status = await wsrepStatus(db, ["wsrep_local_state_comment", "wsrep_cluster_status", "wsrep_cluster_size", "wsrep_local_recv_queue"]);
+    const status = await wsrepStatus(db, [
+      "wsrep_local_state_comment",
+      "wsrep_cluster_status",
+      "wsrep_cluster_size",
+      "wsrep_local_recv_queue",
+      "wsrep_flow_control_active",
+    ]);
+    const paused = status.get("wsrep_flow_control_active")?.toLowerCase() === "true" ? ", flow control pausing the cluster" : "";
     return (
       `last seen GTID ${row?.seen || "(none)"}; ${status.get("wsrep_local_state_comment") ?? "?"}, ` +
-      `${status.get("wsrep_cluster_status") ?? "?"} component of ${status.get("wsrep_cluster_size") ?? "?"}, receive queue ${status.get("wsrep_local_recv_queue") ?? "?"}`
+      `${status.get("wsrep_cluster_status") ?? "?"} component of ${status.get("wsrep_cluster_size") ?? "?"}, receive queue ${status.get("wsrep_local_recv_queue") ?? "?"}${paused}`
     );
   }
   if (profile.gtid === "mariadb") {
@@ -118,6 +125,29 @@ export async function readPosition(db: Db, profile: ReplicaProfile): Promise<str
   }
   const m = await measureLag(db, profile);
   return m.kind === "lag" && m.lagS !== null ? `${m.lagS}s behind` : "lag unknown";
+}
+
+/** A Galera node's flow-control figures, read after a wait slice ran out (decide.ts says what they mean). */
+export async function readFlowControl(db: Db): Promise<FlowControl> {
+  const s = await wsrepStatus(db, [
+    "wsrep_flow_control_active",
+    "wsrep_flow_control_requested",
+    "wsrep_flow_control_paused_ns",
+    "wsrep_flow_control_sent",
+    "wsrep_local_recv_queue",
+  ]);
+  const flag = (name: string) => {
+    const v = s.get(name)?.toLowerCase();
+    return v === undefined ? undefined : v === "true" || v === "on" || v === "1";
+  };
+  const num = (name: string) => Number(s.get(name) ?? 0) || 0;
+  return {
+    active: flag("wsrep_flow_control_active"),
+    requested: flag("wsrep_flow_control_requested"),
+    pausedNs: num("wsrep_flow_control_paused_ns"),
+    sent: num("wsrep_flow_control_sent"),
+    recvQueue: num("wsrep_local_recv_queue"),
+  };
 }
 
 /** Other nodes of the target's Galera cluster, as "host:port", and why none when there are none. */

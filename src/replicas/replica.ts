@@ -4,13 +4,14 @@
 import type { Db } from "../engine/db.ts";
 import { EtlError } from "../errors.ts";
 import { logger } from "../log.ts";
-import { decideWait, type Measurement, type WaitDecision } from "./decide.ts";
+import { decideWait, type FlowControl, type Measurement, type WaitDecision } from "./decide.ts";
 import {
   compactGtid,
   detectProfile,
   gtidFlavor,
   measureGtid,
   measureLag,
+  readFlowControl,
   readPosition,
   speaks,
   type ReplicaProfile,
@@ -90,12 +91,16 @@ export class Replica {
     let nextLog = start + s.logEveryS * 1000;
     let told = false;
     let pollMs = POLL_FIRST_MS;
+    // A Galera node's flow-control figures at the last look, and what the reason said of them.
+    let flowBefore: FlowControl | undefined;
+    let flowSaid: string | undefined;
     for (;;) {
       if (this.closed) throw new EtlError(`stopped waiting for replica ${this.label}: the replica set was closed`);
       const remainingS = (deadline - performance.now()) / 1000;
       const sliceS = Math.max(0.1, Math.min(GTID_SLICE_S, s.logEveryS, remainingS));
       const m = await this.measure(mode === "gtid" ? target : undefined, sliceS, Math.max(1, Math.min(5, Math.ceil(remainingS))));
-      const d = decideWait(m, s.maxLagS);
+      const d = decideWait(m, s.maxLagS, flowBefore);
+      if (m.kind === "gtid" && m.flow) flowBefore = m.flow;
       if (!d.wait) return;
       const now = performance.now();
       if (now >= deadline) throw await this.timeoutError(m, d, target, s.timeoutS);
@@ -109,10 +114,12 @@ export class Replica {
         );
         notify(onWait, { ...notice, reason: `${d.reason}; it is at ${where}` });
         told = true;
-      } else if (!told) {
+      } else if (!told || d.flow !== flowSaid) {
+        // The progress display says at once when flow control starts or stops pausing the cluster.
         notify(onWait, notice);
         told = true;
       }
+      flowSaid = d.flow;
       // A GTID slice that ran out already waited on the server; everything else sleeps before looking again.
       if (m.kind !== "gtid" || m.outcome === "null") {
         await Bun.sleep(Math.max(0, Math.min(pollMs, deadline - performance.now())));
@@ -129,7 +136,12 @@ export class Replica {
         // A server that stops answering (frozen, or a network gone silent) must not hold the
         // wait past its deadline: the look has its own, a little longer than the slice.
         const look = target ? measureGtid(db, this.profile, target, sliceS) : measureLag(db, this.profile);
-        return await withinSeconds(look, Math.ceil(sliceS) + ANSWER_GRACE_S);
+        const m = await withinSeconds(look, Math.ceil(sliceS) + ANSWER_GRACE_S);
+        // A Galera node that has not applied the write-set yet: is flow control pausing the cluster?
+        if (m.kind === "gtid" && m.outcome === "timeout" && this.profile.gtid === "wsrep") {
+          m.flow = await withinSeconds(readFlowControl(db), ANSWER_GRACE_S).catch(() => undefined);
+        }
+        return m;
       } catch (err) {
         await this.drop();
         return { kind: "error", message: this.withoutLabel(err) };

@@ -4,7 +4,7 @@
 import { describe, expect, test } from "bun:test";
 import type { Db, ExecResult, Params, Row } from "../../../src/engine/db.ts";
 import { EtlError } from "../../../src/errors.ts";
-import { decideWait, type Measurement } from "../../../src/replicas/decide.ts";
+import { decideWait, flowControlReason, type FlowControl, type Measurement } from "../../../src/replicas/decide.ts";
 import { compactGtid, detectProfile, gtidFlavor, measureGtid, measureLag, readPosition, speaks, type ReplicaProfile } from "../../../src/replicas/measure.ts";
 import { createReplicaSet, positionAfterWrite, type ReplicaWaitEvent } from "../../../src/replicas/replica-set.ts";
 
@@ -94,6 +94,41 @@ describe("decideWait", () => {
       expect(d.reason).toMatch(reason);
     });
   }
+});
+
+describe("flow control in a Galera node's waiting reason", () => {
+  const fc = (f: Partial<FlowControl> = {}): FlowControl => ({ active: false, requested: false, pausedNs: 5e9, sent: 2, recvQueue: 0, ...f });
+  const cases: [name: string, before: FlowControl | undefined, now: FlowControl, reason: string | undefined][] = [
+    ["nothing paused, nothing asked: no word of it", fc(), fc(), undefined],
+    ["first look, no figures before: the booleans alone", undefined, fc({ pausedNs: 9e9, sent: 7 }), undefined],
+    ["paused now, asked by another node", fc(), fc({ active: true }), "flow control is pausing the cluster"],
+    ["paused now, 1.5 s of it since the last look", fc(), fc({ active: true, pausedNs: 6.5e9 }), "flow control is pausing the cluster (1500 ms since the last look)"],
+    [
+      "paused now, and this node asked for it",
+      fc(),
+      fc({ active: true, requested: true, pausedNs: 5.25e9, sent: 3, recvQueue: 18 }),
+      "flow control is pausing the cluster (250 ms since the last look); this node asked for it (receive queue 18, over its gcs.fc_limit)",
+    ],
+    // Between two looks: a pause that is over already still counts (wsrep_flow_control_paused_ns grew).
+    ["a pause that ended between two looks", fc(), fc({ pausedNs: 5.04e9, sent: 4 }), "flow control paused the cluster for 40 ms since the last look; this node asked for it (receive queue 0, over its gcs.fc_limit)"],
+    ["asking, the pause not in force yet", fc(), fc({ requested: true, recvQueue: 3 }), "flow control: this node is asking the cluster to pause (receive queue 3, over its gcs.fc_limit)"],
+    // Before Galera 4 there are no booleans: the counters decide.
+    ["no booleans (Galera 3): messages sent since the last look", fc({ active: undefined, requested: undefined }), { pausedNs: 5e9, sent: 3, recvQueue: 2 }, "flow control: this node is asking the cluster to pause (receive queue 2, over its gcs.fc_limit)"],
+    ["counters reset by FLUSH STATUS: never a negative pause", fc(), fc({ pausedNs: 0, sent: 0 }), undefined],
+  ];
+  for (const [name, before, now, reason] of cases) test(name, () => expect(flowControlReason(before, now)).toBe(reason));
+
+  test("decideWait adds it to a slice that ran out, and names it apart; a reached GTID never mentions it", () => {
+    const flow = fc({ active: true, requested: true, recvQueue: 5 });
+    const d = decideWait({ kind: "gtid", target: "0-1-9", outcome: "timeout", flow }, 1, fc());
+    expect(d).toEqual({
+      wait: true,
+      reason: "has not applied 0-1-9 yet; flow control is pausing the cluster; this node asked for it (receive queue 5, over its gcs.fc_limit)",
+      flow: "flow control is pausing the cluster; this node asked for it (receive queue 5, over its gcs.fc_limit)",
+    });
+    expect(decideWait({ kind: "gtid", target: "0-1-9", outcome: "timeout", flow: fc() }, 1, fc())).toEqual({ wait: true, reason: "has not applied 0-1-9 yet" });
+    expect(decideWait({ kind: "gtid", target: "0-1-9", outcome: "reached", flow }, 1, fc())).toEqual({ wait: false, reason: "applied 0-1-9" });
+  });
 });
 
 describe("gtidFlavor and compactGtid", () => {
