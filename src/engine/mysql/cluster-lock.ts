@@ -5,7 +5,7 @@
 // cannot each hold a part: the one that gets the first node goes on, the other is turned away.
 import type { MysqlEndpoint } from "../../settings/dsn.ts";
 import { endpointAt } from "../../settings/dsn.ts";
-import { LockHeldError } from "../../errors.ts";
+import { EtlError, LockHeldError } from "../../errors.ts";
 import { logger } from "../../log.ts";
 import { MysqlDb } from "./mysql-db.ts";
 import { readWsrep } from "./galera.ts";
@@ -52,7 +52,14 @@ export async function lockNode(ep: MysqlEndpoint, address: string, database: str
     );
   }
   // A node that does not answer fails the run at its start, soon: every batch would wait for it.
-  const db = await MysqlDb.connect({ ...nodeEp, database: "" }, { connectTimeoutS: PEER_CONNECT_TIMEOUT_S });
+  const db = await MysqlDb.connect({ ...nodeEp, database: "" }, { connectTimeoutS: PEER_CONNECT_TIMEOUT_S }).catch((err) => {
+    throw new EtlError(
+      `cannot take the run lock on Galera node ${address}, which the target's cluster lists in wsrep_incoming_addresses: ` +
+        `${err instanceof Error ? err.message : String(err)}; a node that went down leaves that list once the cluster evicts it ` +
+        "(evs.suspect_timeout, 5 s by default): rerun then, or bring the node back",
+      { cause: err },
+    );
+  });
   try {
     const lock = await acquire(db, database).catch((err) => {
       if (err instanceof LockHeldError) throw new LockHeldError(`${err.message} (on Galera node ${address}: a run through another node of the cluster)`);

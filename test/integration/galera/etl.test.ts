@@ -4,7 +4,7 @@
 // from wsrep_incoming_addresses, and a node frozen with SIGSTOP past --replica-timeout fails
 // the run within the timeout plus a few seconds, naming the node; the cluster recovers after SIGCONT.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { galeraCluster, restartGaleraCluster, tableChecksums, type GaleraCluster } from "../../support/galera.ts";
+import { galeraCluster, restartGaleraCluster, tableChecksums, waitUntilSynced, type GaleraCluster } from "../../support/galera.ts";
 import { expectSameOnEveryNode, freshClusterWarehouse, onNode } from "../../support/galera-warehouse.ts";
 import { connect, dsn, freshDatabase, ok, runCli, servers, type CliResult } from "../../support/servers.ts";
 import { expectedFacts, firstDifference, readWarehouseDay, type Expected } from "../../support/expected-facts.ts";
@@ -126,7 +126,7 @@ describe("etl into a Galera cluster", () => {
     expect(r.exitCode).not.toBe(0);
     const errors = r.stderr.trim().split("\n").filter((l) => l.startsWith("serverdb-etl: error:"));
     expect(errors).toHaveLength(1);
-    expect(errors[0]).toContain(`127.0.0.1:${frozen.port}`);
+    expect(errors[0]).toContain(`cannot take the run lock on Galera node 127.0.0.1:${frozen.port}, which the target's cluster lists`);
     // Includes the CLI's start under load, while the node is already frozen.
     expect(seconds).toBeLessThan(30);
     // Frozen for longer than evs.suspect_timeout (5 s: a slow CLI start is enough), the node was
@@ -180,6 +180,54 @@ describe("etl into a Galera cluster", () => {
       expect(firstDifference("server_fact_roles", day.roles, expected.roles)).toBeUndefined();
     }
     // A killed node is gone for good here (wsrep_sst_method=skip): a new cluster for what follows.
+    cluster = await restartGaleraCluster();
+  }, 180_000);
+
+  test("the writer node killed (SIGKILL) mid-load: the run fails cleanly with one line (the DSN names one host: no failover); a rerun through another node is exact", async () => {
+    const dw = await freshClusterWarehouse(cluster);
+    const writer = cluster.nodes[0]!;
+    const others = cluster.nodes.slice(1);
+    const watch = await connect(others[0]!, dw);
+    let r: CliResult;
+    let killedAt = 0;
+    try {
+      const running = etl(dw, ["--replica-timeout", "3", "--batch-size", "5"], 90_000);
+      for (let i = 0; i < 1000 && !killedAt; i++) {
+        const [{ n }] = await watch.query<{ n: number }>("SELECT COUNT(*) AS n FROM server_facts");
+        if (Number(n) > 0) {
+          process.kill(writer.pid, "SIGKILL");
+          killedAt = performance.now();
+        } else await Bun.sleep(10);
+      }
+      r = await running;
+    } finally {
+      await watch.close();
+    }
+    expect(killedAt).toBeGreaterThan(0);
+    const seconds = (performance.now() - killedAt) / 1000;
+    process.stderr.write(`galera etl, the writer node killed mid-run: exit ${r.exitCode} ${seconds.toFixed(2)} s after the kill\n`);
+    if (process.env.GALERA_DEBUG) process.stderr.write(r.stderr);
+    expect(r.exitCode).not.toBe(0);
+    const errors = r.stderr.trim().split("\n").filter((l) => l.startsWith("serverdb-etl: error:"));
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toContain(`127.0.0.1:${writer.port}`);
+    expect(seconds).toBeLessThan(40);
+    // What was committed before the kill is on both other nodes alike.
+    await expectSameOnEveryNode(cluster, dw, TABLES, others);
+
+    // Until the cluster evicts the dead node, a rerun's lock cannot reach it; then the rerun through
+    // node 2 (its cluster now nodes 2 and 3) replaces the day exactly.
+    await waitUntilSynced(others.map((n) => n.port), 2);
+    process.stderr.write(`galera: the killed writer evicted ${((performance.now() - killedAt) / 1000).toFixed(2)} s after the kill\n`);
+    const rerun = ok("etl rerun through node 2", await runCli(["etl", "--source", dsn(servers().primary, source), "--target", dsn(others[0]!, dw), "--report-date", D1, "--verbose", "INFO"]));
+    expect(rerun.stderr).toContain(`waiting after every batch on the 1 other node of its wsrep_incoming_addresses: mysql://root@127.0.0.1:${others[1]!.port}/`);
+    const sums = await expectSameOnEveryNode(cluster, dw, TABLES, others);
+    expect(sums.server_facts).toStartWith(`${expected.facts.length} rows`);
+    for (const node of others) {
+      const day = await onNode(node, dw, (db) => readWarehouseDay(db, D1));
+      expect(firstDifference("server_facts", day.facts, expected.facts)).toBeUndefined();
+      expect(firstDifference("server_fact_roles", day.roles, expected.roles)).toBeUndefined();
+    }
     cluster = await restartGaleraCluster();
   }, 180_000);
 });
