@@ -10,6 +10,7 @@ import sqliteServerdbSiteExtras from "../sql/sqlite/serverdb_site_extras.sql" wi
 import demoServersPerSite from "../sql/demo/servers_per_site.sql" with { type: "text" };
 import demoTeamGrowth from "../sql/demo/team_growth.sql" with { type: "text" };
 import demoCoresPerVendor from "../sql/demo/cores_per_vendor.sql" with { type: "text" };
+import demoRoomPower from "../sql/demo/room_power.sql" with { type: "text" };
 import etlRunsStart from "../sql/etl_runs_start.sql" with { type: "text" };
 import etlRunsFinish from "../sql/etl_runs_finish.sql" with { type: "text" };
 import staleIds from "../sql/stale_ids.sql" with { type: "text" };
@@ -71,6 +72,7 @@ export const SQL = {
   demoServersPerSite,
   demoTeamGrowth,
   demoCoresPerVendor,
+  demoRoomPower,
   etlRunsStart,
   etlRunsFinish,
   staleIds,
@@ -166,6 +168,7 @@ export const SQL_FILES = [
   "demo/servers_per_site.sql",
   "demo/team_growth.sql",
   "demo/cores_per_vendor.sql",
+  "demo/room_power.sql",
   "etl_runs_start.sql",
   "etl_runs_finish.sql",
   "stale_ids.sql",

@@ -16,7 +16,7 @@ import { runProgress } from "../progress/session.ts";
 import { selfCommand } from "../cli/self-command.ts";
 
 /** File names in the demo's folder when --source / --target are not given. */
-export const DEMO_FILES = { source: "serverdb.sqlite", target: "serverdb_dw.sqlite", reportHtml: "report.html", reportConfig: "report.toml" } as const;
+export const DEMO_FILES = { source: "serverdb.sqlite", target: "serverdb_dw.sqlite", reportHtml: "report.html", config: "config.toml" } as const;
 
 export default defineCommand({
   meta: {
@@ -84,7 +84,7 @@ export default defineCommand({
       reportDate: new Date().toISOString().slice(0, 10),
       force: args.force === true,
       reportHtml: join(folder(), DEMO_FILES.reportHtml),
-      reportConfig: join(folder(), DEMO_FILES.reportConfig),
+      config: join(folder(), DEMO_FILES.config),
     };
     const sourceFile = endpointFile(options.source);
     if (sourceFile !== undefined && sourceFile === endpointFile(options.target)) {

@@ -1,6 +1,7 @@
-// The demo's last step: the capacity report of the warehouse it just filled, written as one HTML
-// file next to it, with a config file (report.toml) that shows a planner the [report] section:
-// a refresh rule and a power catalog for the synthetic fleet's models (illustrative watts).
+// The demo's config file (config.toml), written before its init: the site-specific columns it
+// declares from the generated site tables ([facts]: rack row, room, rated watts, and power per
+// room as an aggregate), a refresh rule and a power catalog for the synthetic fleet's models
+// ([report], illustrative watts); and its last step, the capacity report as one HTML file.
 import { writeFileSync } from "node:fs";
 import { openDb } from "../engine/index.ts";
 import { loadConfigFile } from "../settings/config-file.ts";
@@ -9,6 +10,7 @@ import { buildReport, DEFAULT_WEEKS } from "../report/build-report.ts";
 import { renderHtml } from "../report/render/html.ts";
 import type { Endpoint } from "../settings/dsn.ts";
 import type { CapacityReport } from "../report/types.ts";
+import { factExtrasFrom, type FactExtras } from "../extras/declare.ts";
 
 /** Typical [idle, loaded] watts of the generator's models: illustrative, as a vendor's sizing tool would give. */
 const DEMO_POWER: ReadonlyArray<readonly [string, number, number]> = [
@@ -19,10 +21,50 @@ const DEMO_POWER: ReadonlyArray<readonly [string, number, number]> = [
   ["Lenovo ThinkSystem SR650", 130, 500], ["Lenovo ThinkSystem SR630 V2", 110, 440],
 ];
 
-export function demoReportConfig(): string {
+/** [facts]: columns from `generate --site-extras`'s tables (README: site-specific columns). */
+const DEMO_FACTS = `# Site-specific columns (README: site-specific columns), from the tables generate --site-extras wrote.
+[[facts.joins]]
+alias = "rp"
+table = "servers_rackplacement"
+key = "rack_id"
+references = "rk.id"
+
+[[facts.joins]]
+alias = "mp"
+table = "servers_modelpower"
+key = "model_id"
+references = "m.id"
+
+[[facts.columns]]
+name = "rack_row"
+type = "varchar(16)"
+default = ""
+expression = "rp.row_name"
+
+[[facts.columns]]
+name = "room"
+type = "varchar(32)"
+default = "<unknown>"
+expression = "rp.room"
+
+[[facts.columns]]
+name = "rated_watts"
+type = "int"
+default = -1
+expression = "mp.rated_watts"
+
+[[facts.aggregates]]
+name = "server_by_room"
+dimensions = ["site", "room"]
+measures = ["rated_watts"]
+`;
+
+export function demoConfig(): string {
   return [
-    "# The [report] section of a serverdb-etl config, written by the demo (README: report).",
-    "# Watts are illustrative figures for the synthetic fleet's models; use your vendors' or your meters'.",
+    "# A serverdb-etl config written by the demo.",
+    DEMO_FACTS,
+    "# The capacity report's settings (README: report). Watts are illustrative figures for the",
+    "# synthetic fleet's models; use your vendors' or your meters'.",
     "[report]",
     "default_refresh_years = 5",
     'refresh_years_by_manufacturer = { "Supermicro" = 4 }',
@@ -31,9 +73,18 @@ export function demoReportConfig(): string {
   ].join("\n");
 }
 
-/** Writes `configPath` and the HTML report of `target` to `htmlPath`; returns the report. */
+/** Writes the demo's config file. */
+export function writeDemoConfig(path: string): void {
+  writeFileSync(path, demoConfig());
+}
+
+/** The columns the demo's config declares (read back from the file, as a command would). */
+export function demoExtras(path: string): FactExtras {
+  return factExtrasFrom(loadConfigFile(path).config);
+}
+
+/** The HTML report of `target` to `htmlPath`, with the [report] settings of `configPath`; returns the report. */
 export async function writeDemoReport(target: Endpoint, configPath: string, htmlPath: string): Promise<CapacityReport> {
-  writeFileSync(configPath, demoReportConfig());
   const config = readReportConfig(loadConfigFile(configPath).config);
   const db = await openDb(target, { purpose: "inspect" });
   try {

@@ -16,6 +16,7 @@ export const EXAMPLE_QUERIES: readonly ExampleQuery[] = [
   { title: "Servers per site and status on the newest day (server_by_site)", sql: SQL.demoServersPerSite },
   { title: "The ten biggest teams, and their growth since the oldest day in the warehouse (server_by_team)", sql: SQL.demoTeamGrowth },
   { title: "CPU sockets, cores and memory of the servers in use, per manufacturer (server_by_vendor_model)", sql: SQL.demoCoresPerVendor },
+  { title: "Rated power of the servers in use per site and room, from columns the config declares (server_by_room)", sql: SQL.demoRoomPower },
 ];
 
 export interface ExampleResult {

@@ -24,7 +24,7 @@ export function formatFiles(o: DemoOptions): string {
     ["ServerDB", where(o.source), "the source: Django's servers_* tables, as the etl reads them"],
     ["warehouse", where(o.target), "server_facts, server_fact_roles, etl_runs and the server_by_* aggregates"],
     ["report", o.reportHtml, "the capacity report: one HTML file, open it in a browser (it needs no network)"],
-    ["config", o.reportConfig, "its [report] config: refresh ages and a power catalog (illustrative watts)"],
+    ["config", o.config, "its config: columns declared from the site tables ([facts]), refresh ages and a power catalog ([report], illustrative watts)"],
   ];
   const w0 = Math.max(...rows.map((r) => r[0].length));
   const w1 = Math.max(...rows.map((r) => r[1].length));
@@ -56,8 +56,8 @@ export function formatOutro(o: DemoOptions, r: DemoResult, self: readonly string
   // One option a line (backslash continuations), so it stays copyable in an 80-column terminal.
   return (
     `Done in ${r.seconds.toFixed(1)} s. The capacity report is ${o.reportHtml}; in the terminal:\n` +
-    `  ${[...self.map(shellWord), "report"].join(" ")} \\\n    --target ${dsn(o.target)} \\\n    --config ${shellWord(o.reportConfig)}\n\n` +
-    `Run the nightly job again (it replaces the day's snapshot):\n` +
-    `  ${[...self.map(shellWord), "run"].join(" ")} \\\n    --source ${dsn(o.source)} \\\n    --target ${dsn(o.target)}`
+    `  ${[...self.map(shellWord), "report"].join(" ")} \\\n    --target ${dsn(o.target)} \\\n    --config ${shellWord(o.config)}\n\n` +
+    `Run the nightly job again (it replaces the day's snapshot; the config declares the site columns):\n` +
+    `  ${[...self.map(shellWord), "run"].join(" ")} \\\n    --source ${dsn(o.source)} \\\n    --target ${dsn(o.target)} \\\n    --config ${shellWord(o.config)}`
   );
 }

@@ -19,7 +19,7 @@ import { runBackfill } from "../stages/backfill.ts";
 import { stopwatch } from "../stages/phase.ts";
 import { runStep } from "../stages/steps.ts";
 import { addDays } from "../plans/report-date.ts";
-import { writeDemoReport } from "./demo-capacity.ts";
+import { demoExtras, writeDemoConfig, writeDemoReport } from "./demo-capacity.ts";
 
 export interface DemoOptions {
   /** The ServerDB to create and fill (default: serverdb.sqlite in the demo's folder). */
@@ -34,9 +34,10 @@ export interface DemoOptions {
   reportDate: string;
   /** Replace ServerDB data a previous demo left in the source. */
   force: boolean;
-  /** Where the capacity report (HTML) and its config (report.toml) go. */
+  /** Where the capacity report (HTML) goes. */
   reportHtml: string;
-  reportConfig: string;
+  /** The demo's config file (config.toml: [facts] declared columns, [report]), written by its init step. */
+  config: string;
 }
 
 /** One line of "what happened". */
@@ -80,6 +81,8 @@ const generateStep: DemoStep = {
       endDate: o.reportDate,
       force: o.force,
       batchSize: 1000,
+      // The tables a real ServerDB tends to have (rack rows and rooms, model power ratings, purchases): the config declares columns from them.
+      siteExtras: true,
     });
     const text =
       `${result.servers} servers, ${result.switches} switches, ${result.filers} filers and ${result.otherAssets} other assets ` +
@@ -92,10 +95,11 @@ const generateStep: DemoStep = {
 const initStep: DemoStep = {
   name: "init",
   async run(o) {
+    writeDemoConfig(o.config);
     const [result, seconds] = await timed(async () => {
       const db = await openDb(o.target, { purpose: "target" });
       try {
-        return await initWarehouse(db);
+        return await initWarehouse(db, { extras: demoExtras(o.config) });
       } finally {
         await db.close();
       }
@@ -134,7 +138,7 @@ const backfillStep: DemoStep = {
           days: Array.from({ length: Math.ceil(DEMO_HISTORY_DAYS / DEMO_SAMPLE_DAYS) }, (_, i) => addDays(o.reportDate, -1 - i * DEMO_SAMPLE_DAYS)),
           force: o.force,
           batchSize: DEFAULT_BATCH_SIZE,
-          transform: DEFAULT_TRANSFORM_OPTIONS,
+          transform: { ...DEFAULT_TRANSFORM_OPTIONS, extras: demoExtras(o.config) },
         },
         progress,
       );
@@ -169,7 +173,7 @@ const nightlyStep: DemoStep = {
           today: o.reportDate,
           timezone: "UTC",
           batchSize: DEFAULT_BATCH_SIZE,
-          transform: DEFAULT_TRANSFORM_OPTIONS,
+          transform: { ...DEFAULT_TRANSFORM_OPTIONS, extras: demoExtras(o.config) },
           retention: DEFAULT_RETENTION,
         },
         progress,
@@ -198,7 +202,7 @@ const nightlyStep: DemoStep = {
 const reportStep: DemoStep = {
   name: "report",
   async run(o) {
-    const [report, seconds] = await timed(() => writeDemoReport(o.target, o.reportConfig, o.reportHtml));
+    const [report, seconds] = await timed(() => writeDemoReport(o.target, o.config, o.reportHtml));
     const count = (dim: string) => new Set(report.fleet.filter((f) => f.dimension === dim).map((f) => f.key)).size;
     const forecasts = report.backtest.filter((b) => b.mase !== null || b.model !== null).length;
     const text =

@@ -153,7 +153,7 @@ export async function runBackfill(ctx: WarehouseContext, options: BackfillOption
   if (extras?.columns.length) {
     await checkExtrasAgainstSource(ctx.source, ctx.sourceSchema, extras);
     summary.declaredFromToday = historyPassSql(SQL.historyPassSelect, extras, await historyColumnsOf(ctx.source, ctx.sourceSchema)).fromToday;
-    if (summary.declaredFromToday.length) log.warn(`declared columns without history, so today's value on every past day (approximations): ${summary.declaredFromToday.join(", ")}`);
+    if (summary.declaredFromToday.length) log.info(`declared columns without history, so today's value on every past day (approximations): ${summary.declaredFromToday.join(", ")}`);
   }
 
   // A previous backfill that died between a day's load and its aggregation left that day done

@@ -51,7 +51,7 @@ describe("dist/serverdb-etl demo", () => {
     expect(live).toBeGreaterThan(4000);
     expect(stdout).toMatch(/^ {2}backfill +\d+\.\d s {2}13 past days rebuilt from the history/m);
     expect(stdout).toMatch(new RegExp(`^ {2}run: etl +\\d+\\.\\d s {2}etl run 14: ${live} servers extracted, ${live} fact rows`, "m"));
-    expect(stdout.match(/^\d\. /gm)).toHaveLength(3);
+    expect(stdout.match(/^\d\. /gm)).toHaveLength(4);
     // The last step is the capacity report, rendered inside the binary (augurs' WASM forecasts,
     // vega's SVG charts): the file it names exists and holds a chart per forecast series.
     const reportHtml = stdout.match(/^ {2}report +\d+\.\d s {2}capacity report of .*, (\d+) forecasts 52 weeks ahead: (\S+)$/m);

@@ -67,6 +67,9 @@ interface Fact {
   cpu_count: number | string;
   cpu_cores: number | string;
   memory: number | string;
+  /** Declared by the demo's config ([facts]). */
+  room: string;
+  rated_watts: number | string;
 }
 
 /** decimal(8,3) as integer thousandths, exactly (whatever type the engine returned). */
@@ -105,7 +108,7 @@ function liveServers(path: string): number {
 }
 
 /**
- * The three example tables as this test computes them from server_facts alone (docs/data-contract.md's rules):
+ * The four example tables as this test computes them from server_facts alone (docs/data-contract.md's rules):
  * `facts` of the newest day, `oldest` of the oldest day (team growth is newest − oldest).
  */
 function oracle(facts: readonly Fact[], oldest: readonly Fact[]): Record<string, string>[][] {
@@ -146,10 +149,22 @@ function oracle(facts: readonly Fact[], oldest: readonly Fact[]): Record<string,
     .sort((a, b) => b.cores - a.cores || cmp(a.manufacturer, b.manufacturer))
     .map((g) => ({ manufacturer: text(g.manufacturer), servers: String(g.servers), cpu_sockets: String(g.sockets), cpu_cores: String(g.cores), memory_gib: roundMilli(g.milli) }));
 
-  return [siteRows, teamRows, vendorRows];
+  // The declared columns' aggregate: in-use servers per site and room, watts summed where rated (-1 is unknown).
+  const rooms = new Map<string, { site: string; room: string; servers: number; rated: number; watts: number }>();
+  for (const f of facts.filter((x) => x.status === "in_use")) {
+    const g = group(rooms, `${f.site}\u0000${f.room}`, () => ({ site: f.site, room: f.room, servers: 0, rated: 0, watts: 0 }));
+    g.servers++;
+    if (Number(f.rated_watts) !== -1) (g.rated++, (g.watts += Number(f.rated_watts)));
+  }
+  const roomRows = [...rooms.values()]
+    .sort((a, b) => b.watts - a.watts || cmp(a.site, b.site) || cmp(a.room, b.room))
+    .slice(0, 8)
+    .map((g) => ({ site: text(g.site), room: text(g.room), servers: String(g.servers), rated: String(g.rated), rated_watts: String(g.watts) }));
+
+  return [siteRows, teamRows, vendorRows, roomRows];
 }
 
-const FACT_COLUMNS = "site, region, status, wou_id, wou_name, manufacturer, cpu_count, cpu_cores, memory";
+const FACT_COLUMNS = "site, region, status, wou_id, wou_name, manufacturer, cpu_count, cpu_cores, memory, room, rated_watts";
 const NEWEST = `SELECT ${FACT_COLUMNS} FROM server_facts WHERE report_date = (SELECT MAX(report_date) FROM server_facts)`;
 const OLDEST = `SELECT ${FACT_COLUMNS} FROM server_facts WHERE report_date = (SELECT MIN(report_date) FROM server_facts)`;
 /** The demo backfills one day every four weeks of the generated year before the nightly run. */
@@ -166,7 +181,7 @@ describe("demo: SQLite files in --dir", () => {
     seconds = (performance.now() - t0) / 1000;
   }, T);
 
-  test("creates the folder and both files; prints every step, the files and three examples", () => {
+  test("creates the folder and both files; prints every step, the files and four examples", () => {
     const source = join(dir, "serverdb.sqlite");
     const target = join(dir, "serverdb_dw.sqlite");
     expect(existsSync(source)).toBe(true);
@@ -184,7 +199,7 @@ describe("demo: SQLite files in --dir", () => {
     expect(steps.get("run: etl")).toMatch(new RegExp(`^etl run ${BACKFILLED + 1}: ${live} servers extracted, ${live} fact rows and \\d+ role rows loaded for \\d{4}-\\d\\d-\\d\\d; `));
     expect(run.stdout).toMatch(new RegExp(`^ {2}ServerDB +${source} `, "m"));
     expect(run.stdout).toMatch(new RegExp(`^ {2}warehouse +${target} `, "m"));
-    expect(parseExamples(run.stdout)).toHaveLength(3);
+    expect(parseExamples(run.stdout)).toHaveLength(4);
     expect(seconds).toBeLessThan(30);
   });
 
@@ -197,8 +212,9 @@ describe("demo: SQLite files in --dir", () => {
     expect((html.match(/<figure class="chart"/g) ?? []).length).toBeGreaterThan(teams);
     // Offline: no script, stylesheet or image is fetched (xmlns="http://www.w3.org/2000/svg" is a name, not a fetch).
     expect(html.match(/<script|<link|<img|(?:src|href)="https?:/gi)).toBeNull();
-    expect(readFileSync(join(dir, "report.toml"), "utf8")).toContain("[[report.power]]");
-    expect(run.stdout).toContain(`report \\\n    --target sqlite:${join(dir, "serverdb_dw.sqlite")} \\\n    --config ${join(dir, "report.toml")}`);
+    expect(readFileSync(join(dir, "config.toml"), "utf8")).toContain("[[report.power]]");
+    expect(readFileSync(join(dir, "config.toml"), "utf8")).toContain("[[facts.aggregates]]");
+    expect(run.stdout).toContain(`report \\\n    --target sqlite:${join(dir, "serverdb_dw.sqlite")} \\\n    --config ${join(dir, "config.toml")}`);
   });
 
   test("the printed results equal the oracle computed from server_facts", () => {
@@ -300,7 +316,7 @@ describe("demo: MySQL on the test bed", () => {
     const r = ok("demo", await runCli(["demo", "--dir", dir, "--servers", "300", "--seed", "4", "--source", source, "--target", target], { timeoutMs: T }));
     expect(stepLines(r.stdout).get("generate")).toContain(`written to ${source}, with realistic dirt (raw CPU strings, odd MACs, NULLs) and a year of change history`);
     // Only the capacity report and its config went to files: the data stayed on the servers.
-    expect(readdirSync(dir).sort()).toEqual(["report.html", "report.toml"]);
+    expect(readdirSync(dir).sort()).toEqual(["config.toml", "report.html"]);
     const examples = parseExamples(r.stdout);
     for (const e of examples) expect(e.command).toStartWith(`mysql --table --host=127.0.0.1 --port=${servers().primary.port} --user=root ${database} -e "\n`);
     const db = await connect(servers().primary, database);
