@@ -343,3 +343,33 @@ describe("doctor with declared columns", () => {
     expect(tables!.detail).toContain("servers_rack_rows");
   }, 60_000);
 });
+
+describe("declared columns from a SQLite ServerDB", () => {
+  test("the PRAGMA-based source check and the extract work there too: values as the source holds them, a misspelt column and a non-unique key refused", async () => {
+    const src = join(dir, "serverdb.sqlite");
+    ok("generate", await runCli(["generate", "--source", `sqlite:${src}`, "--servers", "400", "--seed", "3", "--end-date", DAY, "--site-extras"], { timeoutMs: 120_000 }));
+    const dw = await warehouseFor("sqlite");
+    const cfg = config(RACK_JOIN + column("room", "varchar(32)", '"<unknown>"', "rp.room") + column("rack_unit", "int", "-1", "ra.position"));
+    ok("init", await init(dw, cfg));
+    ok("etl", await runCli(["etl", "--config", cfg, "--source", `sqlite:${src}`, "--target", dw.dsn, "--report-date", DAY]));
+    const { Database } = await import("bun:sqlite");
+    const source = new Database(src, { readonly: true });
+    const expected = new Map(
+      source
+        .query<{ id: number; room: string | null; position: number | null; placed: number | null }, []>(
+          "SELECT ra.asset_ptr_id AS id, rp.room, ra.position, rp.id AS placed FROM servers_rackedasset ra JOIN servers_server s ON s.rackedasset_ptr_id = ra.asset_ptr_id LEFT JOIN servers_rackplacement rp ON rp.rack_id = ra.rack_id",
+        )
+        .all()
+        .map((r) => [r.id, { room: r.room === null ? "<unknown>" : cutChars(r.room, 32), rack_unit: r.position ?? -1 }]),
+    );
+    source.close();
+    const actual = await withWarehouse(dw, async (db) => new Map((await db.query<{ id: number; room: string; rack_unit: number }>("SELECT id, room, rack_unit FROM server_facts")).map((r) => [Number(r.id), { room: r.room, rack_unit: Number(r.rack_unit) }])));
+    expect(actual).toEqual(expected);
+    const misspelt = await runCli(["etl", "--config", config(RACK_JOIN + column("room", "varchar(32)", '"<unknown>"', "rp.rooom") + column("rack_unit", "int", "-1", "ra.position")), "--source", `sqlite:${src}`, "--target", dw.dsn, "--report-date", DAY]);
+    expect(misspelt.exitCode).toBe(2);
+    expect(misspelt.stderr).toContain("rp.rooom: servers_rackplacement has no column rooom; did you mean rp.room?");
+    const loose = await runCli(["etl", "--config", config('[[facts.joins]]\nalias = "same_site"\ntable = "servers_rack"\nkey = "site_id"\nreferences = "a.site_id"\n' + column("room", "varchar(32)", '"<unknown>"', "same_site.name") + column("rack_unit", "int", "-1", "ra.position")), "--source", `sqlite:${src}`, "--target", dw.dsn, "--report-date", DAY]);
+    expect(loose.exitCode).toBe(2);
+    expect(loose.stderr).toContain("servers_rack.site_id is not unique");
+  }, 120_000);
+});

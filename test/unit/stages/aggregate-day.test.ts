@@ -94,3 +94,27 @@ describe("sliceBudget and nextSliceCount", () => {
     for (const [k, worst, budget] of [[1, 2, 1], [7, 8, 8], [100, 1000, 3]] as const) expect(nextSliceCount(k, worst, budget)).toBeGreaterThan(k);
   });
 });
+
+describe("a declared aggregate ([[facts.aggregates]]) through the same slicing", () => {
+  test("its key is the DDL's, its statement splits (backticked names come back plain), and the slices carry its sentinels before the day", async () => {
+    const { factExtrasFrom } = await import("../../../src/extras/declare.ts");
+    const { aggregateTables } = await import("../../../src/stages/aggregate-tables.ts");
+    const { dayParams } = await import("../../../src/stages/aggregate-day.ts");
+    const extras = factExtrasFrom({
+      facts: {
+        columns: [{ name: "room", type: "varchar(32)", default: "<unknown>", expression: "rk.name" }, { name: "watts", type: "int", default: -1, expression: "s.cpu_count" }],
+        aggregates: [{ name: "server_by_room", dimensions: ["site", "room"], measures: ["watts"] }],
+      },
+    });
+    const t = aggregateTables(extras).find((x) => x.table === "server_by_room")!;
+    const schema = warehouseTables(extras).find((x) => x.schema.name === "server_by_room")!.schema;
+    expect(["report_date", ...t.key]).toEqual(schema.primaryKey);
+    const parts = insertParts(t.insert);
+    expect(parts.table).toBe("server_by_room");
+    expect(parts.columns).toEqual(schema.columns.map((c) => c.name));
+    const s = sliceStatements(t);
+    expect(rawMarks(s.sizesNew)).toBe(dayParams(t, "2026-12-01").length + 1);
+    expect(rawMarks(s.insert)).toBe(dayParams(t, "2026-12-01").length + 2);
+    expect(dayParams(t, "2026-12-01")).toEqual([-1, -1, "2026-12-01"]);
+  });
+});
