@@ -1,6 +1,7 @@
 // `report`: the capacity model from the warehouse alone (SELECT only): fleet, growth,
 // retirements, procurement, power, forecast and backtest, as text, json, html or csv.
 // Glue only: options are checked before anything is read or written (src/report/ does the work).
+import { factExtrasFrom } from "../extras/declare.ts";
 import { defineCommand } from "citty";
 import { connectionFlags, credentialArgs, globalArgs } from "./_args.ts";
 import { requireEndpoint, resolveConnections } from "../settings/connections.ts";
@@ -91,7 +92,7 @@ export default defineCommand({
     const endpoint = requireEndpoint(conns, "target");
     const db = await openDb(endpoint, { purpose: "inspect" });
     onCleanup(() => db.close());
-    const report = await buildReport(db, { config, asOf, weeks, dimension, key: args.key, metered });
+    const report = await buildReport(db, { config, asOf, weeks, dimension, key: args.key, metered, aggregates: factExtrasFrom(conns.config).aggregates });
     const written = await writeReport(report, format, args.out, describeEndpoint(endpoint));
     if (written) process.stdout.write(`report ${report.oldest_day} … ${report.newest_day}: ${format} written to ${written}\n`);
   },

@@ -18,6 +18,9 @@ import { procurementRecords } from "./procurement.ts";
 import { addDays } from "./calendar.ts";
 import { AliasLog, isVirtual, modelKey, modelName, vendorName } from "./names.ts";
 import { backfillCaveat } from "./caveats.ts";
+import { readDeclared } from "./declared.ts";
+import type { DeclaredAggregate } from "../extras/types.ts";
+import { engineOf } from "../engine/index.ts";
 
 export interface ReportOptions {
   config: ReportConfig;
@@ -28,6 +31,8 @@ export interface ReportOptions {
   dimension?: Dimension;
   key?: string;
   metered: MeteredRack[] | null;
+  /** [[facts.aggregates]]: their tables on the newest day become the "declared" section. */
+  aggregates?: readonly DeclaredAggregate[];
 }
 
 export const DEFAULT_WEEKS = 52;
@@ -97,6 +102,10 @@ export async function buildReport(db: Db, options: ReportOptions): Promise<Capac
     notes.push(`${n} powered servers of ${power.uncatalogued.length} models have no power catalog entry, counted but not estimated: ${power.uncatalogued.slice(0, 5).map((u) => `${u.model} (${u.servers})`).join(", ")}${power.uncatalogued.length > 5 ? ", …" : ""}`);
   }
   const procurement = procurementRecords(fleet, retirements.records, forecasts.byKey, newest);
+  const aggregates = options.aggregates ?? [];
+  const declaredPresent = aggregates.length ? new Set((await engineOf(db).catalog.readLive(db, aggregates.map((a) => a.table))).keys()) : new Set<string>();
+  const declared = await readDeclared(db, aggregates, declaredPresent, newest);
+  notes.push(...declared.notes);
 
   const report: CapacityReport = {
     newest_day: newest,
@@ -111,6 +120,7 @@ export async function buildReport(db: Db, options: ReportOptions): Promise<Capac
     power: power.records,
     forecast: forecasts.forecast,
     backtest: forecasts.backtest,
+    declared: declared.records,
     assumptions: {
       default_refresh_years: options.config.defaultRefreshYears,
       refresh_rules: [
@@ -167,5 +177,7 @@ export function filterReport(report: CapacityReport, dimension?: Dimension, key?
     power: report.power.filter(keepSite),
     forecast: report.forecast.filter(keep),
     backtest: report.backtest.filter(keep),
+    // Declared tables have dimensions of their own: shown whole, and only in the whole report.
+    declared: [],
   };
 }

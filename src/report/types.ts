@@ -149,6 +149,23 @@ export interface BacktestRecord {
   note: string | null;
 }
 
+/**
+ * A table declared in [[facts.aggregates]] on the newest day: one record per (table, key, status)
+ * and measure (`measure` null, with sum and known null, for a table without measures).
+ */
+export interface DeclaredRecord {
+  table: string;
+  /** The dimension values but status, joined with " / " in the declared order (e.g. `FRA1 / DC1-Hall-A`). */
+  key: string;
+  status: string;
+  servers: number;
+  measure: string | null;
+  /** Sum over the servers whose value is known (a bool measure: how many are true). */
+  sum: number | null;
+  /** Servers with a known value (a bool measure: all of them). */
+  known: number | null;
+}
+
 /** What the numbers assume, shown with them. */
 export interface Assumptions {
   default_refresh_years: number;
@@ -175,5 +192,7 @@ export interface CapacityReport {
   power: PowerRecord[];
   forecast: ForecastRecord[];
   backtest: BacktestRecord[];
+  /** [[facts.aggregates]] tables on the newest day (empty when none is declared). */
+  declared: DeclaredRecord[];
   assumptions: Assumptions;
 }

@@ -68,8 +68,25 @@ describe("report.html in headless Chromium", () => {
 
   test("sections come in the report's order", async () => {
     const titles = await page.evaluate<string[]>(`[...document.querySelectorAll("h2")].map((h) => h.textContent)`);
-    expect(titles).toEqual(["1. Fleet now", "2. Growth", "3. Retirements", "4. Procurement", "5. Power", "Backtest", "Assumptions"]);
+    expect(titles).toEqual(["1. Fleet now", "2. Growth", "3. Retirements", "4. Procurement", "5. Power", "Backtest", "Declared aggregates", "Assumptions"]);
     expect(await page.evaluate<string>("document.title")).toBe(`Capacity report, ${report.oldest_day} to ${report.newest_day} (forecast horizon 52 weeks)`);
+  });
+
+  test("a declared aggregate is a table of its own: a row per key, all statuses together, its measure and known count (keys escaped)", async () => {
+    const rows = await page.evaluate<string[][]>(`[...document.querySelectorAll("#declared tr[data-declared]")].map((tr) => [tr.dataset.declared, ...[...tr.children].map((c) => c.textContent)])`);
+    // The fixture's records, summed here per key over statuses (one measure).
+    const byKey = new Map<string, number[]>();
+    for (const d of report.declared) {
+      const v = byKey.get(d.key) ?? [0, 0, 0, 0];
+      v[0] += d.servers;
+      if (d.status === "in_use") v[1] += d.servers;
+      v[2] += d.sum ?? 0;
+      v[3] += d.known ?? 0;
+      byKey.set(d.key, v);
+    }
+    const expected = [...byKey].sort((a, b) => b[1][0]! - a[1][0]!).map(([key, v]) => [`server_by_room:${key}`, key, ...v.map((n) => n.toLocaleString("en"))]);
+    expect(rows).toEqual(expected);
+    expect(rows.some((r) => r[1] === "AMS1 / Hall <A>")).toBe(true); // shown as text, not markup
   });
 
   test("every chart is drawn: a history line, and for forecast series the dashed line and both bands", async () => {

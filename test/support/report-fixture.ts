@@ -135,6 +135,10 @@ export function fixtureReport(options: FixtureOptions = {}): CapacityReport {
     power,
     forecast,
     backtest,
+    // A declared aggregate (server_by_room: site and room, rated_watts measured): two keys, two statuses.
+    declared: ["AMS1 / Hall <A>", "FRA1 / Hall B"].flatMap((key, k) =>
+      ["in_use", "spare"].map((status, j) => ({ table: "server_by_room", key, status, servers: 40 - 10 * j + k, measure: "rated_watts", sum: (40 - 10 * j + k) * 450 - 900, known: 38 - 10 * j + k })),
+    ),
     assumptions: {
       default_refresh_years: 5,
       refresh_rules: [{ match: "Supermicro *", years: 6 }],

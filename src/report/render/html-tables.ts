@@ -4,6 +4,7 @@ import type { BacktestRecord, CapacityReport, Dimension, FleetRecord, PowerRecor
 import { escapeHtml } from "./escape.ts";
 import { formatChange, formatFixed, formatInt, formatRange, formatRate } from "./format.ts";
 import { html, renderTable, type Cell, type Column } from "./table.ts";
+import { declaredTables } from "../declared.ts";
 
 const TITLES: Record<Dimension, string> = { team: "Team", site: "Site", model: "Model" };
 const num = (header: string): Column => ({ header, numeric: true });
@@ -137,6 +138,19 @@ const maseCell = (b: BacktestRecord): Cell =>
   b.worse_than_drift ? html(`${escapeHtml(formatFixed(b.mase, 2))} <span class="flag">worse than drift</span>`) : formatFixed(b.mase, 2);
 
 /** The backtest: each series' MASE beside drift's, flagged where the model lost to drift. */
+/** The [[facts.aggregates]] tables on the newest day: a table each, a row per key, measures summed where known. */
+export function declaredAggregateTables(report: CapacityReport): string {
+  const tables = declaredTables(report.declared);
+  if (!tables.length) return '<p class="empty">No aggregate is declared in [[facts.aggregates]].</p>';
+  return tables
+    .map((t) => {
+      const cols: Column[] = [{ header: t.table }, num("servers"), num("in use"), ...t.measures.flatMap((m) => [num(m), num(`${m} known`)])];
+      const rows = t.rows.map((r): Cell[] => [r.key, formatInt(r.servers), formatInt(r.in_use), ...t.measures.flatMap((m) => [formatInt(r.sums[m] ?? 0), formatInt(r.known[m] ?? 0)])]);
+      return `<h3>${escapeHtml(t.table)}</h3>\n${renderTable(cols, rows, { rowAttributes: (i) => ({ "data-declared": `${t.table}:${t.rows[i]!.key}` }) })}`;
+    })
+    .join("\n");
+}
+
 export function backtestTable(report: CapacityReport): string {
   const sorted = [...report.backtest].sort((a, b) => a.dimension.localeCompare(b.dimension) || byKey(a, b));
   const rows = sorted.map((b): Cell[] => [`${b.dimension}: ${b.key}`, b.model ?? "—", formatInt(b.origins), maseCell(b), formatFixed(b.mase_naive, 2), b.note ?? ""]);

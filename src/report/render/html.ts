@@ -1,6 +1,6 @@
 // The report as one self-contained HTML page, to open offline: inline CSS, inline SVG charts, no
 // script, no external font, stylesheet or image (a CSP meta forbids any fetch that slipped in).
-// Sections in order: fleet now, growth, retirements, procurement, power, backtest, assumptions.
+// Sections in order: fleet now, growth, retirements, procurement, power, backtest, declared aggregates, assumptions.
 // Every text from the inventory is escaped.
 import type { CapacityReport } from "../types.ts";
 import { chooseSeries, MAX_CHARTS_PER_DIMENSION, type SeriesChoice } from "./chart-spec.ts";
@@ -8,7 +8,7 @@ import { renderCharts } from "./charts.ts";
 import { escapeHtml } from "./escape.ts";
 import { assumptionsSection } from "./html-assumptions.ts";
 import { PAGE_CSS } from "./html-style.ts";
-import { backtestTable, fleetTables, growthRateTables, powerTables, procurementTable, retirementTables } from "./html-tables.ts";
+import { backtestTable, declaredAggregateTables, fleetTables, growthRateTables, powerTables, procurementTable, retirementTables } from "./html-tables.ts";
 
 const SECTIONS = [
   ["fleet", "1. Fleet now"],
@@ -17,6 +17,7 @@ const SECTIONS = [
   ["procurement", "4. Procurement"],
   ["power", "5. Power"],
   ["backtest", "Backtest"],
+  ["declared", "Declared aggregates"],
   ["assumptions", "Assumptions"],
 ] as const;
 type SectionId = (typeof SECTIONS)[number][0];
@@ -70,6 +71,10 @@ export async function renderHtml(report: CapacityReport): Promise<string> {
     section(
       "backtest",
       `<p class="legend">Rolling-origin backtest; MASE is scaled by the in-sample one-step naive error (below 1 beats naive). A flag marks a model that did worse than the drift forecast on the same origins.</p>\n${backtestTable(report)}`,
+    ),
+    section(
+      "declared",
+      `<p class="legend">Tables declared in [[facts.aggregates]] over site-specific columns, on the newest day: servers, and each measure summed over the servers whose value is known.</p>\n${declaredAggregateTables(report)}`,
     ),
     section("assumptions", assumptionsSection(report.assumptions)),
   ];

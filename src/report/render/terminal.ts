@@ -6,6 +6,7 @@ import { OVERDUE } from "../retirements.ts";
 import { quartersFrom } from "../calendar.ts";
 import { sparkline, textTable, type TextColumn } from "./text-table.ts";
 import { formatFixed, formatInt } from "./format.ts";
+import { declaredTables } from "../declared.ts";
 
 /** Rows shown per dimension and table; the rest is counted. */
 const TOP = 12;
@@ -185,8 +186,21 @@ function wrap(line: string, width: number): string[] {
   return [...out, cur];
 }
 
+/** The [[facts.aggregates]] tables on the newest day, biggest keys first (nothing when none is declared). */
+function declaredSection(r: CapacityReport): string[] {
+  const tables = declaredTables(r.declared);
+  if (!tables.length) return [];
+  const out = [`Declared aggregates ([[facts.aggregates]], ${r.newest_day}): servers, and each measure summed where known`];
+  for (const t of tables) {
+    const cols: TextColumn[] = [{ header: t.table, max: 40 }, { header: "servers", right: true }, { header: "in use", right: true }, ...t.measures.flatMap((m) => [{ header: m, right: true }, { header: "known", right: true }])];
+    const shown = t.rows.slice(0, TOP);
+    out.push(...textTable(cols, shown.map((row) => [shown_(row.key), formatInt(row.servers), formatInt(row.in_use), ...t.measures.flatMap((m) => [formatInt(row.sums[m] ?? 0), formatInt(row.known[m] ?? 0)])])), ...more(t.rows.length, shown.length), "");
+  }
+  return out;
+}
+
 export function renderTerminal(r: CapacityReport, target: string): string {
   const head = `Capacity report of ${target}: ${r.oldest_day} … ${r.newest_day}, forecast ${r.weeks} weeks ahead`;
-  const lines = [head, "", ...fleetSection(r), ...growthSection(r), ...retirementSection(r), ...procurementSection(r), ...powerSection(r), ...forecastSection(r), ...assumptionsSection(r)];
+  const lines = [head, "", ...fleetSection(r), ...growthSection(r), ...retirementSection(r), ...procurementSection(r), ...powerSection(r), ...forecastSection(r), ...declaredSection(r), ...assumptionsSection(r)];
   return lines.flatMap((l) => wrap(l, 100)).join("\n") + "\n";
 }

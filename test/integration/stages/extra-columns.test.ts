@@ -250,6 +250,20 @@ describe.each(ENGINES as Engine[])("a declared aggregate in %s", (engine) => {
     }]));
     expect(actual).toEqual(groups);
     expect([...groups.values()].some((g) => g.wattsKnown < g.servers)).toBe(true); // unknowns are in the test
+    // The report shows the declared table: one record per (key, status) and measure, as grouped here.
+    const json = ok("report", await runCli(["report", "--config", cfg, "--target", dw.dsn, "--format", "json"]));
+    const declared = (JSON.parse(json.stdout) as { declared: Record<string, unknown>[] }).declared;
+    const wantDeclared = [...groups].flatMap(([k, g]) => {
+      const [site, room, rackRow, status] = k.split("|");
+      const key = `${site} / ${room} / ${rackRow}`;
+      return [
+        { table: "server_by_room", key, status, servers: g.servers, measure: "big_psu", sum: g.big, known: g.servers },
+        { table: "server_by_room", key, status, servers: g.servers, measure: "power_budget", sum: g.cents / 100, known: g.budgetKnown },
+        { table: "server_by_room", key, status, servers: g.servers, measure: "power_watts", sum: g.watts, known: g.wattsKnown },
+      ];
+    });
+    const line = (r: Record<string, unknown>) => JSON.stringify([r.table, String(r.key).replace(/ +(?= \/|$)/g, ""), String(r.status).replace(/ +$/, ""), r.servers, r.measure, r.sum, r.known]);
+    expect(declared.map(line).sort()).toEqual(wantDeclared.map(line).sort());
     expect(await init(dw, cfg, true).then((r) => r.exitCode)).toBe(0);
     const only = ok("aggregate --only", await runCli(["aggregate", "--config", cfg, "--target", dw.dsn, ...dw.replicaArgs, "--date", DAY, "--only", "server_by_room"]));
     expect(only.stdout).toMatch(new RegExp(`server_by_room=${rows.length}\\b`));
