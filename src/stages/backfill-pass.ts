@@ -15,6 +15,7 @@ import type { WarehouseContext } from "./context.ts";
 import type { EtlSummary } from "./etl.ts";
 import { allowReaderPauses } from "./extract/extract.ts";
 import { extractPass } from "./extract/extract-pass.ts";
+import type { HistoryPassSql } from "../extras/history-sql.ts";
 import { BatchWriter, DEFAULT_BATCH_WRITER } from "./load/batch-writer.ts";
 import { loadDays, type DayServer } from "./load/load.ts";
 import { finishRunStatement, startRun, type RunCounts } from "./load/runs.ts";
@@ -30,6 +31,8 @@ export interface PassOptions {
   /** Rows per batch (one transaction, one replica wait), over all the block's days. */
   batchSize: number;
   transform: TransformOptions;
+  /** The history pass's SELECT with the declared columns (built once per backfill). */
+  select?: HistoryPassSql;
 }
 
 /**
@@ -116,7 +119,7 @@ async function extractAndLoad(
   clock: () => number,
 ): Promise<{ roleRows: number[]; loadS: number }> {
   await allowReaderPauses(source, ctx.replicas?.size ? (ctx.replicas.timeoutS ?? DEFAULT_REPLICA_WAIT.timeoutS) : 0);
-  const pass = await extractPass(source, { schema, befores: options.befores, extras: options.transform.extras });
+  const pass = await extractPass(source, { schema, befores: options.befores, select: options.select });
   let results;
   try {
     results = await loadDays(

@@ -6,7 +6,7 @@
 // days not finished.
 import type { FactExtras } from "../extras/types.ts";
 import { checkExtrasAgainstSource, historyColumnsOf } from "../extras/source-check.ts";
-import { historyPassSql } from "../extras/history-sql.ts";
+import { historyPassSql, type HistoryPassSql } from "../extras/history-sql.ts";
 import { plural } from "../words.ts";
 import { EtlError } from "../errors.ts";
 import { throwIfInterrupted } from "../cli/interrupt.ts";
@@ -149,10 +149,13 @@ export async function runBackfill(ctx: WarehouseContext, options: BackfillOption
     declaredFromToday: [],
     seconds: 0,
   };
+  // The pass's SELECT is the same for every pass: built (and the declared columns checked) once.
   const extras = options.transform.extras;
+  let select: HistoryPassSql | undefined;
   if (extras?.columns.length) {
     await checkExtrasAgainstSource(ctx.source, ctx.sourceSchema, extras);
-    summary.declaredFromToday = historyPassSql(SQL.historyPassSelect, extras, await historyColumnsOf(ctx.source, ctx.sourceSchema)).fromToday;
+    select = historyPassSql(SQL.historyPassSelect, extras, await historyColumnsOf(ctx.source, ctx.sourceSchema));
+    summary.declaredFromToday = select.fromToday;
     if (summary.declaredFromToday.length) log.info(`declared columns without history, so today's value on every past day (approximations): ${summary.declaredFromToday.join(", ")}`);
   }
 
@@ -173,7 +176,7 @@ export async function runBackfill(ctx: WarehouseContext, options: BackfillOption
     throwIfInterrupted(); // between two passes: nothing of the next one is started
     const passClock = stopwatch();
     const block = plan.build.slice(i, i + perPass);
-    for (const day of await backfillPass(ctx, options, block, inner)) {
+    for (const day of await backfillPass(ctx, options, block, inner, select)) {
       summary.built.push(day);
       summary.loaded += day.etl.loaded;
       addWarnings(summary.warnings, day.etl.warnings);
@@ -193,9 +196,9 @@ export async function runBackfill(ctx: WarehouseContext, options: BackfillOption
 }
 
 /** A block of past days in one pass (each day an etl_runs row of kind 'backfill'), then each day's aggregates. */
-async function backfillPass(ctx: WarehouseContext, options: BackfillOptions, dates: string[], progress: Progress): Promise<BackfilledDay[]> {
+async function backfillPass(ctx: WarehouseContext, options: BackfillOptions, dates: string[], progress: Progress, select: HistoryPassSql | undefined): Promise<BackfilledDay[]> {
   const befores = dates.map((date) => dayEndUtc(date, options.timezone));
-  const loaded = await loadPass(ctx, { dates, befores, batchSize: options.batchSize, transform: options.transform }, progress);
+  const loaded = await loadPass(ctx, { dates, befores, batchSize: options.batchSize, transform: options.transform, select }, progress);
   for (const etl of loaded) {
     const aggregate = await aggregateDays(ctx, { dates: { kind: "date", date: etl.reportDate }, extras: options.transform.extras }, progress);
     if (aggregate.days.length !== 1) {

@@ -7,9 +7,8 @@ import type { Db } from "../../engine/db.ts";
 import { SQL } from "../../sql.ts";
 import type { RawServerRow, Warnings } from "../../transform/types.ts";
 import { beginSnapshot, sourceSql } from "./extract.ts";
-import { historyColumnsOf } from "../../extras/source-check.ts";
-import { NO_EXTRAS, type FactExtras } from "../../extras/declare.ts";
-import { historyPassSql } from "../../extras/history-sql.ts";
+import { NO_EXTRAS } from "../../extras/declare.ts";
+import { historyPassSql, type HistoryPassSql } from "../../extras/history-sql.ts";
 
 /** Warning keys of the as-of extract (recorded in etl_runs.warnings_by_column). */
 export const ASOF_WARNINGS = {
@@ -38,8 +37,8 @@ export interface PassOptions {
   schema: string;
   /** The block's instants, ascending, UTC 'YYYY-MM-DD HH:MM:SS': day k is the state just before befores[k]. */
   befores: readonly string[];
-  /** The columns declared in [[facts.columns]] (none by default). */
-  extras?: FactExtras;
+  /** The pass's SELECT with the declared columns, built once per backfill (default: none declared). */
+  select?: HistoryPassSql;
 }
 
 export interface Pass {
@@ -75,9 +74,7 @@ export function stateBefore(rows: readonly PassRow[], before: string): PassRow |
 /** Open the snapshot and return the pass's per-server stream. The caller must `finish()`. */
 export async function extractPass(source: Db, options: PassOptions): Promise<Pass> {
   if (options.befores.length === 0) throw new Error("extractPass: no day");
-  const extras = options.extras ?? NO_EXTRAS;
-  const historyColumns = extras.columns.length ? await historyColumnsOf(source, options.schema) : new Set<string>();
-  const pass = historyPassSql(SQL.historyPassSelect, extras, historyColumns);
+  const pass = options.select ?? historyPassSql(SQL.historyPassSelect, NO_EXTRAS, new Set());
   const select = sourceSql(pass.sql, options.schema);
   const befores = options.befores.map(micro);
   const [first, last] = [options.befores[0]!, options.befores[options.befores.length - 1]!];

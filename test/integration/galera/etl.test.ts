@@ -4,7 +4,7 @@
 // from wsrep_incoming_addresses, and a node frozen with SIGSTOP past --replica-timeout fails
 // the run within the timeout plus a few seconds, naming the node; the cluster recovers after SIGCONT.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { galeraCluster, restartGaleraCluster, tableChecksums, waitUntilSynced, type GaleraCluster } from "../../support/galera.ts";
+import { galeraCluster, restartGaleraCluster, tableChecksums, waitUntilSynced, type GaleraCluster, type GaleraNode } from "../../support/galera.ts";
 import { expectSameOnEveryNode, freshClusterWarehouse, onNode } from "../../support/galera-warehouse.ts";
 import { connect, dsn, freshDatabase, ok, runCli, servers, type CliResult } from "../../support/servers.ts";
 import { expectedFacts, firstDifference, readWarehouseDay, type Expected } from "../../support/expected-facts.ts";
@@ -41,6 +41,30 @@ function etl(dw: string, extra: string[] = [], timeoutMs = 120_000): Promise<Cli
   return runCli(["etl", "--source", dsn(servers().primary, source), "--target", dsn(cluster.nodes[0]!, dw), "--report-date", D1, ...extra], { timeoutMs });
 }
 
+/**
+ * etl with small batches (many waits) and --replica-timeout 3; `node` gets `signal` as soon as the
+ * first rows are in (watched through `watchNode`). A stopped node is continued once the run ended.
+ * Returns the run's result and when the signal was sent (performance.now(); 0 if never).
+ */
+async function signalMidLoad(dw: string, node: GaleraNode, signal: "SIGSTOP" | "SIGKILL", watchNode: GaleraNode): Promise<{ r: CliResult; at: number }> {
+  const watch = await connect(watchNode, dw);
+  let at = 0;
+  try {
+    const running = etl(dw, ["--replica-timeout", "3", "--batch-size", "5"], 90_000);
+    for (let i = 0; i < 1000 && !at; i++) {
+      const [{ n }] = await watch.query<{ n: number }>("SELECT COUNT(*) AS n FROM server_facts");
+      if (Number(n) > 0) {
+        process.kill(node.pid, signal);
+        at = performance.now();
+      } else await Bun.sleep(10);
+    }
+    return { r: await running, at };
+  } finally {
+    if (signal === "SIGSTOP") process.kill(node.pid, "SIGCONT");
+    await watch.close();
+  }
+}
+
 describe("etl into a Galera cluster", () => {
   test("nodes found from wsrep_incoming_addresses; when etl returns every node has the same rows, equal to the oracle", async () => {
     const dw = await freshClusterWarehouse(cluster);
@@ -71,25 +95,8 @@ describe("etl into a Galera cluster", () => {
   test("a node frozen (SIGSTOP) mid-run past --replica-timeout: the run fails with one line naming it; the two other nodes stay in step", async () => {
     const dw = await freshClusterWarehouse(cluster);
     const frozen = cluster.nodes[2]!;
-    const watch = await connect(cluster.nodes[0]!, dw);
-    let r: CliResult;
-    let frozenAt = 0;
-    try {
-      // Small batches: many waits, so the node is frozen while the load runs.
-      const running = etl(dw, ["--replica-timeout", "3", "--batch-size", "5"], 90_000);
-      // The etl_runs row exists once the replica set is open: freeze the node then.
-      for (let i = 0; i < 1000 && !frozenAt; i++) {
-        const [{ n }] = await watch.query<{ n: number }>("SELECT COUNT(*) AS n FROM server_facts");
-        if (Number(n) > 0) {
-          process.kill(frozen.pid, "SIGSTOP");
-          frozenAt = performance.now();
-        } else await Bun.sleep(10);
-      }
-      r = await running;
-    } finally {
-      process.kill(frozen.pid, "SIGCONT");
-      await watch.close();
-    }
+    // The first rows are in once the node waits have begun: freeze the node then.
+    const { r, at: frozenAt } = await signalMidLoad(dw, frozen, "SIGSTOP", cluster.nodes[0]!);
     expect(frozenAt).toBeGreaterThan(0);
     const seconds = (performance.now() - frozenAt) / 1000;
     process.stderr.write(`galera etl, node 3 frozen mid-run, --replica-timeout 3: exit ${r.exitCode} ${seconds.toFixed(2)} s after the freeze\n`);
@@ -138,22 +145,7 @@ describe("etl into a Galera cluster", () => {
     const dw = await freshClusterWarehouse(cluster);
     const killed = cluster.nodes[2]!;
     const survivors = cluster.nodes.slice(0, 2);
-    const watch = await connect(cluster.nodes[0]!, dw);
-    let r: CliResult;
-    let killedAt = 0;
-    try {
-      const running = etl(dw, ["--replica-timeout", "3", "--batch-size", "5"], 90_000);
-      for (let i = 0; i < 1000 && !killedAt; i++) {
-        const [{ n }] = await watch.query<{ n: number }>("SELECT COUNT(*) AS n FROM server_facts");
-        if (Number(n) > 0) {
-          process.kill(killed.pid, "SIGKILL");
-          killedAt = performance.now();
-        } else await Bun.sleep(10);
-      }
-      r = await running;
-    } finally {
-      await watch.close();
-    }
+    const { r, at: killedAt } = await signalMidLoad(dw, killed, "SIGKILL", cluster.nodes[0]!);
     expect(killedAt).toBeGreaterThan(0);
     const seconds = (performance.now() - killedAt) / 1000;
     process.stderr.write(`galera etl, node 3 killed mid-run, --replica-timeout 3: exit ${r.exitCode} ${seconds.toFixed(2)} s after the kill\n`);
@@ -187,22 +179,7 @@ describe("etl into a Galera cluster", () => {
     const dw = await freshClusterWarehouse(cluster);
     const writer = cluster.nodes[0]!;
     const others = cluster.nodes.slice(1);
-    const watch = await connect(others[0]!, dw);
-    let r: CliResult;
-    let killedAt = 0;
-    try {
-      const running = etl(dw, ["--replica-timeout", "3", "--batch-size", "5"], 90_000);
-      for (let i = 0; i < 1000 && !killedAt; i++) {
-        const [{ n }] = await watch.query<{ n: number }>("SELECT COUNT(*) AS n FROM server_facts");
-        if (Number(n) > 0) {
-          process.kill(writer.pid, "SIGKILL");
-          killedAt = performance.now();
-        } else await Bun.sleep(10);
-      }
-      r = await running;
-    } finally {
-      await watch.close();
-    }
+    const { r, at: killedAt } = await signalMidLoad(dw, writer, "SIGKILL", others[0]!);
     expect(killedAt).toBeGreaterThan(0);
     const seconds = (performance.now() - killedAt) / 1000;
     process.stderr.write(`galera etl, the writer node killed mid-run: exit ${r.exitCode} ${seconds.toFixed(2)} s after the kill\n`);
