@@ -55,6 +55,8 @@ export interface GaleraFacts {
   state: string;
   /** wsrep_cluster_status: Primary, Non-Primary or Disconnected. */
   clusterStatus: string;
+  /** wsrep_cluster_state_uuid: the cluster's identity (its history), the same on every node of it. */
+  clusterStateUuid?: string;
   /** wsrep_flow_control_paused: fraction of time paused by flow control since the last FLUSH STATUS. */
   flowControlPaused: number;
   /** wsrep_incoming_addresses: every node's client address (host:port), this one included. */

@@ -1,6 +1,7 @@
 // The small database interface every stage talks to. One implementation per engine
 // (engine/mysql/mysql-db.ts, engine/sqlite/sqlite-db.ts); real differences are capability flags,
 // and everything else engine-specific sits behind the Engine (engine/engine.ts).
+import type { Endpoint } from "../settings/dsn.ts";
 
 export type Row = Record<string, unknown>;
 export type Params = readonly unknown[];
@@ -51,6 +52,8 @@ export interface Db {
   readonly engine: EngineName;
   /** The endpoint as shown to people (never with a password). */
   readonly label: string;
+  /** The one server this connection reached (one host of a DSN that lists several); undefined for a file. */
+  readonly endpoint?: Endpoint;
   readonly caps: DbCapabilities;
   /** Run a statement and return all its rows (small results only). */
   query<T = Row>(sql: string, params?: Params): Promise<T[]>;

@@ -26,6 +26,11 @@ export interface OpenDbOptions {
    * lowered), so it does not close the writer while it waits for a replica.
    */
   idleTimeoutS?: number;
+  /**
+   * The connection this one replaces (the writer's, lost mid-run): a server DSN that lists several
+   * Galera nodes tries its node first, then the others, and accepts only a node of its cluster.
+   */
+  replacing?: Db;
 }
 
 /** The run lock: one serverdb-etl run per warehouse. */

@@ -146,6 +146,12 @@ function envValue(env: Env, name: string): string | undefined {
 /** Fill credentials and TLS into a parsed endpoint (`text` is the DSN it was parsed from). */
 function finish(role: Role, ep: Endpoint, text: string, where: string, fromArgv: boolean, ctx: ResolveContext): Endpoint {
   if (ep.kind !== "mysql") return ep;
+  if (ep.failover && role !== "target") {
+    throw new UsageError(
+      `${where}: ${describeEndpoint(ep)} lists ${1 + ep.failover.length} hosts; only a Galera target's DSN may list nodes to fail over to: give the ${role} one host` +
+        (role === "replica" ? " (repeat --replica for more replicas)" : ""),
+    );
+  }
   if (fromArgv && ep.password !== undefined) {
     throw new UsageError(
       `${where}: a password on the command line is visible to every user in ps; remove it from the DSN and put it in ~/.my.cnf, --defaults-file or SERVERDB_ETL_${role.toUpperCase()}_PASSWORD`,

@@ -1,4 +1,5 @@
-// Connection strings: `mysql://user@host:port/database` or `sqlite:PATH`.
+// Connection strings: `mysql://user@host:port/database` or `sqlite:PATH`; a Galera target may
+// list more nodes to fail over to: `mysql://user@node1:3306,node2:3306/database`.
 // Parsing only; where passwords come from is settings/connections.ts's job. `describeEndpoint` is the
 // only way an endpoint is shown to a person, and it never shows a password.
 import { UsageError } from "../errors.ts";
@@ -22,6 +23,12 @@ export interface MysqlEndpoint {
   database: string;
   sslMode: SslMode;
   sslCa?: string;
+  /**
+   * More nodes of the same Galera cluster, in the DSN's order after the first host: the writer
+   * moves to one of them when its node is lost mid-run (engine/mysql/writer-failover.ts).
+   * Only a target has them; undefined for one host.
+   */
+  failover?: Array<{ host: string; port: number }>;
 }
 
 export interface SqliteEndpoint {
@@ -44,9 +51,10 @@ export function parseDsn(text: string, where: string, defaultDatabase = ""): End
       `${where}: unsupported DSN ${JSON.stringify(maskDsnText(trimmed))}; write mysql://user@host:port/database or sqlite:PATH`,
     );
   }
+  const { single, failover } = splitHosts(trimmed.replace(/^mariadb:/i, "mysql:"), where);
   let url: URL;
   try {
-    url = new URL(trimmed.replace(/^mariadb:/i, "mysql:"));
+    url = new URL(single);
   } catch {
     throw new UsageError(`${where}: malformed DSN ${JSON.stringify(maskDsnText(trimmed))}; write mysql://user@host:port/database`);
   }
@@ -70,17 +78,51 @@ export function parseDsn(text: string, where: string, defaultDatabase = ""): End
   if (!(SSL_MODES as readonly string[]).includes(sslMode)) {
     throw new UsageError(`${where}: unknown ssl-mode ${sslMode}; use one of ${SSL_MODES.join(", ")}`);
   }
+  const host = url.hostname.replace(/^\[|\]$/g, "") || "127.0.0.1";
+  const socket = url.searchParams.get("socket") ?? undefined;
+  if (failover.length) {
+    if (socket) throw new UsageError(`${where}: a socket= DSN names one server; list several hosts (host:port,host:port) without socket=`);
+    const seen = new Set([`${host}:${port}`]);
+    for (const h of failover) {
+      if (seen.has(`${h.host}:${h.port}`)) throw new UsageError(`${where}: ${h.host}:${h.port} is listed twice in the DSN's hosts; name each node once`);
+      seen.add(`${h.host}:${h.port}`);
+    }
+  }
   return {
     kind: "mysql",
-    host: url.hostname.replace(/^\[|\]$/g, "") || "127.0.0.1",
+    host,
     port,
-    socket: url.searchParams.get("socket") ?? undefined,
+    socket,
     user: url.username ? decode(url.username, "user") : undefined,
     password: url.password ? decode(url.password, "password") : undefined,
     database,
     sslMode: sslMode as SslMode,
     sslCa: url.searchParams.get("ssl-ca") ?? undefined,
+    ...(failover.length ? { failover } : {}),
   };
+}
+
+/**
+ * The DSN with its first host only (for URL), and the hosts after it: `user@h1:p1,h2:p2,[::1]:p3`.
+ * The user part ends at the authority's last "@" (a password's "@" must be %40 anyway).
+ */
+function splitHosts(dsn: string, where: string): { single: string; failover: Array<{ host: string; port: number }> } {
+  const m = /^(mysql:\/\/)([^/?#]*)(.*)$/i.exec(dsn);
+  if (!m) return { single: dsn, failover: [] };
+  const [, scheme, authority, rest] = m as unknown as [string, string, string, string];
+  const at = authority.lastIndexOf("@");
+  const userinfo = at >= 0 ? authority.slice(0, at + 1) : "";
+  const hosts = authority.slice(at + 1).split(",");
+  if (hosts.length === 1) return { single: dsn, failover: [] };
+  const failover = hosts.slice(1).map((text) => {
+    const h = /^(\[[0-9A-Fa-f:.]+\]|[^:\[\]]+)(?::(\d{1,5}))?$/.exec(text.trim());
+    if (!h) throw new UsageError(`${where}: bad host ${JSON.stringify(text)} in the DSN's host list; write host:port,host:port`);
+    const port = h[2] ? Number(h[2]) : 3306;
+    if (port < 1 || port > 65535) throw new UsageError(`${where}: port ${port} is not a TCP port; use 1-65535`);
+    return { host: h[1]!.replace(/^\[|\]$/g, ""), port };
+  });
+  if (!hosts[0]!.trim()) throw new UsageError(`${where}: the DSN's host list starts with an empty host; write host:port,host:port`);
+  return { single: `${scheme}${userinfo}${hosts[0]}${rest}`, failover };
 }
 
 /** The endpoint as a person should see it: never with a password. */
@@ -88,8 +130,14 @@ export function describeEndpoint(ep: Endpoint): string {
   if (ep.kind === "sqlite") return `sqlite:${ep.path}`;
   const user = ep.user ? `${ep.user}@` : "";
   if (ep.socket) return `mysql://${user}localhost/${ep.database}?socket=${ep.socket}`;
-  const host = ep.host.includes(":") ? `[${ep.host}]` : ep.host;
-  return `mysql://${user}${host}:${ep.port}/${ep.database}`;
+  const hosts = [{ host: ep.host, port: ep.port }, ...(ep.failover ?? [])].map((h) => `${h.host.includes(":") ? `[${h.host}]` : h.host}:${h.port}`);
+  return `mysql://${user}${hosts.join(",")}/${ep.database}`;
+}
+
+/** Each host of a DSN as an endpoint of its own (one host, no failover), in the DSN's order. */
+export function endpointHosts(ep: MysqlEndpoint): MysqlEndpoint[] {
+  const { failover, ...one } = ep;
+  return [one, ...(failover ?? []).map((h) => ({ ...one, host: h.host, port: h.port }))];
 }
 
 /**
@@ -108,7 +156,8 @@ export function withoutDatabase(ep: Endpoint): Endpoint {
 export function endpointAt(ep: Endpoint, address: string): Endpoint | undefined {
   const m = /^\[?([^\]\s]+?)\]?:(\d{1,5})$/.exec(address.trim());
   if (ep.kind !== "mysql" || !m) return undefined;
-  return { ...ep, host: m[1]!, port: Number(m[2]), socket: undefined };
+  const { failover: _hosts, ...one } = ep;
+  return { ...one, host: m[1]!, port: Number(m[2]), socket: undefined };
 }
 
 /** "host:port" of a server reached over TCP; undefined for a socket or a file. */

@@ -57,7 +57,8 @@ export async function openWarehouse(conns: Connections, options: OpenOptions): P
     const target: TargetHandle = {
       db: await openDb(targetEp, { purpose, idleTimeoutS }),
       reconnect: async () => {
-        const db = await openDb(targetEp, { purpose, idleTimeoutS });
+        // A DSN of several Galera nodes may move the writer to another node (writer-failover.ts).
+        const db = await openDb(targetEp, { purpose, idleTimeoutS, replacing: target.db });
         opened.push(db);
         return db;
       },
@@ -85,7 +86,7 @@ export async function openWarehouse(conns: Connections, options: OpenOptions): P
     }
     if (options.replicas) {
       // No --replica and a Galera target: its other nodes, from wsrep_incoming_addresses.
-      const replicas = conns.replicas.length ? conns.replicas : await discoverClusterNodes(target.db, targetEp);
+      const replicas = conns.replicas.length ? conns.replicas : await discoverClusterNodes(target.db, target.db.endpoint ?? targetEp);
       if (replicas.length) {
         ctx.replicas = await openReplicaSet(replicas, options.replicaWait);
         opened.push(ctx.replicas);

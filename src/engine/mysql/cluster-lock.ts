@@ -21,11 +21,14 @@ const PEER_CONNECT_TIMEOUT_S = 5;
 export interface NodeLock {
   address: string;
   db: MysqlDb;
-  lock: RunLock;
+  lock: HeldLock;
 }
 
+/** A GET_LOCK and the id of the connection that holds it. */
+export type HeldLock = RunLock & { readonly connectionId: number };
+
 /** advisory-lock.ts's GET_LOCK on one connection (passed in: that module builds on this one). */
-export type AcquireLock = (db: Db, database: string) => Promise<RunLock>;
+export type AcquireLock = (db: Db, database: string) => Promise<HeldLock>;
 
 /**
  * The order in which a run locks the nodes of the target's cluster: the target itself is "self".

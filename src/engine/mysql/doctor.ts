@@ -9,6 +9,7 @@ import { describeEndpoint } from "../../settings/dsn.ts";
 import { logger } from "../../log.ts";
 import type { Check, DatabaseRefusal, Role, ServerFacts } from "../../doctor/types.ts";
 import { MysqlDb } from "./mysql-db.ts";
+import { connectWriter } from "./writer-failover.ts";
 import { mysqlErrorCode } from "./errors.ts";
 import { inspectServer } from "./doctor-inspect.ts";
 
@@ -24,14 +25,15 @@ export async function probeMysql(role: Role, endpoint: MysqlEndpoint, opts: Prob
   let db: MysqlDb;
   let refused: DatabaseRefusal | undefined;
   try {
-    db = await MysqlDb.connect(ep, { connectTimeoutS: opts.connectTimeoutS });
+    // A target listing several Galera nodes: the node the run would write through.
+    db = await connectWriter(ep, { connectTimeoutS: opts.connectTimeoutS });
   } catch (err) {
     // The server took the account but refused the database: connect without it, so the
     // database row can tell a name that does not exist from one the account may not use.
     const code = mysqlErrorCode(err);
     if ((code !== "ER_DBACCESS_DENIED_ERROR" && code !== "ER_BAD_DB_ERROR") || !ep.database) return fail(reason(err, label));
     try {
-      db = await MysqlDb.connect({ ...ep, database: "" }, { connectTimeoutS: opts.connectTimeoutS });
+      db = await connectWriter({ ...ep, database: "" }, { connectTimeoutS: opts.connectTimeoutS });
       refused = code;
     } catch {
       return fail(reason(err, label));

@@ -10,12 +10,13 @@ import { mysqlCatalog } from "./catalog.ts";
 import { probeMysql } from "./doctor.ts";
 import { prepareMysqlTarget } from "./generate-target.ts";
 import { MysqlDb } from "./mysql-db.ts";
+import { connectWriter } from "./writer-failover.ts";
 
 export const mysqlEngine: Engine<MysqlEndpoint> = {
   name: "mysql",
   replicates: true,
   client: "mysql",
-  open: (ep, opts = {}) => MysqlDb.connect(ep, opts),
+  open: (ep, { replacing, ...opts } = {}) => connectWriter(ep, { ...opts, replacing: replacing instanceof MysqlDb ? replacing : undefined }),
   lockRun: lockAdvisory,
   sourceTables: mysqlSourceTables,
   catalog: mysqlCatalog,

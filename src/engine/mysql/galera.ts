@@ -9,7 +9,7 @@ import type { GaleraFacts } from "../../doctor/types.ts";
 export type WsrepState = GaleraFacts;
 
 const VARIABLES = ["wsrep_on", "wsrep_gtid_mode", "wsrep_max_ws_rows", "wsrep_max_ws_size", "wsrep_node_incoming_address", "server_id"];
-const STATUS = ["wsrep_cluster_size", "wsrep_local_state_comment", "wsrep_cluster_status", "wsrep_flow_control_paused", "wsrep_incoming_addresses"];
+const STATUS = ["wsrep_cluster_size", "wsrep_local_state_comment", "wsrep_cluster_status", "wsrep_cluster_state_uuid", "wsrep_flow_control_paused", "wsrep_incoming_addresses"];
 
 /** The node's wsrep state, or undefined when wsrep is off or unknown to the server. */
 export async function readWsrep(db: Db): Promise<WsrepState | undefined> {
@@ -25,6 +25,7 @@ export async function readWsrep(db: Db): Promise<WsrepState | undefined> {
     clusterSize: Number(status.get("wsrep_cluster_size") ?? 0),
     state: status.get("wsrep_local_state_comment") ?? "",
     clusterStatus: status.get("wsrep_cluster_status") ?? "",
+    clusterStateUuid: status.get("wsrep_cluster_state_uuid") ?? "",
     flowControlPaused: Number(status.get("wsrep_flow_control_paused") ?? 0),
     incomingAddresses: (status.get("wsrep_incoming_addresses") ?? "").split(",").map((a) => a.trim()).filter(Boolean),
     ownAddress: vars.get("wsrep_node_incoming_address") ?? "",

@@ -10,7 +10,7 @@ import { connectionLostError, translateMysqlError } from "./errors.ts";
 import { EtlError } from "../../errors.ts";
 import { debugSql } from "../sql-debug.ts";
 import { loadDataSql } from "./load-data.ts";
-import { readWsrep } from "./galera.ts";
+import { readWsrep, type WsrepState } from "./galera.ts";
 
 /** A query without a callback: rows come as a stream; 'end' once the server has sent them all (or an error). */
 interface RawStreamingQuery {
@@ -65,6 +65,8 @@ export class MysqlDb implements Db {
   };
   /** Server version string, e.g. "10.11.19-MariaDB-log". */
   version = "";
+  /** A Galera node's wsrep state when connected (undefined: no cluster node). */
+  wsrep: WsrepState | undefined;
   /** What ended the connection (an 'error' or 'end' of mysql2's connection), once it has ended. */
   private lost: { cause?: MysqlDriverError } | undefined;
   private closed = false;
@@ -121,6 +123,7 @@ export class MysqlDb implements Db {
         // Return @@last_gtid with every write result: no extra round trip per batch.
         await db.execute("SET SESSION session_track_system_variables = 'last_gtid'");
         const wsrep = await readWsrep(db);
+        db.wsrep = wsrep;
         if (wsrep) {
           db.caps = {
             ...db.caps,

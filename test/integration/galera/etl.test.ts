@@ -37,8 +37,13 @@ afterAll(async () => {
   for (const n of cluster?.nodes ?? []) try { process.kill(n.pid, "SIGCONT"); } catch {}
 });
 
-function etl(dw: string, extra: string[] = [], timeoutMs = 120_000): Promise<CliResult> {
-  return runCli(["etl", "--source", dsn(servers().primary, source), "--target", dsn(cluster.nodes[0]!, dw), "--report-date", D1, ...extra], { timeoutMs });
+function etl(dw: string, extra: string[] = [], timeoutMs = 120_000, target = dsn(cluster.nodes[0]!, dw)): Promise<CliResult> {
+  return runCli(["etl", "--source", dsn(servers().primary, source), "--target", target, "--report-date", D1, ...extra], { timeoutMs });
+}
+
+/** A target DSN listing several nodes (the writer fails over along it), e.g. mysql://root@127.0.0.1:P1,127.0.0.1:P2/dw. */
+function multiHostDsn(nodes: readonly GaleraNode[], dw: string): string {
+  return `mysql://root@${nodes.map((n) => `127.0.0.1:${n.port}`).join(",")}/${dw}`;
 }
 
 /**
@@ -46,11 +51,11 @@ function etl(dw: string, extra: string[] = [], timeoutMs = 120_000): Promise<Cli
  * first rows are in (watched through `watchNode`). A stopped node is continued once the run ended.
  * Returns the run's result and when the signal was sent (performance.now(); 0 if never).
  */
-async function signalMidLoad(dw: string, node: GaleraNode, signal: "SIGSTOP" | "SIGKILL", watchNode: GaleraNode): Promise<{ r: CliResult; at: number }> {
+async function signalMidLoad(dw: string, node: GaleraNode, signal: "SIGSTOP" | "SIGKILL", watchNode: GaleraNode, target?: string): Promise<{ r: CliResult; at: number }> {
   const watch = await connect(watchNode, dw);
   let at = 0;
   try {
-    const running = etl(dw, ["--replica-timeout", "3", "--batch-size", "5"], 90_000);
+    const running = etl(dw, ["--replica-timeout", "3", "--batch-size", "5", "--verbose", "INFO"], 90_000, target);
     for (let i = 0; i < 1000 && !at; i++) {
       const [{ n }] = await watch.query<{ n: number }>("SELECT COUNT(*) AS n FROM server_facts");
       if (Number(n) > 0) {
@@ -207,4 +212,49 @@ describe("etl into a Galera cluster", () => {
     }
     cluster = await restartGaleraCluster();
   }, 180_000);
+
+  test("the writer node killed (SIGKILL) mid-load, the DSN listing a second node: the writer and the run lock move to it, the run succeeds, and the day is exact on both survivors", async () => {
+    const dw = await freshClusterWarehouse(cluster);
+    const [writer, next, last] = cluster.nodes as [GaleraNode, GaleraNode, GaleraNode];
+    const { r, at: killedAt } = await signalMidLoad(dw, writer, "SIGKILL", next, multiHostDsn([writer, next], dw));
+    expect(killedAt).toBeGreaterThan(0);
+    const seconds = (performance.now() - killedAt) / 1000;
+    process.stderr.write(`galera etl, the writer node killed mid-run, a second node in the DSN: exit ${r.exitCode} ${seconds.toFixed(2)} s after the kill\n`);
+    if (process.env.GALERA_DEBUG || r.exitCode !== 0) process.stderr.write(r.stderr);
+    ok("etl with failover", r);
+    expect(r.stderr).toContain(`the warehouse writer moved from Galera node 127.0.0.1:${writer.port} to 127.0.0.1:${next.port} of the same cluster`);
+    // The lock moves to one of the nodes it was also taken on at the start (in address order).
+    expect(r.stderr).toMatch(new RegExp(`the run goes on holding it on Galera node 127\\.0\\.0\\.1:(${next.port}|${last.port}), which every other run must take too`));
+    const survivors = [next, last];
+    const sums = await expectSameOnEveryNode(cluster, dw, TABLES, survivors);
+    expect(sums.server_facts).toStartWith(`${expected.facts.length} rows`);
+    for (const node of survivors) {
+      const day = await onNode(node, dw, (db) => readWarehouseDay(db, D1));
+      expect(firstDifference("server_facts", day.facts, expected.facts)).toBeUndefined();
+      expect(firstDifference("server_fact_roles", day.roles, expected.roles)).toBeUndefined();
+    }
+    const [run] = await onNode(next, dw, (db) => db.query<{ status: string }>("SELECT status FROM etl_runs ORDER BY id DESC LIMIT 1"));
+    expect(run!.status).toBe("success");
+
+    // The dead first host is passed over at the start of the next run, which writes through the second.
+    const again = ok("etl, the DSN's first host down", await etl(dw, ["--verbose", "INFO"], 120_000, multiHostDsn([writer, next], dw)));
+    expect(again.stderr).toContain(`writing through Galera node 127.0.0.1:${next.port}; passed over: 127.0.0.1:${writer.port}`);
+    cluster = await restartGaleraCluster();
+  }, 180_000);
+
+  test("a host list whose first host is not a Galera node is refused in one line, before anything is written", async () => {
+    const pair = servers();
+    const dw = await freshDatabase("gfail");
+    const r = await runCli(["init", "--target", `mysql://root@127.0.0.1:${pair.primary.port},127.0.0.1:${cluster.nodes[1]!.port}/${dw}`]);
+    expect(r.exitCode).toBe(2);
+    const errors = r.stderr.trim().split("\n").filter((l) => l.startsWith("serverdb-etl: error:"));
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toContain(`mysql://root@127.0.0.1:${pair.primary.port}/${dw} is not a Galera node, and the target's DSN lists several hosts`);
+    const db = await connect(pair.primary);
+    try {
+      expect(await db.query("SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA = ?", [dw])).toHaveLength(0);
+    } finally {
+      await db.close();
+    }
+  }, 60_000);
 });

@@ -1,12 +1,13 @@
 // The run lock on a Galera cluster: GET_LOCK alone is node-local there (shown first), so the
 // lock is taken on every node; a run through node 2 is turned away (exit 75) while a run holds
 // the lock through node 1, and goes ahead once it is released; two runs started at once through
-// two nodes: at most one writes.
+// two nodes: at most one writes; the lock's node killed, a DSN listing a second node keeps the
+// lock held on the others (still excluding runs through them), and a DSN of one host stops.
 import { beforeAll, describe, expect, test } from "bun:test";
 import { lockWarehouse } from "../../../src/engine/index.ts";
 import { runLockName } from "../../../src/engine/mysql/advisory-lock.ts";
 import { parseDsn } from "../../../src/settings/dsn.ts";
-import { galeraCluster, type GaleraCluster } from "../../support/galera.ts";
+import { galeraCluster, restartGaleraCluster, waitUntilSynced, type GaleraCluster, type GaleraNode } from "../../support/galera.ts";
 import { connect, dsn, freshDatabase, ok, runCli, servers } from "../../support/servers.ts";
 
 const D1 = "2026-11-19";
@@ -100,5 +101,43 @@ describe("the run lock on a Galera cluster", () => {
     } finally {
       await db.close();
     }
+  }, 120_000);
+
+  test("the node holding the run's lock killed, the DSN listing a second node: the lock stays held on the others, and a run through node 3 is still turned away", async () => {
+    const [first, second, third] = cluster.nodes as [GaleraNode, GaleraNode, GaleraNode];
+    let lostReason: string | undefined;
+    const lock = await lockWarehouse(parseDsn(`mysql://root@127.0.0.1:${first.port},127.0.0.1:${second.port}/${dw}`, "test"), dw, (err) => (lostReason = err.message));
+    try {
+      process.kill(first.pid, "SIGKILL");
+      // The lock watch hears of the closed connection at once and moves to a node still held;
+      // long enough after that for the cluster to evict the dead node (~6 s).
+      await waitUntilSynced([second.port, third.port], 2);
+      expect(lostReason).toBeUndefined();
+      const r = await etlThrough(2);
+      expect(r.exitCode).toBe(75);
+      expect(r.stderr).toContain("another serverdb-etl run holds the lock");
+    } finally {
+      await lock.release();
+    }
+    expect(lostReason).toBeUndefined();
+    ok("etl through node 3 after the release", await etlThrough(2));
+    cluster = await restartGaleraCluster();
+  }, 120_000);
+
+  test("a DSN listing one host: the lock's node killed stops the run (no node to go on through)", async () => {
+    const [first] = cluster.nodes as [GaleraNode];
+    const db = await connect(first);
+    await db.execute(`CREATE DATABASE IF NOT EXISTS \`${dw}\``);
+    await db.close();
+    let lostReason: string | undefined;
+    const lock = await lockWarehouse(parseDsn(dsn(first, dw), "test"), dw, (err) => (lostReason = err.message));
+    try {
+      process.kill(first.pid, "SIGKILL");
+      for (let i = 0; i < 100 && !lostReason; i++) await Bun.sleep(50);
+      expect(lostReason).toContain(`lost the warehouse run lock ${runLockName(dw)} on mysql://root@127.0.0.1:${first.port}/${dw}`);
+    } finally {
+      await lock.release();
+    }
+    cluster = await restartGaleraCluster();
   }, 120_000);
 });

@@ -377,6 +377,15 @@ describe("replicas", () => {
     expect(usageError(() => resolve({ config: file("[replica]\ndsns = [1, 2]\n") })).message).toContain("list of DSN strings");
   });
 
+  test("a host list is for a Galera target only: the source and a replica name one server", () => {
+    expect(mysqlOf(resolve({ target: "mysql://g1,g2:3307/dw" }).target).failover).toEqual([{ host: "g2", port: 3307 }]);
+    const source = usageError(() => resolve({ source: "mysql://s1,s2/serverdb" })).message;
+    expect(source).toBe(
+      "--source: mysql://s1:3306,s2:3306/serverdb lists 2 hosts; only a Galera target's DSN may list nodes to fail over to: give the source one host",
+    );
+    expect(usageError(() => resolve({ replicas: ["mysql://r1,r2/dw"] })).message).toContain("give the replica one host (repeat --replica for more replicas)");
+  });
+
   test("both [replica] dsns and top-level replicas are a usage error (one of them was silently ignored)", () => {
     const cfg = file('replicas = ["mysql://top-r1/dw"]\n[replica]\ndsns = ["mysql://cfg-r1/dw"]\n');
     expect(usageError(() => resolve({ config: cfg })).message).toContain("both [replica] dsns and the top-level replicas are set");

@@ -1,7 +1,7 @@
 // parseDsn / describeEndpoint / maskDsnText: every DSN form we accept, every one we refuse,
 // and that no password ever reaches an error message or a displayed endpoint.
 import { describe, expect, test } from "bun:test";
-import { describeEndpoint, endpointAt, hostPort, maskDsnText, parseDsn, type Endpoint, type MysqlEndpoint } from "../../../src/settings/dsn.ts";
+import { describeEndpoint, endpointAt, endpointHosts, hostPort, maskDsnText, parseDsn, type Endpoint, type MysqlEndpoint } from "../../../src/settings/dsn.ts";
 import { UsageError } from "../../../src/errors.ts";
 
 /** The fields parseDsn fills for a mysql:// DSN, with the defaults a case does not mention. */
@@ -52,6 +52,16 @@ const PARSES: Array<{ dsn: string; defaultDb?: string; want: Endpoint; why: stri
     why: "ssl-mode and ssl-ca together",
   },
   { dsn: "mysql://db1:65535/x", want: mysql({ host: "db1", port: 65535, database: "x" }), why: "highest port" },
+  {
+    dsn: "mysql://etl@g1:3306,g2:3307,[fd00::3]/serverdb_dw",
+    want: mysql({ host: "g1", user: "etl", database: "serverdb_dw", failover: [{ host: "g2", port: 3307 }, { host: "fd00::3", port: 3306 }] }),
+    why: "a Galera target's nodes to fail over to, in order (port defaults to 3306)",
+  },
+  {
+    dsn: "mysql://etl:p%2Cw@g1,g2/x",
+    want: mysql({ host: "g1", user: "etl", password: "p,w", database: "x", failover: [{ host: "g2", port: 3306 }] }),
+    why: "a comma in the password is %2C; the host list starts after the last @",
+  },
   { dsn: "sqlite:./serverdb_dw.sqlite", want: { kind: "sqlite", path: "./serverdb_dw.sqlite" }, why: "relative SQLite path" },
   { dsn: "sqlite:/var/lib/dw.sqlite", want: { kind: "sqlite", path: "/var/lib/dw.sqlite" }, why: "absolute SQLite path" },
   { dsn: "sqlite:///var/lib/dw.sqlite", want: { kind: "sqlite", path: "/var/lib/dw.sqlite" }, why: "URL form of an absolute path" },
@@ -82,6 +92,12 @@ const REFUSES: Array<{ dsn: string; says: RegExp; why: string }> = [
   { dsn: "mysql://etl:s3cret@db1/x?ssl-mode=sometimes", says: /unknown ssl-mode SOMETIMES; use one of DISABLED, PREFERRED, REQUIRED, VERIFY_IDENTITY/, why: "bad ssl-mode" },
   { dsn: "mysql://etl:s3cret@db1/x?sslmode=REQUIRED", says: /unknown DSN parameter sslmode/, why: "typo in a TLS parameter must not silently mean PREFERRED" },
   { dsn: "mysql://etl:s3cret@db1/x?password=s3cret", says: /unknown DSN parameter password/, why: "password as a parameter (value not echoed)" },
+  { dsn: "mysql://etl:s3cret@g1:3306,g1:3306/x", says: /g1:3306 is listed twice/, why: "a node listed twice" },
+  { dsn: "mysql://etl:s3cret@g1,g2:99999/x", says: /port 99999 is not a TCP port/, why: "a failover host's port above 65535" },
+  { dsn: "mysql://etl:s3cret@g1,g2:x/x", says: /bad host "g2:x" in the DSN's host list/, why: "a failover host's non-numeric port" },
+  { dsn: "mysql://etl:s3cret@g1,,g2/x", says: /bad host "" in the DSN's host list/, why: "an empty host in the list" },
+  { dsn: "mysql://etl:s3cret@,g2/x", says: /starts with an empty host/, why: "an empty first host" },
+  { dsn: "mysql://etl:s3cret@localhost,g2/x?socket=/run/mysqld/mysqld.sock", says: /socket= DSN names one server/, why: "a socket and a host list" },
   { dsn: "mysql://etl:s3cret%zz@db1/x", says: /bad %-escape in the DSN's password/, why: "broken percent-escape" },
 ];
 
@@ -111,6 +127,7 @@ describe("describeEndpoint", () => {
     ["mysql://etl:s3cret@[::1]/x", "mysql://etl@[::1]:3306/x"],
     ["mysql://etl:s3cret@localhost/x?socket=/run/mysqld/mysqld.sock", "mysql://etl@localhost/x?socket=/run/mysqld/mysqld.sock"],
     ["sqlite:./dw.sqlite", "sqlite:./dw.sqlite"],
+    ["mysql://etl:s3cret@g1,g2:3307,[fd00::3]/dw", "mysql://etl@g1:3306,g2:3307,[fd00::3]:3306/dw"],
   ];
   for (const [dsn, shown] of CASES) {
     test(`${dsn} is shown as ${shown}`, () => {
@@ -159,6 +176,18 @@ describe("endpointAt / hostPort (Galera nodes from wsrep_incoming_addresses)", (
       expect(ep).toEqual({ ...target, ...want, socket: undefined } as typeof ep);
     });
   }
+  test("a node of a DSN that lists several is one host, without the others", () => {
+    const ep = endpointAt(parseDsn("mysql://etl@g1,g2/dw", "test"), "10.0.0.9:3306") as MysqlEndpoint;
+    expect(ep.failover).toBeUndefined();
+    expect(ep.host).toBe("10.0.0.9");
+  });
+  test("endpointHosts: every host of the list as an endpoint of its own, in order", () => {
+    const hosts = endpointHosts(parseDsn("mysql://etl@g1:3306,g2:3307/dw?ssl-mode=REQUIRED", "test") as MysqlEndpoint);
+    expect(hosts.map((h) => `${h.host}:${h.port} ${h.database} ${h.sslMode} ${h.user} ${h.failover ?? "-"}`)).toEqual([
+      "g1:3306 dw REQUIRED etl -",
+      "g2:3307 dw REQUIRED etl -",
+    ]);
+  });
   test("hostPort: TCP only", () => {
     expect(hostPort(target)).toBe("dw1:3307");
     expect(hostPort(parseDsn("mysql://root@localhost/dw?socket=/run/mysqld/mysqld.sock", "test"))).toBeUndefined();
