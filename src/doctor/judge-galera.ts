@@ -1,7 +1,7 @@
 // doctor's galera row: for a server that is a Galera node, the cluster as this node sees it
 // (size, state, flow control, write-set limits) and what would stop a run from waiting on the
 // other nodes correctly. Pure: facts in, one check out.
-import type { Check, GaleraFacts } from "./types.ts";
+import type { Check, FailoverHost, GaleraFacts } from "./types.ts";
 
 /** Paused by flow control more than this fraction of the time: the cluster cannot keep up with its writers. */
 export const FLOW_CONTROL_WARN = 0.1;
@@ -53,6 +53,35 @@ export function judgeGalera(g: GaleraFacts, writerServerId?: number): Check {
     };
   }
   return { check: "galera", result: "ok", detail };
+}
+
+/**
+ * The failover row of a target DSN listing several hosts: each other host must be a Synced node of
+ * the primary component of this node's cluster, or the writer could not move to it mid-run.
+ */
+export function judgeFailover(self: GaleraFacts | undefined, hosts: readonly FailoverHost[]): Check {
+  const seen = hosts.map((h) => ({ address: h.address, why: unusableBecause(self, h) }));
+  const bad = seen.filter((h) => h.why);
+  const listed = seen.map((h) => `${h.address} ${h.why ?? "Synced, same cluster"}`).join("; ");
+  const detail = `the target DSN lists ${hosts.length} more ${hosts.length === 1 ? "host" : "hosts"} to move the writer to if its node is lost: ${listed}`;
+  if (!bad.length) return { check: "failover", result: "ok", detail };
+  return {
+    check: "failover",
+    result: "warn",
+    detail,
+    fix: `bring ${bad.map((h) => h.address).join(", ")} back into the cluster, or fix the target DSN's host list: until then the writer cannot move there`,
+  };
+}
+
+function unusableBecause(self: GaleraFacts | undefined, h: FailoverHost): string | undefined {
+  if (h.error) return `unreachable (${h.error})`;
+  if (!h.galera) return "not a Galera node";
+  if (h.galera.clusterStatus !== "Primary") return `${h.galera.clusterStatus || "?"}: not in the primary component`;
+  if (self?.clusterStateUuid && h.galera.clusterStateUuid && h.galera.clusterStateUuid !== self.clusterStateUuid) {
+    return `a node of another cluster (wsrep_cluster_state_uuid ${h.galera.clusterStateUuid})`;
+  }
+  if (h.galera.state !== "Synced") return `${h.galera.state || "?"}: not Synced`;
+  return undefined;
 }
 
 function bytes(n: number): string {

@@ -4,7 +4,7 @@
 // on the test machine); their unit tests feed facts objects instead.
 import { grantStatement } from "./grants.ts";
 import { judgeHotSet } from "./hot-set.ts";
-import { judgeGalera } from "./judge-galera.ts";
+import { judgeFailover, judgeGalera } from "./judge-galera.ts";
 import { DSN_OF, databaseState, judgeDatabase } from "./judge-database.ts";
 import { HISTORY_TABLE, sourceTables } from "./source-tables.ts";
 import { describeTablePrivileges, describeTables, missingTargetPrivileges, TARGET_PRIVILEGES, targetGrantStatements, targetNeeds } from "./target-privileges.ts";
@@ -38,6 +38,7 @@ export function judge(role: Role, facts: ServerFacts, ctx: JudgeContext): Check[
     checks.push(...(usable ? [judgeTargetPrivileges(facts, ctx.warehouseTables)] : []), judgeTargetReadOnly(facts), ...judgeBinlog(facts, ctx));
     // A Galera node's row says what its waits need (wsrep_gtid_mode), in place of the binlog's GTIDs.
     checks.push(...(facts.galera ? [judgeGalera(facts.galera)] : judgeTargetGtid(facts)), ...judgeHotSet(facts));
+    if (facts.failover?.length) checks.push(judgeFailover(facts.galera, facts.failover));
   }
   // Another node of the target's cluster is waited on the Galera way, not as a replica.
   if (role === "replica") checks.push(...(facts.galera ? [judgeGalera(facts.galera, ctx.targetServerId)] : judgeReplica(facts, ctx)));

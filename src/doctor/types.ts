@@ -37,6 +37,16 @@ export interface ServerFacts {
   replication?: ReplicationFacts;
   /** Set when the server is a Galera node (wsrep_on), whatever its role. */
   galera?: GaleraFacts;
+  /** Target only, for a DSN listing several hosts: each other host, as it answered (or why it did not). */
+  failover?: FailoverHost[];
+}
+
+/** A host of the target DSN's list, other than the one connected to. */
+export interface FailoverHost {
+  address: string;
+  /** Its wsrep state; undefined when it is no Galera node or did not answer (then `error`). */
+  galera?: GaleraFacts;
+  error?: string;
 }
 
 /** A Galera node's wsrep variables and status (SHOW GLOBAL VARIABLES / STATUS LIKE 'wsrep%'). */

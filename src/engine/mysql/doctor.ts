@@ -5,9 +5,9 @@
 import type { ProbeOptions } from "../engine.ts";
 import type { DoctorProbe } from "../engine.ts";
 import type { MysqlEndpoint } from "../../settings/dsn.ts";
-import { describeEndpoint } from "../../settings/dsn.ts";
+import { describeEndpoint, endpointHosts } from "../../settings/dsn.ts";
 import { logger } from "../../log.ts";
-import type { Check, DatabaseRefusal, Role, ServerFacts } from "../../doctor/types.ts";
+import type { Check, DatabaseRefusal, FailoverHost, Role, ServerFacts } from "../../doctor/types.ts";
 import { MysqlDb } from "./mysql-db.ts";
 import { connectWriter } from "./writer-failover.ts";
 import { mysqlErrorCode } from "./errors.ts";
@@ -42,6 +42,7 @@ export async function probeMysql(role: Role, endpoint: MysqlEndpoint, opts: Prob
   const ms = Math.round(performance.now() - started);
   try {
     const facts = await withDeadline(inspectServer(db, role, endpoint.database, refused, opts.extras?.joins.map((j) => j.table)), opts.connectTimeoutS * 3);
+    if (role === "target" && endpoint.failover?.length) facts.failover = await inspectFailoverHosts(endpoint, db, opts.connectTimeoutS);
     const to = refused ? ", to the server only (the database was refused: see the database row)" : "";
     const connect: Check = { check: "connect", result: "ok", detail: `connected as ${account(facts)} in ${ms} ms${to}` };
     await closeQuickly(db);
@@ -51,6 +52,24 @@ export async function probeMysql(role: Role, endpoint: MysqlEndpoint, opts: Prob
     void closeQuickly(db);
     return fail(reason(err, label));
   }
+}
+
+/** Every host of the target DSN's list but the one connected to: its wsrep state, or why it gave none. */
+async function inspectFailoverHosts(ep: MysqlEndpoint, connected: MysqlDb, connectTimeoutS: number): Promise<FailoverHost[]> {
+  const others = endpointHosts({ ...ep, database: "" }).filter((h) => h.host !== connected.endpoint.host || h.port !== connected.endpoint.port);
+  return Promise.all(
+    others.map(async (h): Promise<FailoverHost> => {
+      const address = `${h.host}:${h.port}`;
+      try {
+        const db = await MysqlDb.connect(h, { connectTimeoutS });
+        const galera = db.wsrep;
+        await closeQuickly(db);
+        return { address, galera };
+      } catch (err) {
+        return { address, error: reason(err, describeEndpoint(h)) };
+      }
+    }),
+  );
 }
 
 /** Close, but do not wait long on a server that stopped answering (it may never acknowledge QUIT). */

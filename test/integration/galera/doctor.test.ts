@@ -57,4 +57,25 @@ describe("doctor on a Galera cluster", () => {
       await db.close();
     }
   });
+
+  test("a target DSN listing several hosts: a failover row, ok for the cluster's nodes, a warning naming a host that does not answer", async () => {
+    const [n1, n2, n3] = cluster.nodes;
+    const all = `mysql://root@127.0.0.1:${n1!.port},127.0.0.1:${n2!.port},127.0.0.1:${n3!.port}/doctor_dw`;
+    const ok = (await doctor("--target", all)).find((r) => r.check === "failover")!;
+    expect(ok.result).toBe("ok");
+    expect(ok.detail).toBe(
+      `the target DSN lists 2 more hosts to move the writer to if its node is lost: 127.0.0.1:${n2!.port} Synced, same cluster; 127.0.0.1:${n3!.port} Synced, same cluster`,
+    );
+    // A closed port: Bun.listen on port 0, then closed, is a port nothing listens on.
+    const probe = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
+    const closed = probe.port;
+    probe.stop(true);
+    const rows = await doctor("--target", `mysql://root@127.0.0.1:${n1!.port},127.0.0.1:${closed}/doctor_dw`);
+    const warn = rows.find((r) => r.check === "failover")!;
+    expect(warn.result).toBe("warn");
+    expect(warn.detail).toContain(`127.0.0.1:${closed} unreachable (`);
+    expect(warn.fix).toContain(`bring 127.0.0.1:${closed} back into the cluster`);
+    // The rest of the target's rows are those of the node connected to.
+    expect(rows.find((r) => r.check === "galera" && r.role === "target")!.result).toBe("ok");
+  });
 });

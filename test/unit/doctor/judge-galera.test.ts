@@ -1,7 +1,7 @@
 // doctor's galera row, judged from facts: one case per row of the table, then how judge() puts
 // it in place of the replica checks (a Galera node is waited on, not replicated to).
 import { describe, expect, test } from "bun:test";
-import { judgeGalera, FLOW_CONTROL_WARN } from "../../../src/doctor/judge-galera.ts";
+import { judgeFailover, judgeGalera, FLOW_CONTROL_WARN } from "../../../src/doctor/judge-galera.ts";
 import { judge } from "../../../src/doctor/judge.ts";
 import type { GaleraFacts, ServerFacts } from "../../../src/doctor/types.ts";
 
@@ -74,4 +74,32 @@ describe("judge() with a Galera node", () => {
     expect(checks.find((c) => c.check === "gtid")).toBeUndefined();
     expect(checks.find((c) => c.check === "binlog")?.result).toBe("ok");
   });
+});
+
+describe("judgeFailover (a target DSN listing several hosts)", () => {
+  const self = { ...synced, clusterStateUuid: "c0ffee00-0000-0000-0000-000000000001" };
+  const node = (patch: Partial<GaleraFacts> = {}): GaleraFacts => ({ ...self, ...patch });
+  test("every other host a Synced node of the same cluster: ok, each listed", () => {
+    const c = judgeFailover(self, [{ address: "10.0.0.2:3306", galera: node() }, { address: "10.0.0.3:3306", galera: node() }]);
+    expect(c.result).toBe("ok");
+    expect(c.detail).toBe(
+      "the target DSN lists 2 more hosts to move the writer to if its node is lost: 10.0.0.2:3306 Synced, same cluster; 10.0.0.3:3306 Synced, same cluster",
+    );
+  });
+  const bad: Array<[string, { galera?: GaleraFacts; error?: string }, RegExp]> = [
+    ["an unreachable host", { error: "connect ECONNREFUSED 10.0.0.2:3306" }, /10\.0\.0\.2:3306 unreachable \(connect ECONNREFUSED/],
+    ["a server that is no Galera node", {}, /10\.0\.0\.2:3306 not a Galera node/],
+    ["a node of another cluster", { galera: node({ clusterStateUuid: "deadbeef-0000-0000-0000-000000000002" }) }, /a node of another cluster \(wsrep_cluster_state_uuid deadbeef/],
+    ["a node out of the primary component", { galera: node({ clusterStatus: "Non-Primary" }) }, /Non-Primary: not in the primary component/],
+    ["a donor", { galera: node({ state: "Donor/Desynced" }) }, /Donor\/Desynced: not Synced/],
+  ];
+  for (const [name, host, says] of bad) {
+    test(`${name}: a warning naming the host, with the fix`, () => {
+      const c = judgeFailover(self, [{ address: "10.0.0.2:3306", ...host }, { address: "10.0.0.3:3306", galera: node() }]);
+      expect(c.result).toBe("warn");
+      expect(c.detail).toMatch(says);
+      expect(c.detail).toContain("10.0.0.3:3306 Synced, same cluster");
+      expect(c.fix).toBe("bring 10.0.0.2:3306 back into the cluster, or fix the target DSN's host list: until then the writer cannot move there");
+    });
+  }
 });
