@@ -24,7 +24,7 @@ export interface PhaseState {
 
 export interface ReplicaState {
   /** The wait in progress: which replica, why, since when (board clock). */
-  waiting?: { replica: string; reason: string; sinceMs: number; target?: string };
+  waiting?: { replica: string; reason: string; sinceMs: number; target?: string; noun?: string };
   /** Time the run was blocked on replicas, in all. */
   blockedMs: number;
   /** Times the run was blocked. */
@@ -100,7 +100,7 @@ export class Board implements Progress {
     const sinceMs = now - info.waitedMs;
     // The first notice of a block comes from the writer; later ones name the replica that holds it up.
     const since = this.replica.waiting ? Math.min(this.replica.waiting.sinceMs, sinceMs) : sinceMs;
-    this.replica.waiting = { replica: info.replica, reason: info.reason, sinceMs: since, target: info.target };
+    this.replica.waiting = { replica: info.replica, reason: info.reason, sinceMs: since, target: info.target, noun: info.noun };
   }
 
   replicaWaitEnd(blockedMs: number): void {

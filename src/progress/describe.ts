@@ -10,9 +10,9 @@ export function shortReplica(label: string): string {
   return m ? m[1]! : label;
 }
 
-/** "replica db-dw-2:3306", or "2 replicas" while a set is waited on as a whole. */
-export function replicaName(replica: string): string {
-  return /^\d+ replicas$/.test(replica) ? replica : `replica ${shortReplica(replica)}`;
+/** "replica db-dw-2:3306" ("Galera node db-dw-2:3306"), or "2 replicas" while a set is waited on as a whole. */
+export function replicaName(replica: string, noun = "replica"): string {
+  return /^\d+ replicas$/.test(replica) ? replica : `${noun} ${shortReplica(replica)}`;
 }
 
 export function figuresOf(board: Board, p: PhaseState): PhaseFigures {
@@ -43,7 +43,8 @@ export function liveParts(board: Board, p: PhaseState): Part[] {
 export function replicaWaitText(board: Board, max = Infinity, ellipsis = "…"): string | undefined {
   const w = board.replica.waiting;
   if (!w) return undefined;
-  const who = /^\d+ replicas$/.test(w.replica) ? w.replica : shortReplica(w.replica);
+  // A Galera node is named as one; a replica's line is labelled "replica" already.
+  const who = /^\d+ replicas$/.test(w.replica) ? w.replica : w.noun && w.noun !== "replica" ? replicaName(w.replica, w.noun) : shortReplica(w.replica);
   const head = `waiting for ${who}`;
   const tail = `, ${formatDuration(board.now() - w.sinceMs)}`;
   const room = max - head.length - tail.length - 2;

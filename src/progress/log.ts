@@ -41,7 +41,7 @@ export class LogRenderer implements Progress {
     const w = this.board.replica.waiting;
     if (w) {
       const waitedMs = this.board.now() - w.sinceMs;
-      this.line(`replica wait: waiting for ${replicaName(w.replica)}: ${oneLine(w.reason)}, ${formatDuration(waitedMs)}`, {
+      this.line(`replica wait: waiting for ${replicaName(w.replica, w.noun)}: ${oneLine(w.reason)}, ${formatDuration(waitedMs)}`, {
         event: "progress",
         phase: "replica wait",
         replica: w.replica,

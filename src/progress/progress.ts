@@ -16,6 +16,8 @@ export interface ReplicaWaitInfo {
   waitedMs: number;
   /** The GTID waited for, when there is one. */
   target?: string;
+  /** What the waited server is to people: "replica" (the default) or "Galera node". */
+  noun?: string;
 }
 
 export interface Progress {

@@ -48,6 +48,8 @@ export interface ReplicaWaitNotice {
   reason: string;
   waitedMs: number;
   target?: string;
+  /** "replica" or "Galera node", as the messages call it. */
+  noun?: string;
 }
 
 export class Replica {
@@ -104,7 +106,7 @@ export class Replica {
       if (!d.wait) return;
       const now = performance.now();
       if (now >= deadline) throw await this.timeoutError(m, d, target, s.timeoutS);
-      const notice: ReplicaWaitNotice = { replica: this.label, reason: d.reason, waitedMs: Math.round(now - start), target };
+      const notice: ReplicaWaitNotice = { replica: this.label, reason: d.reason, waitedMs: Math.round(now - start), target, noun: this.noun };
       if (now >= nextLog) {
         nextLog = now + s.logEveryS * 1000;
         const where = await this.describe();

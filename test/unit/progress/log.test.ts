@@ -4,6 +4,7 @@
 import { afterEach, describe, expect, test } from "bun:test";
 import { Board } from "../../../src/progress/board.ts";
 import { LogRenderer } from "../../../src/progress/log.ts";
+import { replicaWaitText } from "../../../src/progress/describe.ts";
 import { teeProgress } from "../../../src/progress/progress.ts";
 import { logger, setLogFloor, setLogFormat, setLogLevel, setLogSink } from "../../../src/log.ts";
 
@@ -52,6 +53,21 @@ describe("LogRenderer", () => {
       eta_s: 20,
     });
     expect(s.lines[2]!.fields).toMatchObject({ event: "end", phase: "load", rows: 20_000, rows_per_s: 400, elapsed_s: 50 });
+  });
+
+  test("a Galera node waited on is called one, in the log line and on the tty", () => {
+    const s = setup();
+    s.progress.phaseStart("load", 10);
+    s.clock.now = 1_000;
+    s.progress.replicaWait({ replica: "mysql://etl@dw-g2:3306/dw", reason: "has not applied 0-1-19 yet", waitedMs: 0, target: "0-1-19", noun: "Galera node" });
+    s.clock.now = 6_000;
+    s.tick();
+    expect(s.lines.find((l) => l.fields.phase === "replica wait")!.message).toBe("replica wait: waiting for Galera node dw-g2:3306: has not applied 0-1-19 yet, 5.0 s");
+    const board = new Board(() => s.clock.now);
+    board.replicaWait({ replica: "mysql://etl@dw-g2:3306/dw", reason: "has not applied 0-1-19 yet", waitedMs: 0, noun: "Galera node" });
+    expect(replicaWaitText(board)).toBe("waiting for Galera node dw-g2:3306: has not applied 0-1-19 yet, 0.0 s");
+    board.replicaWait({ replica: "mysql://ro@db-dw-2:3306/dw", reason: "lag", waitedMs: 0, noun: "replica" });
+    expect(replicaWaitText(board)).toBe("waiting for db-dw-2:3306: lag, 0.0 s");
   });
 
   test("a replica wait in progress gets its own periodic line; the total comes at the end", () => {
