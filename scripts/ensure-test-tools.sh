@@ -10,6 +10,9 @@
 #                                                   DevTools protocol (test/support/chromium.ts)
 #   DejaVu Sans                   (fonts-dejavu-core) a font for Chromium's screenshots, which a
 #                                                   --no-install-recommends chromium may lack
+#   puppetdb.jar                  (puppetdb)        the real PuppetDB the enrichment tests query
+#                                                   (test/support/puppetdb.ts); brings Java
+#   initdb, pg_ctl                (postgresql-15)   PuppetDB's own throwaway PostgreSQL 15
 # Never starts or enables a service: the tests start their own servers.
 set -euo pipefail
 
@@ -17,7 +20,9 @@ set -euo pipefail
 # (the tests start /usr/bin/chromium itself, not whatever `chromium` PATH finds) when it exists.
 NEEDS=(mariadbd:mariadb-server mariadb-install-db:mariadb-server /usr/lib/galera/libgalera_smm.so:galera-4
   systemd-analyze:systemd tmux:tmux
-  /usr/bin/chromium:chromium /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf:fonts-dejavu-core)
+  /usr/bin/chromium:chromium /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf:fonts-dejavu-core
+  /usr/share/puppetdb/puppetdb.jar:puppetdb
+  /usr/lib/postgresql/15/bin/initdb:postgresql-15 /usr/lib/postgresql/15/bin/pg_ctl:postgresql-15)
 
 have() {
   if [[ $1 == /* ]]; then [ -e "$1" ]; return; fi
@@ -32,7 +37,7 @@ for need in "${NEEDS[@]}"; do
 done
 
 if [ ${#missing[@]} -eq 0 ]; then
-  echo "ensure-test-tools: mariadbd, systemd-analyze, tmux and chromium are installed"
+  echo "ensure-test-tools: mariadbd, galera, systemd-analyze, tmux, chromium, puppetdb and postgresql-15 are installed"
   exit 0
 fi
 if [ "$(id -u)" -ne 0 ]; then
