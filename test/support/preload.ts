@@ -9,6 +9,7 @@ import { publishTestbed, servers, waitForReplica } from "./servers.ts";
 import { testbedParentDir } from "./mariadb.ts";
 import { startPair, type Pair } from "./pair.ts";
 import { stopGaleraCluster } from "./galera.ts";
+import { stopPuppetdbBed } from "./puppetdb.ts";
 
 const started = performance.now();
 let pair: Pair | undefined;
@@ -47,6 +48,8 @@ afterAll(stopAll);
 // The Galera cluster starts only in the files that ask for it (galeraCluster()); stopped here.
 // Three nodes leaving at once reconfigure each other: a stop can take the nodes' full 5 s grace.
 afterAll(stopGaleraCluster, 20_000);
+// So does PuppetDB (puppetdb()), with its own PostgreSQL.
+afterAll(stopPuppetdbBed, 20_000);
 
 const { primary, replica } = servers();
 process.stderr.write(
