@@ -1,7 +1,8 @@
 // The [facts] section of the config: site-specific fact columns ([[facts.columns]]: name, type,
-// default, expression) and the source tables they may join ([[facts.joins]]: alias, table, key,
-// references), checked without any server: names, types, defaults that fit their type,
-// expressions of the closed grammar (expression.ts) over known aliases. One line per mistake.
+// default, and either an expression or a PuppetDB fact path) and the source tables they may join
+// ([[facts.joins]]: alias, table, key, references), checked without any server: names, types,
+// defaults that fit their type, expressions of the closed grammar (expression.ts) over known
+// aliases, fact paths only with a [puppetdb] section. One line per mistake.
 import { UsageError } from "../errors.ts";
 import { configSection, type ConfigFile } from "../settings/config-schema.ts";
 import { nearestName } from "../settings/nearest-name.ts";
@@ -10,8 +11,9 @@ import { ExpressionError, parseExpression, references, type Expr } from "./expre
 import type { ExtraColumn, ExtraJoin, ExtraType, FactExtras } from "./types.ts";
 import { parseDeclaredAggregates } from "./aggregates.ts";
 import { AGGREGATE_TABLE_NAMES } from "../stages/aggregate-tables.ts";
+import { factPathProblem } from "../puppetdb/fact-path.ts";
 
-export type { ExtraColumn, ExtraJoin, ExtraType, FactExtras } from "./types.ts";
+export type { ExtraColumn, ExtraJoin, ExtraOrigin, ExtraType, FactExtras } from "./types.ts";
 
 export const NO_EXTRAS: FactExtras = Object.freeze({ columns: [], joins: [], aggregates: [] }) as FactExtras;
 
@@ -30,7 +32,7 @@ export const BASE_ALIASES: Readonly<Record<string, string>> = {
   mf: "servers_manufacturer",
 };
 
-const COLUMN_KEYS = ["name", "type", "default", "expression"] as const;
+const COLUMN_KEYS = ["name", "type", "default", "expression", "puppetdb"] as const;
 const JOIN_KEYS = ["alias", "table", "key", "references"] as const;
 const NAME = /^[a-z][a-z0-9_]{0,63}$/;
 const TABLE = /^[A-Za-z0-9_]{1,64}$/;
@@ -176,6 +178,16 @@ export function factExtrasFrom(config: ConfigFile): FactExtras {
       fail(label, `default is missing: give the value that stands for unknown (the data contract's sentinels: "" or "<unknown>" for text, -1 for counts, false for flags)`);
     }
     const fallback = parseFallback(type, entry.default, label);
+    if (entry.puppetdb !== undefined) {
+      if (entry.expression !== undefined) fail(label, "give expression (a ServerDB value) or puppetdb (a PuppetDB fact), not both");
+      const path = text(entry, "puppetdb", label);
+      const problem = factPathProblem(path);
+      if (problem) fail(label, `puppetdb ${JSON.stringify(path)}: ${problem}`);
+      if (config.puppetdb === undefined) fail(label, `puppetdb = ${JSON.stringify(path)} needs a [puppetdb] section (url, match) to read it from; add one, or use expression`);
+      columns.push({ name, type, typeText, fallback, expression: { kind: "null" }, source: path, origin: { kind: "puppetdb", path } });
+      return;
+    }
+    if (entry.expression === undefined) fail(label, 'expression is missing: give expression = "alias.column" (a ServerDB value) or puppetdb = "fact.path" (a PuppetDB fact)');
     const source = text(entry, "expression", label);
     let expression: Expr;
     try {
@@ -190,7 +202,7 @@ export function factExtrasFrom(config: ConfigFile): FactExtras {
         fail(label, `expression ${JSON.stringify(source)}: no alias ${r.alias}${near ? `; did you mean ${near}?` : ""} (the aliases are ${[...aliases.keys()].join(", ")}; declare other tables in [[facts.joins]])`);
       }
     }
-    columns.push({ name, type, typeText, fallback, expression, source });
+    columns.push({ name, type, typeText, fallback, expression, source, origin: { kind: "expression" } });
   });
   // A join is used by a column's expression, or by a later join that is used itself.
   const used = new Set(columns.flatMap((c) => references(c.expression).map((r) => r.alias)));

@@ -22,7 +22,7 @@ export interface HistoryPassSql {
   sql: string;
   /** The pass's parameters with the expressions' literals in place: part 1's columns come before its `?`s, part 2's before its own. */
   params: (first: string, last: string) => unknown[];
-  /** Declared columns read from the history row alone (as of each day). */
+  /** Declared columns read from the history row alone (as of each day); PuppetDB columns are in neither list. */
   fromHistory: string[];
   /** Declared columns that come (at least in part) from today's tables: approximations. */
   fromToday: string[];
@@ -38,11 +38,13 @@ export function historyPassSql(text: string, extras: FactExtras, historyColumns:
   const current: unknown[] = [];
   let sql = withExtraSelect(text, extras, history, { columnsMark: "extra_columns_history", joinsMark: "extra_joins_history", rename, before: today.map((a) => TODAY_JOINS[a]!) });
   sql = withExtraSelect(sql, extras, current);
-  const fromHistory = extras.columns.filter((c) => references(c.expression).every(inHistory)).map((c) => c.name);
+  // A PuppetDB column reads NULL here (its default): PuppetDB keeps no past facts, so it is neither.
+  const fromServerDb = extras.columns.filter((c) => c.origin.kind === "expression");
+  const fromHistory = fromServerDb.filter((c) => references(c.expression).every(inHistory)).map((c) => c.name);
   return {
     sql,
     params: (first, last) => [...history, first, first, last, ...current, last, first],
     fromHistory,
-    fromToday: extras.columns.map((c) => c.name).filter((n) => !fromHistory.includes(n)),
+    fromToday: fromServerDb.map((c) => c.name).filter((n) => !fromHistory.includes(n)),
   };
 }

@@ -16,6 +16,12 @@ export interface ExtraJoin {
   references: { alias: string; column: string };
 }
 
+/**
+ * Where a declared column's value comes from: an expression over ServerDB's tables, or a fact of
+ * the node in PuppetDB (`puppetdb = "processors.count"`; src/puppetdb/ reads it).
+ */
+export type ExtraOrigin = { kind: "expression" } | { kind: "puppetdb"; path: string };
+
 /** One declared fact column. `fallback` is the value for unknown (NULL or unusable); null only for dates. */
 export interface ExtraColumn {
   name: string;
@@ -23,9 +29,15 @@ export interface ExtraColumn {
   /** The type as the config wrote it, canonical: "varchar(16)", "decimal(8,2)". */
   typeText: string;
   fallback: string | number | null;
+  /**
+   * What the extract SELECT reads: the declared expression, or NULL for a PuppetDB fact (so the
+   * extract, its history pass and the source check need no case of their own: the column is
+   * unknown, its default, until the PuppetDB values are merged in).
+   */
   expression: Expr;
-  /** The expression as written (for messages and the docs). */
+  /** The expression, or the fact path, as written (for messages and the docs). */
   source: string;
+  origin: ExtraOrigin;
 }
 
 export interface FactExtras {
