@@ -8,6 +8,7 @@
 // | 1    | (anything else)   | unexpected failure: a bug or an unclassified database error |
 // | 1    | EtlError          | an expected failure of a run (source down, replica behind…) |
 // | 1    | RunLockLostError  | the run lost its warehouse lock mid-run and stopped         |
+// | 1    | PuppetdbError     | PuppetDB unreachable, too slow, refusing, or answering junk |
 // | 2    | UsageError        | bad option, bad config, bad DSN, bad date, bad identifier   |
 // | 3    | SchemaDriftError  | a warehouse table differs from what this version expects    |
 // | 4    | DoctorFailed      | `doctor` found at least one failing check                   |
@@ -54,6 +55,25 @@ export class LockHeldError extends EtlError {
  */
 export class RunLockLostError extends EtlError {
   override name = "RunLockLostError";
+}
+
+/** Why a PuppetDB read failed; a caller that can do without PuppetDB decides on this, never on the text. */
+export type PuppetdbFailure = "unreachable" | "timeout" | "tls" | "status" | "malformed";
+
+/**
+ * PuppetDB could not be read: down, slower than [puppetdb] timeout_s, a certificate problem, an
+ * HTTP error, or an answer that is not what the query asks for. One line naming the URL (and the
+ * node and fact, for a malformed answer).
+ */
+export class PuppetdbError extends EtlError {
+  override name = "PuppetdbError";
+  constructor(
+    message: string,
+    readonly reason: PuppetdbFailure = "malformed",
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
 }
 
 /** SIGINT/SIGTERM: the run stopped cleanly. */
