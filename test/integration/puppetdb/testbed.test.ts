@@ -24,6 +24,15 @@ describe("puppetdb test bed", () => {
     expect(await res.json()).toEqual({ version: bed.version });
   });
 
+  test("HTTPS: the bed's CA and the serverdb-etl client certificate pass; a certificate off the allowlist gets 403", async () => {
+    const tls = (pem: { certFile: string; keyFile: string }) => ({ ca: Bun.file(bed.https.caFile), cert: Bun.file(pem.certFile), key: Bun.file(pem.keyFile) });
+    const ok = await fetch(`${bed.https.url}/pdb/meta/v1/version`, { tls: tls(bed.https.client) });
+    expect(ok.status).toBe(200);
+    expect(await ok.json()).toEqual({ version: bed.version });
+    const refused = await fetch(`${bed.https.url}/pdb/query/v4?query=${encodeURIComponent("nodes[certname] {}")}`, { tls: tls(bed.https.intruder) });
+    expect(refused.status).toBe(403);
+  });
+
   test("facts of 3 nodes go in through replace_facts and come back from inventory and factsets", async () => {
     const at = (d: number) => new Date(Date.UTC(2026, 11, d, 3, 4, 5, 678));
     const fleet = [1, 2, 3].map((i) => ({
