@@ -10,6 +10,7 @@ import { factExtrasFrom } from "../../../src/extras/declare.ts";
 import { emptyStats, readNodeFacts, type FactReadStats, type NodeFacts } from "../../../src/puppetdb/client.ts";
 import { puppetdbSourceFrom, type PuppetdbSource } from "../../../src/puppetdb/declare.ts";
 import { freePorts } from "../../support/mariadb.ts";
+import { makeCa, makeCert } from "../../support/pki.ts";
 import { puppetdb, type PuppetdbBed } from "../../support/puppetdb.ts";
 
 const DOMAIN = "dc1.example.com";
@@ -188,6 +189,49 @@ describe("readNodeFacts against PuppetDB", () => {
     const got = nodes.find((x) => x.certname === n.certname)!;
     expect(got.values.get("processors.count")).toBe(64);
     expect(got.producedAt).toEqual(n.at);
+  }, 30_000);
+});
+
+describe("over HTTPS, as PuppetDB's own clients connect", () => {
+  const tls = (client: { certFile: string; keyFile: string }, caFile = bed.https.caFile) => ({
+    url: bed.https.url,
+    ca_file: caFile,
+    cert_file: client.certFile,
+    key_file: client.keyFile,
+    match: "fqdn",
+    domain: DOMAIN,
+  });
+
+  test("the CA and an allowlisted client certificate: the same nodes as over plain HTTP", async () => {
+    const { nodes, stats } = await readAll(source(tls(bed.https.client)));
+    const plain = await readAll(source({ match: "fqdn", domain: DOMAIN }));
+    expect(nodes).toEqual(plain.nodes);
+    expect(nodes.length).toBeGreaterThan(5);
+    expect(stats).toEqual(plain.stats);
+  }, 30_000);
+
+  test("a CA that did not sign PuppetDB's certificate: a TLS failure", async () => {
+    const foreign = await makeCa(bed.https.dir, "foreign-ca");
+    const err = await failure(source(tls(bed.https.client, foreign.certFile)));
+    expect(err.reason).toBe("tls");
+    expect(err.message).toStartWith(`PuppetDB at ${bed.https.url}: TLS failed (`);
+    expect(err.message).toEndWith("); check [puppetdb] ca_file (the CA that signed PuppetDB's certificate), cert_file and key_file");
+  }, 30_000);
+
+  test("a client certificate of another CA: PuppetDB refuses the handshake", async () => {
+    const other = await makeCa(bed.https.dir, "other-ca");
+    const stranger = await makeCert(bed.https.dir, other, "serverdb-etl-stranger", "client");
+    const err = await failure(source(tls(stranger)));
+    // Bun reports it as EPROTO (measured): a TLS failure, not a PuppetDB that is down.
+    expect(err.reason).toBe("tls");
+    expect(err.message).toStartWith(`PuppetDB at ${bed.https.url}: TLS failed (`);
+  }, 30_000);
+
+  test("a certificate of the right CA that PuppetDB's allowlist does not name: HTTP 403", async () => {
+    const err = await failure(source(tls(bed.https.intruder)));
+    expect(err.reason).toBe("status");
+    expect(err.message).toStartWith(`PuppetDB at ${bed.https.url} answered the factsets (producer_timestamp) query with HTTP 403`);
+    expect(err.message).toEndWith("check [puppetdb] url, and that this certificate may query PuppetDB");
   }, 30_000);
 });
 
