@@ -52,6 +52,8 @@ export interface PuppetdbBed {
   https: PuppetdbHttps;
   version: string;
   pgPort: number;
+  /** The PuppetDB JVM's pid (for SIGSTOP/SIGCONT in the slow-PuppetDB tests). */
+  pid: number;
   baseDir: string;
   /** Seconds from the first initdb to version → 200. */
   bringUpS: number;
@@ -251,6 +253,8 @@ export async function startPuppetdb(parent = testbedParentDir()): Promise<Puppet
   let java: Subprocess | undefined;
   const stop = async () => {
     if (java && java.exitCode === null && java.signalCode === null) {
+      // SIGCONT first: a JVM a test left stopped would never see the SIGTERM.
+      java.kill("SIGCONT");
       java.kill("SIGTERM");
       const timer = setTimeout(() => java!.kill("SIGKILL"), 15_000);
       await java.exited;
@@ -292,6 +296,7 @@ export async function startPuppetdb(parent = testbedParentDir()): Promise<Puppet
       https: { url: `https://127.0.0.1:${httpsPort}`, caFile: pki.ca.certFile, client: pki.client, intruder: pki.intruder, dir: join(baseDir, "pki") },
       version,
       pgPort: pgPort!,
+      pid: java.pid,
       baseDir,
       bringUpS,
       rssMb,

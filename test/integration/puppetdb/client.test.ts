@@ -264,6 +264,19 @@ describe("failures, each one line naming the URL", () => {
     expect(performance.now() - started).toBeLessThan(3000);
   });
 
+  test("PuppetDB frozen (SIGSTOP): timeout_s, then it answers again once it runs", async () => {
+    process.kill(bed.pid, "SIGSTOP");
+    try {
+      const err = await failure(source({ match: "name", timeout_s: 1 }));
+      expect(err.reason).toBe("timeout");
+      expect(err.message).toBe(`PuppetDB at ${bed.url} did not answer the factsets (producer_timestamp) query within 1 s ([puppetdb] timeout_s); check its load, or raise timeout_s`);
+    } finally {
+      process.kill(bed.pid, "SIGCONT");
+    }
+    const { nodes } = await readAll(source({ match: "name", timeout_s: 30 }));
+    expect(nodes.map((n) => n.certname).sort()).toEqual(planted.map((n) => n.certname).sort());
+  }, 60_000);
+
   /** A broken endpoint: every request gets `body` (with `status`). */
   function junk(body: string, status = 200): string {
     const s = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: () => new Response(body, { status, headers: { "content-type": "application/json" } }) });
