@@ -8,8 +8,9 @@
 // re-sorts the whole fleet for every page and skips or repeats nodes that come or go meanwhile;
 // one query is one consistent read, PuppetDB streams it from a database cursor, and json-rows.ts
 // holds one row at a time. Why a timestamp map: only factsets carry producer_timestamp, and
-// factsets would bring every fact of every node; the map holds ~100 bytes per node (certname and
-// a number), ~10 MB for 100,000 nodes, while the facts themselves stream.
+// factsets would bring every fact of every node; the map holds a certname and a number per node
+// (measured in Bun: ~110 bytes for a 25-character certname, 10.5 MB for 100,000 nodes), and it
+// shrinks as the inventory stream passes each node, while the facts themselves stream.
 //
 // Order: PuppetDB sorts certnames by its database's collation, which need not be JavaScript's
 // code-unit order (en_US sorts "web-2" between "web1" and "web3"); and with match = "serial" the
