@@ -27,8 +27,6 @@ function tlsOf(source: PuppetdbSource): TlsOptions | undefined {
   }
 }
 
-const UNREACHABLE = new Set(["ECONNREFUSED", "ECONNRESET", "ENOTFOUND", "EHOSTUNREACH", "ENETUNREACH", "EAI_AGAIN", "ConnectionRefused", "ConnectionClosed", "FailedToOpenSocket"]);
-
 /** A fetch failure as one line: what happened and what to check. */
 function failureOf(source: PuppetdbSource, err: unknown, timedOut: boolean, what: string): PuppetdbError {
   if (err instanceof PuppetdbError) return err;
@@ -37,11 +35,11 @@ function failureOf(source: PuppetdbSource, err: unknown, timedOut: boolean, what
   }
   const code = String((err as { code?: unknown }).code ?? "");
   const text = (err as Error).message ?? String(err);
-  if (/CERT|TLS|SSL|SELF_SIGNED|ALTNAME|HANDSHAKE/i.test(code) || /certificate|tls|ssl/i.test(text)) {
+  if (/CERT|TLS|SSL|SELF_SIGNED|ALTNAME|HANDSHAKE|^EPROTO$/i.test(code) || /certificate|tls|ssl/i.test(text)) {
     return new PuppetdbError(`PuppetDB at ${source.url}: TLS failed (${code || text}); check [puppetdb] ca_file (the CA that signed PuppetDB's certificate), cert_file and key_file`, "tls", { cause: err });
   }
-  const why = UNREACHABLE.has(code) ? code : code || text.split("\n")[0];
-  return new PuppetdbError(`PuppetDB at ${source.url} is unreachable (${why}); check [puppetdb] url and that PuppetDB runs`, "unreachable", { cause: err });
+  // ECONNREFUSED, ENOTFOUND, ECONNRESET (also mid-answer: PuppetDB went away while it streamed)…
+  return new PuppetdbError(`PuppetDB at ${source.url} is unreachable (${code || text.split("\n")[0]}); check [puppetdb] url and that PuppetDB runs`, "unreachable", { cause: err });
 }
 
 /** `promise`, or a timeout after `ms` that aborts `controller`. */

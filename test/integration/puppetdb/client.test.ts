@@ -311,6 +311,12 @@ describe("failures, each one line naming the URL", () => {
     expect(err.message).toBe(`PuppetDB at ${url}: the answer to the factsets (producer_timestamp) query is malformed: node web01.dc1.example.com has "yesterday" for producer_timestamp; check [puppetdb] url points at PuppetDB 6 or later`);
   });
 
+  test("an answer cut off mid-row (a proxy that gave up) is not taken for the whole fleet", async () => {
+    const url = junk('[{"certname": "web01.dc1.example.com", "producer_timestamp": "2026-12-01T00:00:00.000Z"}, {"certname": "web02.dc1.exa');
+    const err = await failure(source({ match: "name", url }));
+    expect(err.message).toBe(`PuppetDB at ${url}: the answer to the factsets (producer_timestamp) query is malformed: it ends before the array does (after row 1): cut off`);
+  });
+
   test("an HTTP 500 with its first line", async () => {
     const url = junk("Internal error\nat clojure...", 500);
     const err = await failure(source({ match: "name", url }));
