@@ -51,7 +51,7 @@ export interface FactReadStats {
   matched: number;
   /** Nodes the rule gives no key: a certname outside the domain, or no serial-number fact. */
   unmatched: Counted;
-  /** Nodes without a producer_timestamp (new between the two queries). */
+  /** Yielded nodes without a producer_timestamp (submitted between the two queries). */
   noTimestamp: number;
   /** Per fact path: nodes that lack it. */
   missing: Map<string, number>;
@@ -115,6 +115,8 @@ export async function* readNodeFacts(source: PuppetdbSource, stats: FactReadStat
       if (!(field in row)) throw malformed(source, what, certname, `the fact ${path}`, undefined);
       raw.set(path, row[field]);
     }
+    const ms = times.get(certname);
+    times.delete(certname); // each certname comes once: the map shrinks as the stream goes
     const key = matchKey(source.match, certname, raw);
     if (key === undefined) {
       stats.unmatched.count++;
@@ -133,9 +135,7 @@ export async function* readNodeFacts(source: PuppetdbSource, stats: FactReadStat
         count(stats.wrongType, path, certname);
       }
     }
-    const ms = times.get(certname);
     if (ms === undefined) stats.noTimestamp++;
-    else times.delete(certname); // each certname comes once; the map shrinks as the stream goes
     stats.matched++;
     yield { certname, key, producedAt: ms === undefined ? undefined : new Date(ms), values, wrongType };
   }
