@@ -41,6 +41,17 @@ function etl(dw: string, extra: string[] = [], timeoutMs = 120_000, target = dsn
   return runCli(["etl", "--source", dsn(servers().primary, source), "--target", target, "--report-date", D1, ...extra], { timeoutMs });
 }
 
+/** Every one of `nodes` holds the same rows (checksums), and the day equal to the oracle. */
+async function expectTheDayOn(nodes: readonly GaleraNode[], dw: string): Promise<void> {
+  const sums = await expectSameOnEveryNode(cluster, dw, TABLES, nodes);
+  expect(sums.server_facts).toStartWith(`${expected.facts.length} rows`);
+  for (const node of nodes) {
+    const day = await onNode(node, dw, (db) => readWarehouseDay(db, D1));
+    expect(firstDifference("server_facts", day.facts, expected.facts)).toBeUndefined();
+    expect(firstDifference("server_fact_roles", day.roles, expected.roles)).toBeUndefined();
+  }
+}
+
 /** A target DSN listing several nodes (the writer fails over along it), e.g. mysql://root@127.0.0.1:P1,127.0.0.1:P2/dw. */
 function multiHostDsn(nodes: readonly GaleraNode[], dw: string): string {
   return `mysql://root@${nodes.map((n) => `127.0.0.1:${n.port}`).join(",")}/${dw}`;
@@ -80,13 +91,7 @@ describe("etl into a Galera cluster", () => {
     const others = cluster.nodes.slice(1).map((n) => `127.0.0.1:${n.port}`);
     expect(r.stderr).toContain("is a Galera node: waiting after every batch on the 2 other nodes of its wsrep_incoming_addresses");
     for (const a of others) expect(r.stderr).toContain(a);
-    const sums = await expectSameOnEveryNode(cluster, dw, TABLES);
-    expect(sums.server_facts).toStartWith(`${expected.facts.length} rows`);
-    for (const node of cluster.nodes) {
-      const day = await onNode(node, dw, (db) => readWarehouseDay(db, D1));
-      expect(firstDifference("server_facts", day.facts, expected.facts)).toBeUndefined();
-      expect(firstDifference("server_fact_roles", day.roles, expected.roles)).toBeUndefined();
-    }
+    await expectTheDayOn(cluster.nodes, dw);
   }, 180_000);
 
   test("--replica names the nodes instead (as the ro user): the same result, nothing discovered", async () => {
@@ -169,13 +174,7 @@ describe("etl into a Galera cluster", () => {
     const rerun = ok("etl rerun", await etl(dw, ["--replica-timeout", "3", "--verbose", "INFO"]));
     expect(rerun.stderr).toContain(`waiting after every batch on the 1 other node of its wsrep_incoming_addresses: mysql://root@127.0.0.1:${survivors[1]!.port}/`);
     expect(rerun.stderr).not.toContain(`127.0.0.1:${killed.port}`);
-    const sums = await expectSameOnEveryNode(cluster, dw, TABLES, survivors);
-    expect(sums.server_facts).toStartWith(`${expected.facts.length} rows`);
-    for (const node of survivors) {
-      const day = await onNode(node, dw, (db) => readWarehouseDay(db, D1));
-      expect(firstDifference("server_facts", day.facts, expected.facts)).toBeUndefined();
-      expect(firstDifference("server_fact_roles", day.roles, expected.roles)).toBeUndefined();
-    }
+    await expectTheDayOn(survivors, dw);
     // A killed node is gone for good here (wsrep_sst_method=skip): a new cluster for what follows.
     cluster = await restartGaleraCluster();
   }, 180_000);
@@ -203,13 +202,7 @@ describe("etl into a Galera cluster", () => {
     process.stderr.write(`galera: the killed writer evicted ${((performance.now() - killedAt) / 1000).toFixed(2)} s after the kill\n`);
     const rerun = ok("etl rerun through node 2", await runCli(["etl", "--source", dsn(servers().primary, source), "--target", dsn(others[0]!, dw), "--report-date", D1, "--verbose", "INFO"]));
     expect(rerun.stderr).toContain(`waiting after every batch on the 1 other node of its wsrep_incoming_addresses: mysql://root@127.0.0.1:${others[1]!.port}/`);
-    const sums = await expectSameOnEveryNode(cluster, dw, TABLES, others);
-    expect(sums.server_facts).toStartWith(`${expected.facts.length} rows`);
-    for (const node of others) {
-      const day = await onNode(node, dw, (db) => readWarehouseDay(db, D1));
-      expect(firstDifference("server_facts", day.facts, expected.facts)).toBeUndefined();
-      expect(firstDifference("server_fact_roles", day.roles, expected.roles)).toBeUndefined();
-    }
+    await expectTheDayOn(others, dw);
     cluster = await restartGaleraCluster();
   }, 180_000);
 
@@ -226,13 +219,7 @@ describe("etl into a Galera cluster", () => {
     // The lock moves to one of the nodes it was also taken on at the start (in address order).
     expect(r.stderr).toMatch(new RegExp(`the run goes on holding it on Galera node 127\\.0\\.0\\.1:(${next.port}|${last.port}), which every other run must take too`));
     const survivors = [next, last];
-    const sums = await expectSameOnEveryNode(cluster, dw, TABLES, survivors);
-    expect(sums.server_facts).toStartWith(`${expected.facts.length} rows`);
-    for (const node of survivors) {
-      const day = await onNode(node, dw, (db) => readWarehouseDay(db, D1));
-      expect(firstDifference("server_facts", day.facts, expected.facts)).toBeUndefined();
-      expect(firstDifference("server_fact_roles", day.roles, expected.roles)).toBeUndefined();
-    }
+    await expectTheDayOn(survivors, dw);
     const [run] = await onNode(next, dw, (db) => db.query<{ status: string }>("SELECT status FROM etl_runs ORDER BY id DESC LIMIT 1"));
     expect(run!.status).toBe("success");
 
