@@ -30,6 +30,7 @@ import { SQL } from "../src/sql.ts";
 import { findMariadb, freePorts, installDataDir, startServer, stopServer, waitUntilReady, type RunningServer } from "../test/support/mariadb.ts";
 import { connect, type TestServer } from "../test/support/servers.ts";
 import { cli } from "./support.ts";
+import { addDayPartitions } from "../test/support/day-partitions.ts";
 
 const { values: opts } = parseArgs({
   options: {
@@ -157,6 +158,8 @@ async function buildMariadb(m: Mariadb, newest: string): Promise<void> {
     const select = cols.map((c) => (c === "report_date" ? "d.day" : c === "etl_run_id" ? "d.run_id" : `f.${c}`)).join(", ");
     await db.execute("ALTER TABLE server_facts DROP KEY id, DROP KEY name");
     const factDays = past.filter((d) => d.fact);
+    // The day partitions a run would have added (init makes the fact tables partitioned by day).
+    await addDayPartitions(db, factDays.map((d) => d.day), ["server_facts"]);
     for (const [i, d] of factDays.entries()) {
       await db.execute(`INSERT INTO server_facts (${cols.join(", ")}) SELECT ${select} FROM server_facts f JOIN bench_days d ON d.day = ? WHERE f.report_date = ? ORDER BY f.id`, [d.day, newest]);
       if (i % 20 === 19) say(`mariadb: facts copied to ${i + 1} of ${factDays.length} days`);

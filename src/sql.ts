@@ -15,7 +15,6 @@ import etlRunsStart from "../sql/etl_runs_start.sql" with { type: "text" };
 import etlRunsFinish from "../sql/etl_runs_finish.sql" with { type: "text" };
 import staleIds from "../sql/stale_ids.sql" with { type: "text" };
 import staleDelete from "../sql/stale_delete.sql" with { type: "text" };
-import rangeIds from "../sql/range_ids.sql" with { type: "text" };
 import rangeDelete from "../sql/range_delete.sql" with { type: "text" };
 import expireTableProbe from "../sql/expire_table_probe.sql" with { type: "text" };
 import expireAggregateDelete from "../sql/expire_aggregate_delete.sql" with { type: "text" };
@@ -32,6 +31,8 @@ import sqliteCreateAggregates from "../sql/sqlite/create_aggregates.sql" with { 
 import mysqlExpireDays from "../sql/mysql/expire_days.sql" with { type: "text" };
 import sqliteExpireDays from "../sql/sqlite/expire_days.sql" with { type: "text" };
 import mysqlFactDays from "../sql/mysql/fact_days.sql" with { type: "text" };
+import mysqlRangeIds from "../sql/mysql/range_ids.sql" with { type: "text" };
+import sqliteRangeIds from "../sql/sqlite/range_ids.sql" with { type: "text" };
 import sqliteFactDays from "../sql/sqlite/fact_days.sql" with { type: "text" };
 import aggregateServerBySite from "../sql/aggregate/server_by_site.sql" with { type: "text" };
 import aggregateServerByPuppetService from "../sql/aggregate/server_by_puppet_service.sql" with { type: "text" };
@@ -77,7 +78,6 @@ export const SQL = {
   etlRunsFinish,
   staleIds,
   staleDelete,
-  rangeIds,
   rangeDelete,
   expireTableProbe,
   expireAggregateDelete,
@@ -123,14 +123,17 @@ export const SQL = {
   sqliteExpireDays,
   mysqlFactDays,
   sqliteFactDays,
+  mysqlRangeIds,
+  sqliteRangeIds,
 } as const;
 
 /**
- * Warehouse SQL that differs per engine, where one portable text cannot do: the DDL, and the
- * "which days are present" walks (MariaDB has a loose index scan, SQLite needs a recursive walk).
+ * Warehouse SQL that differs per engine, where one portable text cannot do: the DDL, the
+ * "which days are present" walks (MariaDB has a loose index scan, SQLite needs a recursive walk),
+ * and expire's id walk (MariaDB needs FORCE INDEX on a table partitioned by day).
  * Each is sql/mysql/<name>.sql and sql/sqlite/<name>.sql, the same name on both.
  */
-export type EngineSqlName = "create_etl_runs" | "create_server_facts" | "create_server_fact_roles" | "create_aggregates" | "expire_days" | "fact_days";
+export type EngineSqlName = "create_etl_runs" | "create_server_facts" | "create_server_fact_roles" | "create_aggregates" | "expire_days" | "fact_days" | "range_ids";
 
 const ENGINE_SQL: Record<"mysql" | "sqlite", Record<EngineSqlName, string>> = {
   mysql: {
@@ -140,6 +143,7 @@ const ENGINE_SQL: Record<"mysql" | "sqlite", Record<EngineSqlName, string>> = {
     create_aggregates: SQL.mysqlCreateAggregates,
     expire_days: SQL.mysqlExpireDays,
     fact_days: SQL.mysqlFactDays,
+    range_ids: SQL.mysqlRangeIds,
   },
   sqlite: {
     create_etl_runs: SQL.sqliteCreateEtlRuns,
@@ -148,6 +152,7 @@ const ENGINE_SQL: Record<"mysql" | "sqlite", Record<EngineSqlName, string>> = {
     create_aggregates: SQL.sqliteCreateAggregates,
     expire_days: SQL.sqliteExpireDays,
     fact_days: SQL.sqliteFactDays,
+    range_ids: SQL.sqliteRangeIds,
   },
 };
 
@@ -173,7 +178,6 @@ export const SQL_FILES = [
   "etl_runs_finish.sql",
   "stale_ids.sql",
   "stale_delete.sql",
-  "range_ids.sql",
   "range_delete.sql",
   "expire_table_probe.sql",
   "expire_aggregate_delete.sql",
@@ -191,6 +195,8 @@ export const SQL_FILES = [
   "sqlite/expire_days.sql",
   "mysql/fact_days.sql",
   "sqlite/fact_days.sql",
+  "mysql/range_ids.sql",
+  "sqlite/range_ids.sql",
   "aggregate/server_by_site.sql",
   "aggregate/server_by_puppet_service.sql",
   "aggregate/server_by_vendor_model.sql",

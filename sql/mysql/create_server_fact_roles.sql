@@ -21,4 +21,7 @@ CREATE TABLE IF NOT EXISTS server_fact_roles (
   PRIMARY KEY (report_date, id, role_id),
   -- server_by_puppet_service: a day's rows grouped by service, read from the index alone.
   KEY puppet_service (report_date, puppet_service)
-) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin
+  -- One partition per report day, as server_facts (see there): loads touch the day's partition
+  -- only, and expire drops it. p10000101 stays empty.
+  PARTITION BY LIST COLUMNS (report_date) (PARTITION p10000101 VALUES IN ('1000-01-01'));

@@ -13,7 +13,8 @@
 -- built exactly by the transform, so only warehouse-side grouping merges them.
 --
 -- `serverdb-etl init` runs this only when the table is missing; it never alters it.
--- It compares the live table with this file and prints ALTERs for differences.
+-- It compares the live table with this file and prints ALTERs for differences (the partitions
+-- themselves are the runs' to add and drop: only the partitioning is compared).
 CREATE TABLE IF NOT EXISTS server_facts (
   id              bigint unsigned NOT NULL,            -- servers_asset.id (Django BigAutoField)
   report_date     date NOT NULL,                       -- the day the snapshot describes
@@ -53,4 +54,11 @@ CREATE TABLE IF NOT EXISTS server_facts (
   -- One server's history: by id (its every day; InnoDB appends the primary key) or by host name.
   KEY id (id),
   KEY name (name)
-) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin
+  -- One partition per report day, each with its own part of every key: a night's load inserts
+  -- into small B-trees (a global KEY id or KEY name would take 100k inserts spread over all of
+  -- history, which stops fitting the buffer pool), a query by id or name probes each day's small
+  -- tree, and expire drops a day's partition instead of deleting its rows (BENCHMARKS.md, "The
+  -- warehouse as it ages"). A run adds the partition of each day it writes before writing it
+  -- (ADD PARTITION). A table needs one partition: p10000101 stays empty.
+  PARTITION BY LIST COLUMNS (report_date) (PARTITION p10000101 VALUES IN ('1000-01-01'));

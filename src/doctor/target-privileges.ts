@@ -1,6 +1,7 @@
 // What the warehouse account needs, table by table, and the GRANTs for what it lacks. Least
 // privilege: only this version's warehouse tables (the engine's catalog names them; passed in),
-// UPDATE only on etl_runs (the one table a run updates), DELETE everywhere but there. Pure.
+// UPDATE only on etl_runs (the one table a run updates), DELETE everywhere but there, ALTER and
+// DROP on the two fact tables only (their day partitions). Pure.
 import { grantStatement, missingPrivileges, type Grant } from "./grants.ts";
 
 /** The one table rows are updated in (a run's record is closed); nothing deletes from it. */
@@ -16,12 +17,18 @@ export interface TargetPrivilege {
 
 const everyTable = () => true;
 
+/** The tables partitioned by day, whose partitions the runs add and drop. */
+const DAY_PARTITIONED = ["server_facts", "server_fact_roles"];
+
 export const TARGET_PRIVILEGES: readonly TargetPrivilege[] = [
   { privilege: "SELECT", on: everyTable, neededBy: "etl's stale-row sweep, aggregate's INSERT … SELECT, expire's choice of days, init --check" },
   { privilege: "INSERT", on: everyTable, neededBy: "etl's and backfill's loads, aggregate's INSERT … SELECT, starting an etl_runs record" },
   { privilege: "UPDATE", on: (t) => t === RUNS_TABLE, neededBy: "finishing an etl_runs record" },
   { privilege: "DELETE", on: (t) => t !== RUNS_TABLE, neededBy: "REPLACE of an existing row, removing stale rows, replacing a day's aggregates, expire" },
   { privilege: "CREATE", on: everyTable, neededBy: "init creates the tables" },
+  // The fact tables hold a partition per day (MariaDB/MySQL): etl and backfill add a day's, expire drops it.
+  { privilege: "ALTER", on: (t) => DAY_PARTITIONED.includes(t), neededBy: "etl and backfill add each day's partition (ADD PARTITION)" },
+  { privilege: "DROP", on: (t) => DAY_PARTITIONED.includes(t), neededBy: "expire drops a day's partition (DROP PARTITION)" },
 ];
 
 /** Privileges on one table. */

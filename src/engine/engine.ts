@@ -33,6 +33,21 @@ export interface OpenDbOptions {
   replacing?: Db;
 }
 
+/**
+ * Fact tables that hold one LIST partition per report day (MariaDB/MySQL): a run adds the day's
+ * partition before writing the day, and expire drops it instead of deleting its rows.
+ */
+export interface DayPartitions {
+  /** The days of `table` that have a partition, with its name and how many days it holds; undefined when `table` is not partitioned by day. */
+  list(db: Db, table: string): Promise<Map<string, { name: string; days: number }> | undefined>;
+  /** The DDL that adds `day`'s partition to `table`. */
+  addSql(db: Db, table: string, day: string): string;
+  /** The DDL that drops the partitions `names` of `table`, in one statement. */
+  dropSql(db: Db, table: string, names: readonly string[]): string;
+  /** The error of a retried ADD or DROP whose first attempt had already done it. */
+  alreadyDone(err: unknown): boolean;
+}
+
 /** The run lock: one serverdb-etl run per warehouse. */
 export interface RunLock {
   readonly name: string;
@@ -95,6 +110,8 @@ export interface Engine<E extends Endpoint = Endpoint> {
    * LockHeldError (exit 75). `onLost` is called at most once if the lock goes while held.
    */
   lockRun(ep: E, database: string, onLost: (err: RunLockLostError) => void): Promise<RunLock>;
+  /** Present where the fact tables can be partitioned by day (not SQLite). */
+  readonly dayPartitions?: DayPartitions;
   /** The warehouse tables as this version defines them for this engine, and how to read the live ones. */
   readonly catalog: WarehouseCatalog;
   /** The engine's text of a statement that differs per engine (sql.ts). */

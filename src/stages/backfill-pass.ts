@@ -16,6 +16,7 @@ import type { EtlSummary } from "./etl.ts";
 import { allowReaderPauses } from "./extract/extract.ts";
 import { extractPass } from "./extract/extract-pass.ts";
 import type { HistoryPassSql } from "../extras/history-sql.ts";
+import { prepareDays } from "./load/day-partitions.ts";
 import { BatchWriter, DEFAULT_BATCH_WRITER } from "./load/batch-writer.ts";
 import { loadDays, type DayServer } from "./load/load.ts";
 import { finishRunStatement, startRun, type RunCounts } from "./load/runs.ts";
@@ -62,6 +63,7 @@ export async function loadPass(ctx: WarehouseContext, options: PassOptions, prog
   const counts: RunCounts[] = options.dates.map(() => ({ extracted: 0, loaded: 0, removed: 0, warnings: {} }));
   const recorded = options.dates.map(() => false);
   try {
+    await prepareDays(writer, options.dates);
     // A day that holds no row yet (built for the first time) has nothing to sweep.
     const fresh: boolean[] = [];
     for (const date of options.dates) {

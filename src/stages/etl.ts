@@ -9,6 +9,7 @@ import { transformServer } from "../transform/index.ts";
 import type { RawServerRow, TransformOptions, TransformedServer, Warnings } from "../transform/types.ts";
 import { addWarnings } from "../transform/warnings.ts";
 import type { Progress } from "../progress/progress.ts";
+import { prepareDays } from "./load/day-partitions.ts";
 import { BatchWriter, DEFAULT_BATCH_WRITER } from "./load/batch-writer.ts";
 import { allowReaderPauses, extractServers, type Extract } from "./extract/extract.ts";
 import { DEFAULT_REPLICA_WAIT } from "../replicas/replica-set.ts";
@@ -101,6 +102,7 @@ export async function loadDay(ctx: WarehouseContext, options: EtlOptions, open: 
   const run: DayRun = { ctx: { ...ctx, source, sourceSchema }, writer, runId, options, counts, progress };
   let recorded = false;
   try {
+    await prepareDays(writer, [options.reportDate]);
     const loaded = await extractAndLoad(run, open, total);
     const sweepS = await sweepDay(run);
     await writer.write([finishRunStatement(runId, "success", counts)]);

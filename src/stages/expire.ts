@@ -1,6 +1,7 @@
 // The expire stage: read the report dates present, plan them with the retention policy
-// (retention.ts) as of today, refuse a large delete (delete-guard.ts), and delete the facts and
-// bridge rows of the days that go, in short id-range batches with replica waits
+// (retention.ts) as of today, refuse a large delete (delete-guard.ts), and remove the facts and
+// bridge rows of the days that go: a table partitioned by day drops the day's partition
+// (day-partitions.ts), another deletes them in short id-range batches with replica waits
 // (ranged-delete.ts). Aggregates stay unless asked for.
 import type { FactExtras } from "../extras/types.ts";
 import { plural } from "../words.ts";
@@ -16,6 +17,7 @@ import { BatchWriter, DEFAULT_BATCH_WRITER } from "./load/batch-writer.ts";
 import type { WarehouseContext } from "./context.ts";
 import { startPhase, stopwatch } from "./phase.ts";
 import { deleteDayRows } from "./load/ranged-delete.ts";
+import { dropDayPartitions } from "./load/day-partitions.ts";
 import {
   DEFAULT_RETENTION,
   isoWeek,
@@ -148,23 +150,24 @@ export async function expireFacts(ctx: WarehouseContext, options: ExpireOptions,
   // One phase for all the days (rows of both tables; the day in the note), not a line per day.
   const phase = startPhase(progress, "expire");
   let removed = 0;
+  // A table partitioned by day drops the days' partitions, many in one statement however many
+  // rows they hold; bridge rows first, so a day interrupted between the two is finished next time.
+  const droppedRoles = await dropDayPartitions(writer, "server_fact_roles", doomed, (n) => phase.progress((removed += n), "dropping partitions"));
+  const droppedFacts = await dropDayPartitions(writer, "server_facts", doomed, (n) => phase.progress((removed += n), "dropping partitions"));
   for (const [i, date] of doomed.entries()) {
     const note = `day ${i + 1}/${doomed.length} ${date}`;
     phase.progress(removed, note);
-    // Bridge rows first: until the last fact row is gone the day stays in the plan, so an
-    // interrupted expire is finished by the next one and never leaves bridge rows without facts.
+    // Another table deletes them in batches, bridge rows first: until the last fact row is gone the
+    // day stays in the plan, so an interrupted expire is finished by the next one.
     const day = { reportDate: date, batchSize: options.batchSize };
-    const roles = await deleteDayRows(writer, {
-      table: "server_fact_roles",
-      ...day,
-      onBatch: (n) => phase.progress(removed + n, note),
-    });
-    const facts = await deleteDayRows(writer, {
-      table: "server_facts",
-      ...day,
-      onBatch: (n) => phase.progress(removed + roles + n, note),
-    });
-    removed += roles + facts;
+    const roles =
+      droppedRoles.get(date) ??
+      (await deleteDayRows(writer, { table: "server_fact_roles", ...day, onBatch: (n) => phase.progress(removed + n, note) }));
+    if (!droppedRoles.has(date)) removed += roles;
+    const facts =
+      droppedFacts.get(date) ??
+      (await deleteDayRows(writer, { table: "server_facts", ...day, onBatch: (n) => phase.progress(removed + n, note) }));
+    if (!droppedFacts.has(date)) removed += facts;
     let aggregateRows = 0;
     for (const t of aggregates) {
       aggregateRows += await writer.write([{ sql: SQL.expireAggregateDelete.replaceAll("{table}", quoteIdent(t)), params: [date] }]);

@@ -126,9 +126,9 @@ export function layoutWarning(drifts: readonly Drift[]): string | undefined {
   const layout = drifts.filter((d) => d.layout && !d.cosmetic);
   if (!layout.length) return undefined;
   const tables = [...new Set(layout.map((d) => d.table))];
-  const more = layout.length > 1 ? ` and ${plural(layout.length - 1, "more key difference")}` : "";
+  const more = layout.length > 1 ? ` and ${plural(layout.length - 1, "more layout difference")}` : "";
   return (
     `${tables.join(", ")} still ${tables.length === 1 ? "has" : "have"} an older layout (${layout[0]!.table}: ${layout[0]!.message}${more}); ` +
-    "this run goes on, but every night costs more as history grows: apply the online ALTER that serverdb-etl init --check prints"
+    "this run goes on, but every night costs more as history grows: apply the migration that serverdb-etl init --check prints"
   );
 }

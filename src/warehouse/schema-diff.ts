@@ -20,7 +20,8 @@ export type DriftKind =
   | "key-columns"
   | "key-name"
   | "table-engine"
-  | "table-collation";
+  | "table-collation"
+  | "partitioning";
 
 /** One difference between a live warehouse table and this version's DDL. */
 export interface Drift {
@@ -122,6 +123,7 @@ export function diffTable(expected: TableSchema, live: TableSchema): Drift[] {
 
   diffPrimaryKey(expected, live, add);
   diffIndexes(expected, live, add);
+  diffPartitioning(expected, live, add);
 
   if (live.engine.toLowerCase() !== expected.engine.toLowerCase()) {
     add("table-engine", `engine is ${live.engine}, expected ${expected.engine}`, [`ENGINE=${expected.engine}`]);
@@ -135,6 +137,52 @@ export function diffTable(expected: TableSchema, live: TableSchema): Drift[] {
     );
   }
   return drifts;
+}
+
+/**
+ * One partition per day (LIST COLUMNS (report_date)) changes only what a night costs, so it is a
+ * layout drift: runs go on, deleting rows where they would drop a partition. The fix repartitions
+ * the table with a partition for every day it holds (read live: TableSchema.partitionValues) and
+ * the week after its newest, in a statement of its own: it copies the table.
+ */
+function diffPartitioning(expected: TableSchema, live: TableSchema, add: (kind: DriftKind, message: string, fix?: string[], extra?: Partial<Drift>) => void): void {
+  const want = expected.partitionedBy;
+  const have = live.partitionedBy;
+  if ((want ?? "") === (have ?? "")) return;
+  if (!want) {
+    add("partitioning", `is partitioned (${have}), which this version does not expect (cosmetic: the runs do not depend on it)`, undefined, { cosmetic: true, layout: true });
+    return;
+  }
+  const what = have ? `is partitioned ${have}` : "is not partitioned";
+  add(
+    "partitioning",
+    `${what}, expected one partition per ${want} (LIST COLUMNS (${want})): each night's load and expire then touch that day's partition only (layout: runs go on, slower as history grows)`,
+    undefined,
+    { layout: true, statement: repartitionStatement(live.name, want, live.partitionValues ?? []) },
+  );
+}
+
+/** The repartitioning ALTER, its cost said in comments; `values`: the days the table holds. */
+function repartitionStatement(table: string, column: string, values: readonly string[]): string {
+  const newest = [...values].sort().at(-1);
+  const ahead = newest ? Array.from({ length: 7 }, (_, i) => nextDay(newest, i + 1)) : [];
+  const days = [...new Set(["1000-01-01", ...values, ...ahead])].sort();
+  const parts = days.map((d) => `PARTITION p${d.replaceAll("-", "")} VALUES IN ('${d}')`);
+  const clause = `PARTITION BY LIST COLUMNS (${column}) (\n    ${parts.join(",\n    ")})`;
+  return [
+    `-- Repartitioning copies ${table} (ALGORITHM=COPY: writes to it wait until it is done; allow for its`,
+    "-- size in free disk space and in replica lag). One partition per day it holds, and the week after",
+    "-- its newest day; run it outside the nightly window (a day written meanwhile has no partition).",
+    "-- For a very large table, the same online in chunks:",
+    `--   pt-online-schema-change --alter '${clause.replace(/\s*\n\s*/g, " ")}' D=DATABASE,t=${table} --execute`,
+    `ALTER TABLE ${quoteName(table)}\n  ${clause}`,
+  ].join("\n");
+}
+
+function nextDay(day: string, n: number): string {
+  const d = new Date(`${day}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + n);
+  return d.toISOString().slice(0, 10);
 }
 
 function sameDefault(have: ColumnSchema, want: ColumnSchema): boolean {

@@ -42,6 +42,16 @@ export interface TableSchema {
   engine: string;
   /** The table's default collation (what a column added without COLLATE gets). */
   collation: string;
+  /**
+   * The column whose every value has a LIST partition of its own (server_facts: report_date, one
+   * partition per day); undefined for a table that is not partitioned.
+   */
+  partitionedBy?: string;
+  /**
+   * Live tables only: the values present of the column the expected table is partitioned by,
+   * when the live one is not partitioned by it (the partitions a migration must create).
+   */
+  partitionValues?: string[];
 }
 
 const INTEGER_TYPES = /^(tinyint|smallint|mediumint|int|bigint)\b/;

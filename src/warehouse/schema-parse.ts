@@ -215,7 +215,18 @@ class StatementParser {
       }
     }
     this.checkNames(name, columns, pk, indexes);
-    return { name, columns, primaryKey: pk, indexes, engine: options.engine, collation: options.collation };
+    if (options.partitionedBy && !columns.some((c) => nameKey(c.name) === nameKey(options.partitionedBy!))) {
+      throw new Error(`${this.file}: ${name}: partitioned by unknown column ${options.partitionedBy}`);
+    }
+    return {
+      name,
+      columns,
+      primaryKey: pk,
+      indexes,
+      engine: options.engine,
+      collation: options.collation,
+      ...(options.partitionedBy ? { partitionedBy: options.partitionedBy } : {}),
+    };
   }
 
   /** `(a, b(10))` → ["a", "b(10)"]. */
@@ -313,9 +324,14 @@ class StatementParser {
     return this.fail("DEFAULT must be a string, a number or NULL");
   }
 
-  private tableOptions(): { engine?: string; collation?: string } {
-    const out: { engine?: string; collation?: string; charset?: string } = {};
+  private tableOptions(): { engine?: string; collation?: string; partitionedBy?: string } {
+    const out: { engine?: string; collation?: string; charset?: string; partitionedBy?: string } = {};
     while (this.peek()) {
+      if (this.acceptWord("PARTITION")) {
+        out.partitionedBy = this.partitioning();
+        if (this.peek()) this.fail("the PARTITION BY clause must come last");
+        break;
+      }
       this.acceptWord("DEFAULT");
       if (this.acceptWord("ENGINE")) {
         this.acceptEquals();
@@ -328,13 +344,31 @@ class StatementParser {
         this.acceptEquals();
         out.collation = this.name("a collation");
       } else {
-        this.fail("unsupported table option (supported: ENGINE, DEFAULT CHARSET, COLLATE)");
+        this.fail("unsupported table option (supported: ENGINE, DEFAULT CHARSET, COLLATE, PARTITION BY LIST COLUMNS)");
       }
     }
     if (out.charset && out.collation && !out.collation.toLowerCase().startsWith(out.charset.toLowerCase() + "_")) {
       this.fail(`COLLATE ${out.collation} does not belong to CHARSET ${out.charset}`);
     }
     return out;
+  }
+
+  /**
+   * `BY LIST COLUMNS (col) (PARTITION … , …)` after PARTITION: the column, one partition per
+   * value of which the runs add and drop. The partitions listed are skipped: they are data.
+   */
+  private partitioning(): string {
+    for (const w of ["BY", "LIST", "COLUMNS"]) if (!this.acceptWord(w)) this.fail("only PARTITION BY LIST COLUMNS (column) is supported");
+    this.expectPunct("(");
+    const column = this.name("the partitioning column");
+    this.expectPunct(")");
+    this.expectPunct("(");
+    for (let depth = 1; depth > 0; this.pos++) {
+      if (!this.peek()) this.fail("unclosed partition list");
+      if (this.isPunct("(")) depth++;
+      else if (this.isPunct(")")) depth--;
+    }
+    return column;
   }
 
   private acceptEquals(): void {

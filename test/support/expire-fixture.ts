@@ -7,6 +7,7 @@ import { quoteIdent } from "../../src/engine/ident.ts";
 import { engineOf } from "../../src/engine/index.ts";
 import { aggregateTableNames } from "../../src/stages/expire.ts";
 import { CALENDAR_TODAY, syntheticCalendar } from "./retention-oracle.ts";
+import { addDayPartitions } from "./day-partitions.ts";
 
 /** Servers of every day: 1 has two roles, 2 has one, 3 none. */
 export const SMALL_FACTS = 3;
@@ -59,6 +60,7 @@ export async function fillExpireWarehouse(db: Db, dates: readonly string[], bigD
     }
   }
   for (const d of orphans) role(4, d, 1);
+  await addDayPartitions(db, [...facts.map((f) => String(f[1])), ...roles.map((r) => String(r[0]))]);
   await insertRows(db, `INSERT INTO server_facts ${FACT_COLUMNS}`, facts);
   await insertRows(db, "INSERT INTO server_fact_roles (report_date, id, role_id, role_name, puppet_service, wou_id, wou_name, etl_run_id)", roles);
   // One row per day in each aggregate table: report_date, plus a value for each column that

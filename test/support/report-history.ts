@@ -6,6 +6,7 @@
 import type { Db } from "../../src/engine/db.ts";
 import { addDays } from "../../src/plans/report-date.ts";
 import { rngFor } from "../../src/generate/prng.ts";
+import { addDayPartitions } from "./day-partitions.ts";
 
 export interface FactRow {
   id: number;
@@ -119,6 +120,7 @@ export async function writeHistory(db: Db, rows: readonly FactRow[]): Promise<vo
   }
   const cols = ["id", "report_date", "name", "asset_type", "serialnumber", "delivery_date", "status", "site", "region", "rack", "cpu_version",
     "cpu_count", "cpu_cores", "cpu_threads", "memory", "network_speed", "manufacturer", "model", "owner", "wou_id", "wou_name", "created_at", "last_edit", "etl_run_id"];
+  await addDayPartitions(db, rows.map((f) => f.report_date));
   const chunk = 200;
   for (let i = 0; i < rows.length; i += chunk) {
     const part = rows.slice(i, i + chunk);

@@ -6,6 +6,7 @@ import { parseDdl, type ParsedTable } from "../../warehouse/schema-parse.ts";
 import { diffTable } from "../../warehouse/schema-diff.ts";
 import type { DdlFile, WarehouseCatalog } from "../catalog.ts";
 import { readLiveTables } from "./schema-live.ts";
+import { quoteIdent } from "../ident.ts";
 import type { DeclaredAggregate, ExtraColumn, FactExtras } from "../../extras/types.ts";
 import { declaredAggregateDdl } from "../../extras/aggregates.ts";
 import { ddlLiteral, withExtraColumns } from "../../extras/ddl.ts";
@@ -70,7 +71,18 @@ export const mysqlCatalog: WarehouseCatalog = {
   async expected(extras) {
     return warehouseTables(extras).map(({ schema, sql }) => ({ schema, createSql: sql, create: [sql], diff: (live) => diffTable(schema, live) }));
   },
-  readLive: readLiveTables,
+  async readLive(db, names) {
+    const live = await readLiveTables(db, names);
+    // A table to be partitioned by day that is not yet: its days, for the migration to list.
+    for (const { schema } of warehouseTables()) {
+      const table = live.get(schema.name)?.schema;
+      const column = schema.partitionedBy;
+      if (!table || !column || table.partitionedBy === column || !table.columns.some((c) => c.name === column)) continue;
+      const rows = await db.query<{ v: string }>(`SELECT DISTINCT ${quoteIdent(column)} AS v FROM ${quoteIdent(schema.name)}`);
+      table.partitionValues = rows.map((r) => String(r.v)).sort();
+    }
+    return live;
+  },
   applyHint: "mysql DATABASE < FILE",
   extraColumnSql: mysqlColumnSql,
 };

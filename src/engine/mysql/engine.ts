@@ -11,6 +11,7 @@ import { probeMysql } from "./doctor.ts";
 import { prepareMysqlTarget } from "./generate-target.ts";
 import { MysqlDb } from "./mysql-db.ts";
 import { connectWriter } from "./writer-failover.ts";
+import { mysqlDayPartitions } from "./day-partitions.ts";
 
 export const mysqlEngine: Engine<MysqlEndpoint> = {
   name: "mysql",
@@ -18,6 +19,7 @@ export const mysqlEngine: Engine<MysqlEndpoint> = {
   client: "mysql",
   open: (ep, { replacing, ...opts } = {}) => connectWriter(ep, { ...opts, replacing: replacing instanceof MysqlDb ? replacing : undefined }),
   lockRun: lockAdvisory,
+  dayPartitions: mysqlDayPartitions,
   sourceTables: mysqlSourceTables,
   catalog: mysqlCatalog,
   sql: (name) => engineSql("mysql", name),

@@ -1,6 +1,6 @@
 // Reads the live warehouse tables from information_schema (COLUMNS, STATISTICS, TABLES) of the
 // connection's database into TableSchemas spelled like schema-parse.ts spells the DDL files.
-// Read-only: three SELECTs, whatever the number of tables.
+// Read-only: five SELECTs (with PARTITIONS), whatever the number of tables.
 import type { Db } from "../db.ts";
 import type { LiveTable } from "../catalog.ts";
 import {
@@ -68,7 +68,15 @@ export async function readLiveTables(db: Db, names: readonly string[]): Promise<
       ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX`,
     names,
   );
+  const partitioning = await db.query<{ table_name: string; method: string | null; expr: string | null }>(
+    `SELECT TABLE_NAME AS table_name, MAX(PARTITION_METHOD) AS method, MAX(PARTITION_EXPRESSION) AS expr
+       FROM information_schema.PARTITIONS
+      WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME IN (${inList}) AND PARTITION_NAME IS NOT NULL
+      GROUP BY TABLE_NAME`,
+    names,
+  );
   for (const t of tables) {
+    const parts = partitioning.find((p) => p.table_name === t.table_name);
     const schema: TableSchema = {
       name: t.table_name,
       columns: [],
@@ -76,6 +84,7 @@ export async function readLiveTables(db: Db, names: readonly string[]): Promise<
       indexes: [],
       engine: t.engine ?? "",
       collation: t.collation ?? "",
+      ...(parts ? { partitionedBy: partitionedBy(parts.method ?? "", parts.expr ?? "") } : {}),
     };
     for (const c of columns.filter((r) => r.table_name === t.table_name)) {
       const type = normalizeType(c.column_type);
@@ -106,6 +115,15 @@ export async function readLiveTables(db: Db, names: readonly string[]): Promise<
     out.set(t.table_name, { tableType: t.table_type, schema });
   }
   return out;
+}
+
+/**
+ * LIST COLUMNS on one column → that column, as the DDL files name it; any other partitioning in
+ * words ("RANGE (year(report_date))"), which then differs from the expected one.
+ */
+export function partitionedBy(method: string, expression: string): string {
+  const column = /^`?([A-Za-z0-9_]+)`?$/.exec(expression.trim());
+  return method.toUpperCase() === "LIST COLUMNS" && column ? column[1]! : `${method} (${expression})`;
 }
 
 /**

@@ -6,7 +6,7 @@
 // that writes goes through write(), so none has to check for it itself.
 import type { Db, DbCapabilities, Params, Row } from "../../engine/db.ts";
 import { EtlError, TransientDbError } from "../../errors.ts";
-import { positionAfterWrite, type ReplicaSet } from "../../replicas/replica-set.ts";
+import { positionAfterWrite, type ReplicaSet, type WritePosition } from "../../replicas/replica-set.ts";
 import type { Progress } from "../../progress/progress.ts";
 import { errorFields, logger } from "../../log.ts";
 import { throwIfInterrupted, unlessInterrupted } from "../../cli/interrupt.ts";
@@ -68,7 +68,34 @@ export class BatchWriter {
     const { position, affected } = await this.commitWithRetry(statements);
     this.batches++;
     onCommitted?.(affected);
-    if (!this.replicas || this.replicas.size === 0) return affected;
+    await this.queueWait(position);
+    return affected;
+  }
+
+  /**
+   * Run one DDL statement (it commits on its own), with the writes' retries, then queue the replica
+   * wait for it as for a batch. `alreadyDone` tells a retry's error that only says the first attempt
+   * had landed (an ADD PARTITION whose answer was lost) from a real failure.
+   */
+  async alter(sql: string, alreadyDone: (err: unknown) => boolean = () => false): Promise<void> {
+    throwIfInterrupted();
+    let attempts = 0;
+    const position = await this.withRetry("batch", async () => {
+      attempts++;
+      const db = this.target.db;
+      try {
+        const result = await db.execute(sql);
+        return this.replicas?.size ? positionAfterWrite(db, result) : {};
+      } catch (err) {
+        if (attempts > 1 && alreadyDone(err)) return this.replicas?.size ? positionAfterWrite(db) : {};
+        throw err;
+      }
+    });
+    await this.queueWait(position);
+  }
+
+  private async queueWait(position: WritePosition): Promise<void> {
+    if (!this.replicas || this.replicas.size === 0) return;
     // Batch n-1 must be on the replicas before batch n's wait starts.
     await this.awaitPending();
     const wait = this.replicas.waitFor(position, (e) => this.progress.replicaWait(e));
@@ -80,7 +107,11 @@ export class BatchWriter {
       () => (this.pendingSettled = true),
       () => (this.pendingSettled = true),
     );
-    return affected;
+  }
+
+  /** The warehouse connection now (it changes when a lost one is replaced). */
+  get db(): Db {
+    return this.target.db;
   }
 
   /** What the warehouse connection can do (its write-set limits, for the batches built for it). */

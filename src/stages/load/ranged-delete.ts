@@ -4,6 +4,7 @@
 import { transactionCap } from "./write-set-limit.ts";
 import { quoteIdent } from "../../engine/ident.ts";
 import { SQL } from "../../sql.ts";
+import { engineOf } from "../../engine/index.ts";
 import type { BatchWriter } from "./batch-writer.ts";
 
 /** The per-day tables with report_date leading an index whose suffix is id. */
@@ -29,7 +30,7 @@ export interface DayRowsOptions {
 export async function deleteDayRows(writer: BatchWriter, o: DayRowsOptions): Promise<number> {
   const table = quoteIdent(o.table);
   const sweep = o.exceptRunId !== undefined;
-  const walk = (sweep ? SQL.staleIds : SQL.rangeIds).replaceAll("{table}", table);
+  const walk = (sweep ? SQL.staleIds : engineOf(writer.db).sql("range_ids")).replaceAll("{table}", table);
   const del = (sweep ? SQL.staleDelete : SQL.rangeDelete).replaceAll("{table}", table);
   const filter = sweep ? [o.exceptRunId] : [];
   let after: unknown = -1;

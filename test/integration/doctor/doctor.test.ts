@@ -228,7 +228,7 @@ describe("doctor", () => {
     expect(r.stdout).not.toContain(password);
     expect(cell(r.stdout, dsn(primary, targetDb, "doctor_pw"), "privileges")).toEqual({
       result: "ok",
-      detail: `SELECT, INSERT, CREATE on the ${warehouseTableNames().length} warehouse tables, UPDATE on etl_runs, DELETE on all but etl_runs in \`${targetDb}\``,
+      detail: `SELECT, INSERT, CREATE on the ${warehouseTableNames().length} warehouse tables, UPDATE on etl_runs, DELETE on all but etl_runs, ALTER, DROP on server_facts, server_fact_roles in \`${targetDb}\``,
     });
   });
 
@@ -243,7 +243,10 @@ describe("doctor", () => {
     // not exist yet, and a table GRANT needs CREATE then).
     const grant = (table: string, privileges: string) => `GRANT ${privileges} ON \`${targetDb}\`.\`${table}\` TO 'doctor_sel'@'%'`;
     expect(check.statements).toEqual(
-      warehouseTableNames().map((t) => grant(t, t === "etl_runs" ? "INSERT, UPDATE, CREATE" : "INSERT, DELETE, CREATE")),
+      // ALTER and DROP on the fact tables: their day partitions.
+      warehouseTableNames().map((t) =>
+        grant(t, t === "etl_runs" ? "INSERT, UPDATE, CREATE" : ["server_facts", "server_fact_roles"].includes(t) ? "INSERT, DELETE, CREATE, ALTER, DROP" : "INSERT, DELETE, CREATE"),
+      ),
     );
     const table = await runCli(["doctor", "--target", target]);
     expect(table.stdout).toContain(`\n${grant("etl_runs", "INSERT, UPDATE, CREATE")};\n`);

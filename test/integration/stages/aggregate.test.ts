@@ -14,6 +14,7 @@ import { engineSql } from "../../../src/sql.ts";
 import { connect, dsn, freshDatabase, runCli, servers, type CliResult, ok, withDb } from "../../support/servers.ts";
 import { aggregateLine, expectedAggregatesIn } from "../../support/expected-aggregates.ts";
 import { ENGINES, hasReplica, holdRunLock, inList, warehouseFor, withWarehouse, type Engine, type TestWarehouse } from "../../support/engines.ts";
+import { addDayPartitions } from "../../support/day-partitions.ts";
 
 const D0 = "2026-11-17"; // before any load: no facts
 const D1 = "2026-11-18";
@@ -422,6 +423,7 @@ if (ENGINES.includes("mariadb")) describe("cost follows the days aggregated, not
       };
       for (let k = 1; k <= HISTORY_DAYS; k++) {
         const day = new Date(Date.parse(`${D3}T00:00:00Z`) - k * 86_400_000).toISOString().slice(0, 10);
+        await addDayPartitions(db, [day]);
         await db.execute(copy("server_facts", FACT_COLUMNS), [day, D3]);
         await db.execute(copy("server_fact_roles", ROLE_COLUMNS), [day, D3]);
       }

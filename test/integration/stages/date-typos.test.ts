@@ -16,6 +16,7 @@ import { FACT_COLUMNS, ROLE_COLUMNS } from "../../../src/warehouse/columns.ts";
 import { runCli, type CliResult, ok } from "../../support/servers.ts";
 import { ENGINES, warehouseFor, withWarehouse, type TestWarehouse } from "../../support/engines.ts";
 import { oracleDecisions } from "../../support/retention-oracle.ts";
+import { addDayPartitions } from "../../support/day-partitions.ts";
 
 const ENV = { TZ: "UTC" };
 const cli = (args: string[]) => runCli(args, { env: ENV, timeoutMs: 120_000 });
@@ -55,6 +56,7 @@ const runCount = (dw: TestWarehouse) => withWarehouse(dw, async (db) => Number((
 
 /** Copy day `from`'s facts and bridge rows to `to` with SQL: a future day as an older version wrote it. */
 async function copyDay(db: Db, from: string, to: string): Promise<void> {
+  await addDayPartitions(db, [to]);
   for (const [table, columns] of [["server_facts", FACT_COLUMNS], ["server_fact_roles", ROLE_COLUMNS]] as const) {
     const names = columns.map((c) => c.name);
     const select = names.map((n) => (n === "report_date" ? "?" : n)).join(", ");

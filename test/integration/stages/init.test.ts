@@ -18,6 +18,7 @@ import { FACT_COLUMNS } from "../../../src/warehouse/columns.ts";
 import type { TableSchema } from "../../../src/warehouse/schema-model.ts";
 import { connect, dsn, freshDatabase, runCli, servers, waitForReplica, type CliResult, withDb } from "../../support/servers.ts";
 import { ENGINES, applyScript, warehouseFor, watchWrites, withWarehouse, type TestWarehouse } from "../../support/engines.ts";
+import { addDayPartitions } from "../../support/day-partitions.ts";
 
 const TABLES = warehouseTableNames();
 
@@ -64,6 +65,7 @@ async function seedRows(db: Db): Promise<void> {
     model: "R7525", owner: "ops", wou_id: 42, wou_name: "Web Team", created_at: "2020-01-02 03:04:05",
     last_edit: "2026-11-19 10:00:00", etl_run_id: 1,
   };
+  await addDayPartitions(db, ["2026-11-20"]);
   await db.execute(`INSERT INTO server_facts (${cols.join(", ")}) VALUES (${cols.map(() => "?").join(", ")})`, cols.map((c) => values[c]));
   await db.execute(
     "INSERT INTO server_fact_roles (report_date, id, role_id, role_name, puppet_service, wou_id, wou_name, etl_run_id) VALUES ('2026-11-20', 7, 1, 'Web', 'web', 42, 'Web Team', 1)",

@@ -11,6 +11,9 @@ import { renderJson, renderTable } from "../../../src/doctor/render.ts";
 import { HISTORY_TABLE, sourceTables } from "../../../src/doctor/source-tables.ts";
 import type { Check, ReplicaStatus, ReportRow, ServerFacts } from "../../../src/doctor/types.ts";
 
+/** The tables partitioned by day: their partitions need ALTER (added) and DROP (expired). */
+const FACT_TABLES = ["server_facts", "server_fact_roles"];
+
 /** Facts of a healthy MariaDB primary as the ETL user; each test changes what it is about. */
 function mariadb(over: Partial<ServerFacts> = {}, vars: Partial<ServerFacts["vars"]> = {}): ServerFacts {
   return {
@@ -18,7 +21,7 @@ function mariadb(over: Partial<ServerFacts> = {}, vars: Partial<ServerFacts["var
     flavor: "mariadb",
     account: { user: "etl", host: "%" },
     database: "serverdb_dw",
-    grants: [{ privileges: ["SELECT", "INSERT", "UPDATE", "DELETE", "CREATE"], db: "serverdb_dw", table: "*" }],
+    grants: [{ privileges: ["SELECT", "INSERT", "UPDATE", "DELETE", "CREATE", "ALTER", "DROP"], db: "serverdb_dw", table: "*" }],
     rolesUnexpanded: false,
     vars: {
       serverId: 1,
@@ -214,9 +217,17 @@ describe("database", () => {
 describe("target privileges", () => {
   const g = (db: string, table: string, ...privileges: string[]): Grant => ({ db, table, privileges });
   const tables = warehouseTableNames();
-  test("what the warehouse needs: UPDATE only on etl_runs, DELETE everywhere but there, nothing else", () => {
+  test("what the warehouse needs: UPDATE only on etl_runs, DELETE everywhere but there, ALTER and DROP on the day-partitioned fact tables, nothing else", () => {
     expect(targetNeeds(TABLES)).toEqual(
-      tables.map((table) => ({ table, privileges: table === "etl_runs" ? ["SELECT", "INSERT", "UPDATE", "CREATE"] : ["SELECT", "INSERT", "DELETE", "CREATE"] })),
+      tables.map((table) => ({
+        table,
+        privileges:
+          table === "etl_runs"
+            ? ["SELECT", "INSERT", "UPDATE", "CREATE"]
+            : FACT_TABLES.includes(table)
+              ? ["SELECT", "INSERT", "DELETE", "CREATE", "ALTER", "DROP"]
+              : ["SELECT", "INSERT", "DELETE", "CREATE"],
+      })),
     );
   });
   test("every aggregate table, server_retirements too, gets SELECT, INSERT and DELETE (aggregate replaces a day's rows), and CREATE for init", () => {
@@ -244,7 +255,7 @@ describe("target privileges", () => {
     }
     expect(c.detail).toContain("UPDATE on etl_runs (finishing an etl_runs record)");
     expect(c.statements).toEqual(
-      tables.map((t) => `GRANT ${t === "etl_runs" ? "INSERT, UPDATE, CREATE" : "INSERT, DELETE, CREATE"} ON \`serverdb_dw\`.\`${t}\` TO 'etl'@'%'`),
+      tables.map((t) => `GRANT ${t === "etl_runs" ? "INSERT, UPDATE, CREATE" : FACT_TABLES.includes(t) ? "INSERT, DELETE, CREATE, ALTER, DROP" : "INSERT, DELETE, CREATE"} ON \`serverdb_dw\`.\`${t}\` TO 'etl'@'%'`),
     );
     expect(c.fix).toBe(`run the ${tables.length} GRANT statements printed after the table (one per warehouse table, with only what it lacks)`);
   });
@@ -255,13 +266,13 @@ describe("target privileges", () => {
       if (parsed.kind !== "privileges") throw new Error(line);
       return parsed.grant;
     });
-    expect(one(judge("target", mariadb({ grants }), ctx), "privileges")).toMatchObject({ result: "ok", detail: "SELECT, INSERT, CREATE on the 9 warehouse tables, UPDATE on etl_runs, DELETE on all but etl_runs in `serverdb_dw`" });
+    expect(one(judge("target", mariadb({ grants }), ctx), "privileges")).toMatchObject({ result: "ok", detail: "SELECT, INSERT, CREATE on the 9 warehouse tables, UPDATE on etl_runs, DELETE on all but etl_runs, ALTER, DROP on server_facts, server_fact_roles in `serverdb_dw`" });
   });
   const cases: Array<[string, Grant[], Check["result"], string[]?]> = [
-    ["database-wide grants pass", [g("serverdb_dw", "*", "SELECT", "INSERT", "UPDATE", "DELETE", "CREATE")], "ok"],
+    ["database-wide grants pass", [g("serverdb_dw", "*", "SELECT", "INSERT", "UPDATE", "DELETE", "CREATE", "ALTER", "DROP")], "ok"],
     ["global ALL passes", [g("*", "*", "ALL")], "ok"],
-    ["one table short of one privilege: one GRANT, with CREATE so it works before init", [g("serverdb_dw", "*", "SELECT", "INSERT", "DELETE", "CREATE")], "fail", ["GRANT UPDATE, CREATE ON `serverdb_dw`.`etl_runs` TO 'etl'@'%'"]],
-    ["another database's table grants do not count", [g("serverdb_dw", "*", "SELECT", "INSERT", "DELETE", "CREATE"), g("other", "etl_runs", "ALL")], "fail", ["GRANT UPDATE, CREATE ON `serverdb_dw`.`etl_runs` TO 'etl'@'%'"]],
+    ["one table short of one privilege: one GRANT, with CREATE so it works before init", [g("serverdb_dw", "*", "SELECT", "INSERT", "DELETE", "CREATE", "ALTER", "DROP")], "fail", ["GRANT UPDATE, CREATE ON `serverdb_dw`.`etl_runs` TO 'etl'@'%'"]],
+    ["another database's table grants do not count", [g("serverdb_dw", "*", "SELECT", "INSERT", "DELETE", "CREATE", "ALTER", "DROP"), g("other", "etl_runs", "ALL")], "fail", ["GRANT UPDATE, CREATE ON `serverdb_dw`.`etl_runs` TO 'etl'@'%'"]],
   ];
   for (const [name, grants, result, statements] of cases) {
     test(name, () => {

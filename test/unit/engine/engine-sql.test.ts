@@ -8,7 +8,7 @@ import { SqliteDb } from "../../../src/engine/sqlite/sqlite-db.ts";
 import { initWarehouse } from "../../../src/stages/init.ts";
 import { engineSql, SQL_FILES, type EngineSqlName } from "../../../src/sql.ts";
 
-const NAMES: EngineSqlName[] = ["create_etl_runs", "create_server_facts", "create_server_fact_roles", "create_aggregates", "expire_days", "fact_days"];
+const NAMES: EngineSqlName[] = ["create_etl_runs", "create_server_facts", "create_server_fact_roles", "create_aggregates", "expire_days", "fact_days", "range_ids"];
 
 describe("engineSql", () => {
   test("every name is a file of the same name under sql/mysql/ and sql/sqlite/, listed in SQL_FILES", () => {

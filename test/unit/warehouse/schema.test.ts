@@ -10,7 +10,7 @@ import { parseDdl } from "../../../src/warehouse/schema-parse.ts";
 import { canonicalDefault, normalizeType, type TableSchema } from "../../../src/warehouse/schema-model.ts";
 import { defaultsAreQuoted, liveDefault } from "../../../src/engine/mysql/schema-live.ts";
 import { diffTable, misplacedColumns, missingTable, type DriftKind } from "../../../src/warehouse/schema-diff.ts";
-import { renderMigration } from "../../../src/warehouse/schema-migration.ts";
+import { blocksWriting, renderMigration } from "../../../src/warehouse/schema-migration.ts";
 import { driftBeforeWriteError, schemaDriftError } from "../../../src/stages/init.ts";
 import { SchemaDriftError } from "../../../src/errors.ts";
 import { SQL_FILES } from "../../../src/sql.ts";
@@ -32,7 +32,14 @@ describe("warehouse DDL files", () => {
     expect(tables.length).toBeGreaterThan(0);
     for (const t of tables) {
       expect(t.sql).toStartWith(`CREATE TABLE IF NOT EXISTS ${t.schema.name} (`);
-      expect(t.sql).toEndWith("COLLATE=utf8mb4_bin"); // no trailing ";"
+      // No trailing ";"; the fact tables end in their partitioning (one partition per day).
+      if (["server_facts", "server_fact_roles"].includes(t.schema.name)) {
+        expect(t.sql).toEndWith("PARTITION BY LIST COLUMNS (report_date) (PARTITION p10000101 VALUES IN ('1000-01-01'))");
+        expect(t.schema.partitionedBy).toBe("report_date");
+      } else {
+        expect(t.sql).toEndWith("COLLATE=utf8mb4_bin");
+        expect(t.schema.partitionedBy).toBeUndefined();
+      }
       expect(t.schema.engine).toBe("InnoDB");
       // Binary collation on purpose (docs/data-contract.md: distinct by exact value, like SQLite).
       expect(t.schema.collation).toBe("utf8mb4_bin");
@@ -430,6 +437,53 @@ describe("renderMigration", () => {
     const live = structuredClone(expected);
     live.columns.reverse();
     expect(renderMigration(diffTable(expected, live))).toContain("(cosmetic only: the ETL runs as is)");
+  });
+});
+
+describe("partitioned by day", () => {
+  const [{ schema: expected }] = parseDdl(`CREATE TABLE IF NOT EXISTS f (
+    report_date date NOT NULL, id int NOT NULL, PRIMARY KEY (report_date, id)
+  ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin
+    PARTITION BY LIST COLUMNS (report_date) (PARTITION p10000101 VALUES IN ('1000-01-01'));`);
+
+  test("the DDL's PARTITION BY LIST COLUMNS names the column; the partitions listed are data, not schema", () => {
+    expect(expected.partitionedBy).toBe("report_date");
+    const [{ schema: other }] = parseDdl(`CREATE TABLE IF NOT EXISTS f (report_date date NOT NULL, id int NOT NULL)
+      ENGINE=InnoDB COLLATE=utf8mb4_bin PARTITION BY LIST COLUMNS (report_date) (PARTITION a VALUES IN ('2026-01-01'), PARTITION b VALUES IN ('2026-01-02', '2026-01-03'))`);
+    expect(other.partitionedBy).toBe("report_date");
+    expect(diffTable(expected, { ...other, primaryKey: ["report_date", "id"] })).toEqual([]);
+  });
+
+  test("refused: another partitioning method, an unknown column, options after it", () => {
+    const parse = (tail: string) => () => parseDdl(`CREATE TABLE IF NOT EXISTS f (report_date date NOT NULL) ENGINE=InnoDB COLLATE=utf8mb4_bin ${tail}`);
+    expect(parse("PARTITION BY RANGE COLUMNS (report_date) (PARTITION p VALUES LESS THAN ('2026-01-01'))")).toThrow("only PARTITION BY LIST COLUMNS (column) is supported");
+    expect(parse("PARTITION BY LIST COLUMNS (day) (PARTITION p VALUES IN ('2026-01-01'))")).toThrow("partitioned by unknown column day");
+    expect(parse("PARTITION BY LIST COLUMNS (report_date) (PARTITION p VALUES IN ('2026-01-01')) COMMENT 'x'")).toThrow("the PARTITION BY clause must come last");
+  });
+
+  test("a live table not partitioned: a layout drift whose statement partitions every day it holds and the week after", () => {
+    const live: TableSchema = { ...structuredClone(expected), partitionedBy: undefined, partitionValues: ["2026-11-30", "2026-12-01"] };
+    const [d, ...rest] = diffTable(expected, live);
+    expect(rest).toEqual([]);
+    expect(d).toMatchObject({ table: "f", kind: "partitioning", layout: true, cosmetic: false });
+    expect(d!.message).toStartWith("is not partitioned, expected one partition per report_date (LIST COLUMNS (report_date))");
+    const script = renderMigration([d!]);
+    expect(script).toContain(
+      "ALTER TABLE `f`\n  PARTITION BY LIST COLUMNS (report_date) (\n    PARTITION p10000101 VALUES IN ('1000-01-01'),\n" +
+        "    PARTITION p20261130 VALUES IN ('2026-11-30'),\n    PARTITION p20261201 VALUES IN ('2026-12-01'),\n    PARTITION p20261202 VALUES IN ('2026-12-02'),\n",
+    );
+    expect(script).toContain("    PARTITION p20261208 VALUES IN ('2026-12-08'));\n");
+    expect(script).not.toContain("p20261209");
+    expect(script).toContain("--   pt-online-schema-change --alter 'PARTITION BY LIST COLUMNS (report_date) ( PARTITION p10000101 VALUES IN ('1000-01-01'), PARTITION p20261130");
+    expect(blocksWriting(d!)).toBe(false);
+  });
+
+  test("partitioned another way is drift; a table this version does not partition, partitioned by a DBA, is cosmetic", () => {
+    const [other] = diffTable(expected, { ...structuredClone(expected), partitionedBy: "RANGE (year(report_date))" });
+    expect(other!.message).toStartWith("is partitioned RANGE (year(report_date)), expected one partition per report_date");
+    const plain = { ...structuredClone(expected), partitionedBy: undefined };
+    const [dba] = diffTable(plain, { ...structuredClone(expected) });
+    expect(dba).toMatchObject({ kind: "partitioning", cosmetic: true });
   });
 });
 
