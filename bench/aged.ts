@@ -233,7 +233,8 @@ for (const layout of opts.layout!.split(",")) {
         );
       }
       notes.push(await serverHistory(pair, layout, size));
-      if (layout === "new" && size > 1) notes.push(await dropVersusDelete(pair, present));
+      // Last: it removes two days of history, which a later size would then lack.
+      if (layout === "new" && size > 1 && size === sizes[sizes.length - 1]) notes.push(await dropVersusDelete(pair, present));
     }
   } finally {
     await pair.stop();
