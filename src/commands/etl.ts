@@ -2,7 +2,7 @@
 import { defineCommand } from "citty";
 import { connectionFlags, credentialArgs, dateArgs, globalArgs, sourceArgs, targetArgs, writeArgs } from "./_args.ts";
 import { resolveConnections } from "../settings/connections.ts";
-import { batchSizeFrom, replicaWaitFrom, reportDateFrom, transformFrom } from "../settings/run-options.ts";
+import { batchSizeFrom, puppetdbFrom, replicaWaitFrom, reportDateFrom, transformFrom } from "../settings/run-options.ts";
 import { openWarehouse } from "../stages/context.ts";
 import { runEtl } from "../stages/etl.ts";
 import { reportSummary, runProgress, setReportDate, setTarget } from "../progress/session.ts";
@@ -31,6 +31,7 @@ export default defineCommand({
     const batchSize = batchSizeFrom(args, conns.config);
     const replicaWait = replicaWaitFrom(args, conns.config);
     const transform = transformFrom(conns.config);
+    const puppetdb = puppetdbFrom(conns.config, transform);
     const ctx = await openWarehouse(conns, { source: true, lock: true, replicas: true, replicaWait });
     setTarget(ctx.target.db.label);
     onCleanup(() => ctx.close());
@@ -42,7 +43,7 @@ export default defineCommand({
     const layout = layoutWarning(drifts);
     if (layout) logger("etl").warn(layout);
     const replacePastDay = Boolean(args["replace-past-day"]);
-    const summary = await runEtl(ctx, { reportDate, batchSize, transform, today, replacePastDay }, runProgress());
+    const summary = await runEtl(ctx, { reportDate, batchSize, transform, today, replacePastDay, puppetdb }, runProgress());
     reportSummary(formatEtlSummary(summary), { run_id: summary.runId });
   },
 });

@@ -3,7 +3,7 @@
 import { defineCommand } from "citty";
 import { connectionFlags, credentialArgs, dateArgs, deleteGuardArgs, globalArgs, retentionArgs, sourceArgs, targetArgs, writeArgs } from "./_args.ts";
 import { requireEndpoint, resolveConnections } from "../settings/connections.ts";
-import { batchSizeFrom, deleteLimitFrom, replicaWaitFrom, reportDateFrom, retentionFrom, transformFrom } from "../settings/run-options.ts";
+import { batchSizeFrom, deleteLimitFrom, puppetdbFrom, replicaWaitFrom, reportDateFrom, retentionFrom, transformFrom } from "../settings/run-options.ts";
 import { openWarehouse } from "../stages/context.ts";
 import { formatRun, runNightly } from "../stages/nightly.ts";
 import { reportLine, reportSummary, runProgress, setReportDate, setTarget } from "../progress/session.ts";
@@ -51,6 +51,7 @@ export default defineCommand({
     const batchSize = batchSizeFrom(args, conns.config);
     const replicaWait = replicaWaitFrom(args, conns.config);
     const transform = transformFrom(conns.config);
+    const puppetdb = puppetdbFrom(conns.config, transform);
     const retention = retentionFrom(args, conns.config);
     const deleteLimit = deleteLimitFrom(args, conns.config);
     // The source is not opened here: the etl step connects to it, so a source that is down is reported as `step etl`.
@@ -67,6 +68,7 @@ export default defineCommand({
         replacePastDay: Boolean(args["replace-past-day"]),
         batchSize,
         transform,
+        puppetdb,
         retention,
         deleteLimit,
         skipExpire: Boolean(args["skip-expire"]),

@@ -4,6 +4,7 @@
 // backfill) continues that phase's line and adds to its totals.
 import { addSample, type Sample } from "./figures.ts";
 import type { PhaseName, Progress, ReplicaWaitInfo } from "./progress.ts";
+import type { PuppetdbFigures } from "../puppetdb/figures.ts";
 
 export interface PhaseState {
   name: PhaseName;
@@ -37,6 +38,8 @@ export class Board implements Progress {
   readonly phases: PhaseState[] = [];
   readonly replica: ReplicaState = { blockedMs: 0, waits: 0 };
   readonly warningsByColumn: Record<string, number> = {};
+  /** The PuppetDB enrichment's figures, when the run had one. */
+  puppetdbFigures?: PuppetdbFigures;
   readonly startedMs: number;
 
   constructor(readonly now: () => number = () => performance.now()) {
@@ -108,6 +111,10 @@ export class Board implements Progress {
     this.replica.waiting = undefined;
     this.replica.blockedMs += blockedMs;
     this.replica.waits++;
+  }
+
+  puppetdb(figures: PuppetdbFigures): void {
+    this.puppetdbFigures = figures;
   }
 
   warnings(byColumn: Readonly<Record<string, number>>): void {

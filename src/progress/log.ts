@@ -83,4 +83,5 @@ export class LogRenderer implements Progress {
   replicaWait(): void {}
   replicaWaitEnd(): void {}
   warnings(): void {}
+  puppetdb(): void {}
 }

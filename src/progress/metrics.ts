@@ -6,6 +6,7 @@
 // failed run carries its command's previous value over. Writing the file: metrics-file.ts.
 import { formatValue, parseExposition, renderExposition, type ExpoFamily } from "./exposition.ts";
 import type { RunFigures } from "./run-summary.ts";
+import type { PuppetdbFigures } from "../puppetdb/figures.ts";
 
 const PREFIX = "serverdb_etl";
 const LAST_SUCCESS = `${PREFIX}_last_success_timestamp_seconds`;
@@ -38,6 +39,25 @@ export function runFamilies(f: RunFigures, endedAt: number, lastSuccess: number 
     ),
     gauge("warnings", "Transform warnings of the last run, by warehouse column.", Object.entries(f.warnings).map(([column, n]) => ({ labels: { ...c, column }, value: n }))),
     gauge("replica_wait_seconds", "Time the last run was blocked waiting for replicas.", [{ labels: c, value: f.replicaWaitS }]),
+    ...(f.puppetdb ? puppetdbFamilies(f.puppetdb, c) : []),
+  ];
+}
+
+/** A run with [puppetdb]: whether PuppetDB was read, and how the fleet matched. Absent without [puppetdb]. */
+function puppetdbFamilies(p: PuppetdbFigures, c: { command: string }): ExpoFamily[] {
+  return [
+    gauge("puppetdb_up", "1 if the last run read PuppetDB in full, 0 if its PuppetDB columns hold their defaults (see the run's WARN line).", [{ labels: c, value: p.up ? 1 : 0 }]),
+    gauge("puppetdb_servers", "Servers of the last run that found their PuppetDB node (matched) or none (without_node).", [
+      { labels: { ...c, kind: "matched" }, value: p.serversMatched },
+      { labels: { ...c, kind: "without_node" }, value: p.serversWithoutNode },
+    ]),
+    gauge("puppetdb_nodes", "PuppetDB nodes of the last run: active, matching no server, shadowed by a newer node of the same key, matched with facts older than stale_after_days.", [
+      { labels: { ...c, kind: "active" }, value: p.nodes },
+      { labels: { ...c, kind: "without_server" }, value: p.nodesWithoutServer },
+      { labels: { ...c, kind: "shadowed" }, value: p.nodesShadowed },
+      { labels: { ...c, kind: "stale" }, value: p.staleServers },
+    ]),
+    gauge("puppetdb_wrong_type", "Matched servers whose fact had a type its column cannot take (written as the default), by fact.", Object.entries(p.wrongType).map(([fact, n]) => ({ labels: { ...c, fact }, value: n }))),
   ];
 }
 

@@ -2,6 +2,7 @@
 // (session.ts: tty, log/json lines, none) draws them and a recorder keeps the figures for the
 // summary line and the metrics file. Rendering is cosmetic: guardProgress() makes sure no
 // renderer error ever reaches a stage.
+import type { PuppetdbFigures } from "../puppetdb/figures.ts";
 
 /** The phases a person sees, in the order they usually run. Other names are allowed (one line each). */
 export const PHASES = ["extract", "load", "replica wait", "sweep", "aggregate", "expire"] as const;
@@ -33,6 +34,8 @@ export interface Progress {
   replicaWaitEnd(blockedMs: number): void;
   /** Transform warnings of the rows just loaded, by column (they add up). */
   warnings(byColumn: Readonly<Record<string, number>>): void;
+  /** What the PuppetDB enrichment did (once per etl run that has [puppetdb]). */
+  puppetdb(figures: PuppetdbFigures): void;
 }
 
 /** Draws nothing (--progress none, and library use). */
@@ -43,9 +46,10 @@ export const noProgress: Progress = {
   replicaWait() {},
   replicaWaitEnd() {},
   warnings() {},
+  puppetdb() {},
 };
 
-const METHODS = ["phaseStart", "phaseProgress", "phaseEnd", "replicaWait", "replicaWaitEnd", "warnings"] as const;
+const METHODS = ["phaseStart", "phaseProgress", "phaseEnd", "replicaWait", "replicaWaitEnd", "warnings", "puppetdb"] as const;
 
 /** Every event to each of `targets`, in order. */
 export function teeProgress(...targets: Progress[]): Progress {

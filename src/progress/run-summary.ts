@@ -4,6 +4,7 @@
 // and the metrics file.
 import type { Board } from "./board.ts";
 import { formatDuration, seconds } from "./figures.ts";
+import { puppetdbFields, type PuppetdbFigures } from "../puppetdb/figures.ts";
 
 export type RunResult = "ok" | "failed" | "interrupted";
 
@@ -33,6 +34,8 @@ export interface RunFigures {
   removed: number;
   warnings: Record<string, number>;
   replicaWaitS: number;
+  /** The PuppetDB enrichment's figures, when the run had one. */
+  puppetdb?: PuppetdbFigures;
 }
 
 export function resultOf(exitCode: number): RunResult {
@@ -61,6 +64,7 @@ export function runFigures(board: Board, info: { command: string; reportDate?: s
     removed: board.doneIn("sweep") + board.doneIn("expire"),
     warnings: { ...board.warningsByColumn },
     replicaWaitS: seconds(board.replica.blockedMs),
+    ...(board.puppetdbFigures ? { puppetdb: board.puppetdbFigures } : {}),
   };
 }
 
@@ -79,6 +83,7 @@ export function summaryFields(f: RunFigures): Record<string, unknown> {
     warnings: f.warnings,
     phase_seconds: Object.fromEntries(f.phases.map((p) => [p.phase, p.seconds])),
     replica_wait_s: f.replicaWaitS,
+    ...(f.puppetdb ? { puppetdb: puppetdbFields(f.puppetdb) } : {}),
     duration_s: f.durationS,
   };
 }

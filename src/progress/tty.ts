@@ -148,6 +148,7 @@ export class TtyRenderer implements Progress {
   replicaWait(_info: ReplicaWaitInfo): void {}
   replicaWaitEnd(): void {}
   warnings(): void {}
+  puppetdb(): void {}
 
   phaseEnd(phase: PhaseName): void {
     const p = this.board.phase(phase);

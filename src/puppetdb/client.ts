@@ -18,7 +18,7 @@
 // across the two streams: it indexes one side by key (this side: key → the few mapped values, a
 // few hundred bytes per node) and looks the other side's rows up in it.
 import { PuppetdbError } from "../errors.ts";
-import { SERIAL_FACT, type PuppetdbSource } from "./declare.ts";
+import { PRODUCED_AT, SERIAL_FACT, type PuppetdbSource } from "./declare.ts";
 import { factValueFit } from "./fact-value.ts";
 import { emptyJsonRowsStats, type JsonRowsStats } from "./json-rows.ts";
 import { matchKey } from "./match-key.ts";
@@ -89,6 +89,9 @@ async function producerTimes(source: PuppetdbSource): Promise<Map<string, number
   return times;
 }
 
+/** 'YYYY-MM-DD HH:MM:SS' in UTC, as datetime columns hold times. */
+const utcDatetime = (ms: number) => new Date(ms).toISOString().slice(0, 19).replace("T", " ");
+
 function malformed(source: PuppetdbSource, what: string, certname: string | undefined, field: string, value: unknown): PuppetdbError {
   const shown = value === undefined ? "nothing" : JSON.stringify(value)?.slice(0, 80);
   return new PuppetdbError(`PuppetDB at ${source.url}: the answer to ${what} is malformed: ${certname ? `node ${certname}` : "a row"} has ${shown} for ${field}; check [puppetdb] url points at PuppetDB 6 or later`, "malformed");
@@ -100,7 +103,8 @@ function malformed(source: PuppetdbSource, what: string, certname: string | unde
  */
 export async function* readNodeFacts(source: PuppetdbSource, stats: FactReadStats = emptyStats()): AsyncGenerator<NodeFacts> {
   const times = await producerTimes(source);
-  const paths = source.facts.map((f) => f.path);
+  // The pseudo-fact producer_timestamp comes from the factsets read, not from the inventory.
+  const paths = source.facts.map((f) => f.path).filter((p) => p !== PRODUCED_AT);
   // The serial rule needs the serial fact even when no column stores it.
   const asked = source.match.rule === "serial" && !paths.includes(SERIAL_FACT) ? [...paths, SERIAL_FACT] : paths;
   const what = "the inventory query";
@@ -117,6 +121,7 @@ export async function* readNodeFacts(source: PuppetdbSource, stats: FactReadStat
     }
     const ms = times.get(certname);
     times.delete(certname); // each certname comes once: the map shrinks as the stream goes
+    if (ms !== undefined) raw.set(PRODUCED_AT, utcDatetime(ms));
     const key = matchKey(source.match, certname, raw);
     if (key === undefined) {
       stats.unmatched.count++;

@@ -20,6 +20,12 @@ export type MatchRule =
 /** The fact the serial rule matches on. */
 export const SERIAL_FACT = "dmi.product.serial_number";
 
+/**
+ * Not a fact: the time the node's facts were produced (PuppetDB's producer_timestamp), for a
+ * datetime column (UTC), so that each server's facts show their age in the warehouse.
+ */
+export const PRODUCED_AT = "producer_timestamp";
+
 /** Client certificate and the CA that signed PuppetDB's, as PEM files (https only). */
 export interface PuppetdbTls {
   caFile: string;
@@ -41,11 +47,15 @@ export interface PuppetdbSource {
   /** Each request waits at most this long for the first byte, and then between two chunks. */
   timeoutS: number;
   match: MatchRule;
+  /** A matched node whose facts are older than this many days is counted stale (its facts are still written). */
+  staleAfterDays: number;
   /** The declared PuppetDB columns in declaration order, each fact once. */
   facts: MappedFact[];
 }
 
 export const DEFAULT_PUPPETDB_TIMEOUT_S = 30;
+/** Puppet agents report every 30 minutes by default: a week without a report is a node that stopped. */
+export const DEFAULT_STALE_AFTER_DAYS = 7;
 const MATCH_RULES = ["name", "fqdn", "serial"] as const;
 const LOOPBACK = new Set(["127.0.0.1", "localhost", "[::1]"]);
 const DOMAIN = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/;
@@ -100,6 +110,15 @@ function timeout(raw: unknown): number {
   return n;
 }
 
+function staleAfter(raw: unknown): number {
+  if (raw === undefined) return DEFAULT_STALE_AFTER_DAYS;
+  const n = typeof raw === "bigint" ? Number(raw) : raw;
+  if (typeof n !== "number" || !Number.isFinite(n) || n <= 0 || n > 3650) {
+    return fail("[puppetdb] stale_after_days", `${JSON.stringify(typeof raw === "bigint" ? raw.toString() : raw)}: give the days after which a node's facts count as stale, more than 0 and at most 3650 (default ${DEFAULT_STALE_AFTER_DAYS})`);
+  }
+  return n;
+}
+
 function matchRule(raw: unknown, domain: unknown): MatchRule {
   const where = "[puppetdb] match";
   if (raw === undefined) return fail(where, 'is missing: say how a certname finds its server: "name", "fqdn" (with domain) or "serial" (dmi.product.serial_number)');
@@ -125,6 +144,9 @@ function mappedFacts(extras: FactExtras): MappedFact[] {
     const path = column.origin.path;
     const twice = out.find((f) => f.path === path);
     if (twice) fail(`[[facts.columns]] ${column.name}`, `the fact ${path} is already read by ${twice.column.name}; read each fact into one column`);
+    if (path === PRODUCED_AT && column.type.kind !== "datetime") {
+      fail(`[[facts.columns]] ${column.name}`, `puppetdb = "${PRODUCED_AT}" is the time the node's facts were produced: declare the column as type = "datetime"`);
+    }
     out.push({ path, column });
   }
   return out;
@@ -161,5 +183,5 @@ export function puppetdbSourceFrom(config: ConfigFile, extras: FactExtras, mode:
   const match = matchRule(section.match, section.domain);
   const facts = mappedFacts(extras);
   if (!facts.length) fail("[puppetdb]", 'no declared column reads a fact; add puppetdb = "fact.path" to a [[facts.columns]] entry, or remove [puppetdb]');
-  return { url: url.href.replace(/\/+$/, ""), tls, timeoutS, match, facts };
+  return { url: url.href.replace(/\/+$/, ""), tls, timeoutS, match, staleAfterDays: staleAfter(section.stale_after_days), facts };
 }

@@ -18,7 +18,7 @@ export const CONFIG_SECTIONS = {
   etl: ["timezone", "batch_size", "replica_timeout", "max_lag", "cpu_drop_words"],
   expire: ["keep_daily", "keep_weekday", "max_delete_share"],
   facts: ["columns", "joins", "aggregates"],
-  puppetdb: ["url", "ca_file", "cert_file", "key_file", "timeout_s", "match", "domain"],
+  puppetdb: ["url", "ca_file", "cert_file", "key_file", "timeout_s", "match", "domain", "stale_after_days"],
   report: [
     "default_refresh_years", "refresh_years_by_asset_type", "refresh_years_by_manufacturer", "refresh_years_by_model",
     "manufacturer_aliases", "model_aliases", "virtual_manufacturers", "power",

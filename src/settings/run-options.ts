@@ -10,6 +10,7 @@ import { addDays, dateIn, hostTimeZone, notAfterToday, parseIsoDate, validateTim
 import { DEFAULT_RETENTION, parseWeekday, type RetentionPolicy } from "../plans/retention.ts";
 import { DEFAULT_DELETE_LIMIT, type DeleteLimit } from "../plans/delete-guard.ts";
 import { logger } from "../log.ts";
+import { puppetdbSourceFrom, type PuppetdbSource } from "../puppetdb/declare.ts";
 
 export const DEFAULT_BATCH_SIZE = 1000;
 
@@ -115,6 +116,11 @@ export function transformFrom(config: ConfigFile): TransformOptions {
     throw new UsageError('config: [etl] cpu_drop_words must be a list of strings, e.g. ["intel(r)", "cpu"]');
   }
   return { cpuDropWords: words.map((w: string) => w.toLowerCase()), extras };
+}
+
+/** [puppetdb] with the declared columns it fills (etl, run), checked before anything connects; undefined without it. */
+export function puppetdbFrom(config: ConfigFile, transform: TransformOptions): PuppetdbSource | undefined {
+  return transform.extras ? puppetdbSourceFrom(config, transform.extras) : undefined;
 }
 
 /** Retention (expire, run): --keep-daily/--keep-weekday > config [expire] keep_daily/keep_weekday > defaults. */

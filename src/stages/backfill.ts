@@ -82,6 +82,8 @@ export interface BackfillSummary {
   warnings: Warnings;
   /** Declared columns ([[facts.columns]]) whose past values are today's (not in the history row): approximations. */
   declaredFromToday: string[];
+  /** Declared PuppetDB columns: PuppetDB keeps no past facts, so every backfilled day holds their defaults. */
+  puppetdbDefaults: string[];
   seconds: number;
 }
 
@@ -119,6 +121,7 @@ function dayProgress(progress: Progress, rowsBefore: () => number): Progress {
     replicaWait: (info) => progress.replicaWait(info),
     replicaWaitEnd: (ms) => progress.replicaWaitEnd(ms),
     warnings: (byColumn) => progress.warnings(byColumn),
+    puppetdb: (figures) => progress.puppetdb(figures),
   };
 }
 
@@ -147,6 +150,7 @@ export async function runBackfill(ctx: WarehouseContext, options: BackfillOption
     loaded: 0,
     warnings: {},
     declaredFromToday: [],
+    puppetdbDefaults: (options.transform.extras?.columns ?? []).filter((c) => c.origin.kind === "puppetdb").map((c) => c.name),
     seconds: 0,
   };
   // The pass's SELECT is the same for every pass: built (and the declared columns checked) once.
@@ -157,6 +161,7 @@ export async function runBackfill(ctx: WarehouseContext, options: BackfillOption
     select = historyPassSql(SQL.historyPassSelect, extras, await historyColumnsOf(ctx.source, ctx.sourceSchema));
     summary.declaredFromToday = select.fromToday;
     if (summary.declaredFromToday.length) log.info(`declared columns without history, so today's value on every past day (approximations): ${summary.declaredFromToday.join(", ")}`);
+    if (summary.puppetdbDefaults.length) log.info(`PuppetDB keeps no past facts: ${summary.puppetdbDefaults.join(", ")} hold their defaults on every backfilled day`);
   }
 
   // A previous backfill that died between a day's load and its aggregation left that day done
@@ -237,6 +242,7 @@ export function formatBackfillSummary(s: BackfillSummary): string {
     `backfill ${s.from} … ${s.to} (${s.timezone}): ok, ${s.kept.length} days kept by retention, ${span}${skipped}; ` +
     `${s.loaded} rows, warnings ${warnings || "none"}` +
     (s.declaredFromToday.length ? `; today's values (no history) in ${s.declaredFromToday.join(", ")}` : "") +
+    (s.puppetdbDefaults.length ? `; PuppetDB columns at their defaults (PuppetDB keeps no past facts): ${s.puppetdbDefaults.join(", ")}` : "") +
     `; ${s.seconds.toFixed(1)} s`
   );
 }

@@ -19,6 +19,10 @@ import { sweepStaleRows } from "./load/sweep.ts";
 import type { WarehouseContext } from "./context.ts";
 import { startPhase, stopwatch, type Stopwatch } from "./phase.ts";
 import { refuseHistoryOverwrite } from "./past-day.ts";
+import type { PuppetdbSource } from "../puppetdb/declare.ts";
+import { startEnrichment, type Enrichment } from "../puppetdb/enrich.ts";
+import type { PuppetdbFigures } from "../puppetdb/figures.ts";
+import { plural } from "../words.ts";
 
 export interface EtlOptions {
   /** The day the snapshot describes ('YYYY-MM-DD'). */
@@ -36,6 +40,8 @@ export interface EtlOptions {
   today?: string;
   /** --replace-past-day: store tonight's fleet under a past day even over its old snapshot. */
   replacePastDay?: boolean;
+  /** runEtl only: [puppetdb], read once into the declared PuppetDB columns (absent: none declared). */
+  puppetdb?: PuppetdbSource;
 }
 
 export interface EtlSummary {
@@ -51,10 +57,24 @@ export interface EtlSummary {
   seconds: { load: number; sweep: number; total: number };
   replicaWaitS: number;
   retries: number;
+  /** What the PuppetDB enrichment did (only with [puppetdb]). */
+  puppetdb?: PuppetdbFigures;
 }
 
-async function* transformAll(rows: AsyncIterable<RawServerRow>, options: TransformOptions): AsyncIterable<TransformedServer> {
-  for await (const raw of rows) yield transformServer(raw, options);
+async function* transformAll(rows: AsyncIterable<RawServerRow>, options: TransformOptions, enrichment?: Enrichment): AsyncIterable<TransformedServer> {
+  if (!enrichment) {
+    for await (const raw of rows) yield transformServer(raw, options);
+    return;
+  }
+  // The first row waits until PuppetDB is read (or has failed); the source stream waits meanwhile.
+  await enrichment.ready;
+  for await (const raw of rows) {
+    const found: Warnings = {};
+    enrichment.fill(raw, found);
+    const server = transformServer(raw, options);
+    addWarnings(server.warnings, found);
+    yield server;
+  }
 }
 
 /** Opens the rows of one day on the source (inside its own snapshot); the caller finishes it. */
@@ -62,11 +82,39 @@ export type OpenExtract = (source: Db, schema: string) => Promise<Extract>;
 
 /** Tonight's snapshot: every Server as the source holds it now. */
 export async function runEtl(ctx: WarehouseContext, options: EtlOptions, progress: Progress): Promise<EtlSummary> {
-  // Under the run lock, so no other run changes the day between this read and the load.
-  if (options.today !== undefined && !options.replacePastDay) await refuseHistoryOverwrite(ctx.target.db, options.reportDate, options.today);
-  const extras = options.transform.extras;
-  if (extras && ctx.source && ctx.sourceSchema) await checkExtrasAgainstSource(ctx.source, ctx.sourceSchema, extras);
-  return loadDay(ctx, options, (source, schema) => extractServers(source, { schema, extras }), progress);
+  // PuppetDB is read first, in the background: its answer overlaps the source's checks, the
+  // etl_runs row and the snapshot's COUNT, and the first fact row waits for what is left of it.
+  const enrichment = options.puppetdb ? startPuppetdb(options.puppetdb, progress) : undefined;
+  try {
+    // Under the run lock, so no other run changes the day between this read and the load.
+    if (options.today !== undefined && !options.replacePastDay) await refuseHistoryOverwrite(ctx.target.db, options.reportDate, options.today);
+    const extras = options.transform.extras;
+    if (extras && ctx.source && ctx.sourceSchema) await checkExtrasAgainstSource(ctx.source, ctx.sourceSchema, extras);
+    return await loadDay(ctx, options, (source, schema) => extractServers(source, { schema, extras }), progress, enrichment);
+  } finally {
+    enrichment?.close();
+  }
+}
+
+/** The enrichment with its own progress phase ("puppetdb", in nodes). */
+function startPuppetdb(source: PuppetdbSource, progress: Progress): Enrichment {
+  const phase = startPhase(progress, "puppetdb", undefined, "nodes");
+  let nodes = 0;
+  const enrichment = startEnrichment(source, {
+    onNodes: (n) => {
+      nodes = n;
+      if (n % 500 === 0) phase.progress(n);
+    },
+  });
+  enrichment.ready.then(
+    () => {
+      phase.progress(nodes);
+      const f = enrichment.figures();
+      phase.end((s) => (f.up ? `${plural(f.nodes, "node")} read in ${s.toFixed(1)} s` : `not read (${f.failure?.reason}): the PuppetDB columns keep their defaults`));
+    },
+    () => phase.end("failed"),
+  );
+  return enrichment;
 }
 
 /** What a day's run has done so far: recorded in its etl_runs row whether it ends well or not. */
@@ -85,6 +133,7 @@ interface DayRun {
   options: EtlOptions;
   counts: DayCounts;
   progress: Progress;
+  enrichment?: Enrichment;
 }
 
 /**
@@ -92,14 +141,14 @@ interface DayRun {
  * `backfill`): an etl_runs row, then extract → transform → load, the sweep of the day's stale
  * rows, and the run closed as 'success' — or as 'failed' when anything throws.
  */
-export async function loadDay(ctx: WarehouseContext, options: EtlOptions, open: OpenExtract, progress: Progress): Promise<EtlSummary> {
+export async function loadDay(ctx: WarehouseContext, options: EtlOptions, open: OpenExtract, progress: Progress, enrichment?: Enrichment): Promise<EtlSummary> {
   const { source, sourceSchema } = ctx;
   if (!source || !sourceSchema) throw new EtlError("etl needs a source; pass --source");
   const total = stopwatch();
   const writer = new BatchWriter(ctx.target, ctx.replicas, progress, DEFAULT_BATCH_WRITER);
   const runId = await startRun(ctx.target.db, options.kind ?? "etl", options.reportDate);
   const counts: DayCounts = { extracted: 0, loaded: 0, removed: 0, warnings: {} };
-  const run: DayRun = { ctx: { ...ctx, source, sourceSchema }, writer, runId, options, counts, progress };
+  const run: DayRun = { ctx: { ...ctx, source, sourceSchema }, writer, runId, options, counts, progress, enrichment };
   let recorded = false;
   try {
     await prepareDays(writer, [options.reportDate]);
@@ -122,6 +171,7 @@ export async function loadDay(ctx: WarehouseContext, options: EtlOptions, open: 
       seconds: { load: loaded.seconds, sweep: sweepS, total: total() },
       replicaWaitS: writer.replicaWaitMs / 1000,
       retries: writer.retries,
+      ...(loaded.puppetdb ? { puppetdb: loaded.puppetdb } : {}),
     };
   } catch (err) {
     if (recorded) throw err;
@@ -136,8 +186,8 @@ export async function loadDay(ctx: WarehouseContext, options: EtlOptions, open: 
  * Extract and load at the same time (the load is at most two batches behind): two phases. The
  * load is timed by `clock`, from the run's start, so its figure includes opening the extract.
  */
-async function extractAndLoad(run: DayRun, open: OpenExtract, clock: Stopwatch): Promise<{ roleRows: number; duplicates: number; seconds: number }> {
-  const { ctx, writer, counts, options, progress } = run;
+async function extractAndLoad(run: DayRun, open: OpenExtract, clock: Stopwatch): Promise<{ roleRows: number; duplicates: number; seconds: number; puppetdb?: PuppetdbFigures }> {
+  const { ctx, writer, counts, options, progress, enrichment } = run;
   await allowReaderPauses(ctx.source, ctx.replicas?.size ? (ctx.replicas.timeoutS ?? DEFAULT_REPLICA_WAIT.timeoutS) : 0);
   const extract = await open(ctx.source, ctx.sourceSchema);
   const extracting = startPhase(progress, "extract", extract.total);
@@ -153,7 +203,7 @@ async function extractAndLoad(run: DayRun, open: OpenExtract, clock: Stopwatch):
       extracting.end((s) => `${counts.extracted} servers read in ${s.toFixed(1)} s`);
     })();
     result = await loadServers(
-      transformAll(counted, options.transform),
+      transformAll(counted, options.transform, enrichment),
       writer,
       ctx.target.db.caps,
       {
@@ -177,8 +227,16 @@ async function extractAndLoad(run: DayRun, open: OpenExtract, clock: Stopwatch):
   counts.loaded = loaded;
   counts.warnings = addWarnings({ ...result.warnings }, extract.warnings);
   if (extract.warnings && Object.keys(extract.warnings).length) progress.warnings(extract.warnings);
+  // PuppetDB not read: one counted warning of the run (etl_runs, the summary, the metrics), beside the WARN line.
+  const runWarnings = enrichment?.runWarnings() ?? {};
+  if (Object.keys(runWarnings).length) {
+    addWarnings(counts.warnings, runWarnings);
+    progress.warnings(runWarnings);
+  }
+  const puppetdb = enrichment?.figures();
+  if (puppetdb) progress.puppetdb(puppetdb);
   const seconds = loading.end((s) => `${loaded} servers, ${roleRows} role rows in ${s.toFixed(1)} s`);
-  return { roleRows, duplicates: extract.duplicates, seconds };
+  return { roleRows, duplicates: extract.duplicates, seconds, ...(puppetdb ? { puppetdb } : {}) };
 }
 
 /** Remove the day's rows this run did not write; returns the phase's seconds. */

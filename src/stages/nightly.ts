@@ -18,6 +18,7 @@ import { stopwatch } from "./phase.ts";
 import { logger } from "../log.ts";
 import { runStep } from "./steps.ts";
 import type { DeleteLimit } from "../plans/delete-guard.ts";
+import type { PuppetdbSource } from "../puppetdb/declare.ts";
 
 /** The steps, in the order they run. */
 export const RUN_STEPS = ["init", "etl", "aggregate", "expire"] as const;
@@ -38,6 +39,8 @@ export interface RunOptions {
   batchSize: number;
   /** CPU cleanup and other transform settings (etl). */
   transform: TransformOptions;
+  /** [puppetdb]: read once by the etl step into the declared PuppetDB columns. */
+  puppetdb?: PuppetdbSource;
   /** Retention (expire). */
   retention: RetentionPolicy;
   /** expire's large-delete guard (default: 10% of the days, one day always allowed). */
@@ -120,6 +123,7 @@ async function snapshot(ctx: WarehouseContext, options: RunOptions, progress: Pr
         transform: options.transform,
         today: options.today,
         replacePastDay: options.replacePastDay,
+        puppetdb: options.puppetdb,
       },
       progress,
     );

@@ -9,7 +9,7 @@ import { UsageError } from "../../../src/errors.ts";
 import { factExtrasFrom } from "../../../src/extras/declare.ts";
 import { withExtraSelect } from "../../../src/extras/extract-sql.ts";
 import { historyPassSql } from "../../../src/extras/history-sql.ts";
-import { DEFAULT_PUPPETDB_TIMEOUT_S, puppetdbSourceFrom, type PuppetdbSource } from "../../../src/puppetdb/declare.ts";
+import { DEFAULT_PUPPETDB_TIMEOUT_S, DEFAULT_STALE_AFTER_DAYS, puppetdbSourceFrom, type PuppetdbSource } from "../../../src/puppetdb/declare.ts";
 import { configProblems, type ConfigFile } from "../../../src/settings/config-schema.ts";
 
 let dir: string;
@@ -59,6 +59,7 @@ describe("a valid [puppetdb]", () => {
       tls: undefined,
       timeoutS: DEFAULT_PUPPETDB_TIMEOUT_S,
       match: { rule: "name" },
+      staleAfterDays: DEFAULT_STALE_AFTER_DAYS,
       facts: [
         { path: "os.release.full", column: expect.objectContaining({ name: "os_release", typeText: "varchar(32)", fallback: "<unknown>" }) },
         { path: "processors.count", column: expect.objectContaining({ name: "os_cpu_count", typeText: "int", fallback: -1 }) },
@@ -82,6 +83,10 @@ describe("a valid [puppetdb]", () => {
     expect(declared({ ...local, match: "serial" })!.match).toEqual({ rule: "serial" });
     expect(declared({ ...local, timeout_s: 2.5 })!.timeoutS).toBe(2.5);
     expect(declared({ ...local, timeout_s: 5n })!.timeoutS).toBe(5);
+    expect(declared({ ...local, stale_after_days: 2.5 })!.staleAfterDays).toBe(2.5);
+    // The facts' own time, for a datetime column: a pseudo-fact, not read from the inventory.
+    const at = declared(local, [cpus, { name: "facts_at", type: "datetime", puppetdb: "producer_timestamp" }])!;
+    expect(at.facts.map((f) => f.path)).toEqual(["processors.count", "producer_timestamp"]);
   });
 
   test("no [puppetdb]: no source; [puppetdb] is a known section of the config file", () => {
@@ -126,6 +131,9 @@ describe("refused in one line", () => {
     ["a fact path written as in PQL", () => declared(local, [{ ...cpus, puppetdb: "facts.processors.count" }]), /without "facts\." \(e\.g\. "processors\.count"\)/],
     ["a fact path not a string", () => declared(local, [{ ...cpus, puppetdb: 3 }]), "config: [[facts.columns]] os_cpu_count: puppetdb must be a non-empty string"],
     ["one fact into two columns", () => declared(local, [cpus, { ...cpus, name: "cores" }]), "config: [[facts.columns]] cores: the fact processors.count is already read by os_cpu_count; read each fact into one column"],
+    ["the producer_timestamp pseudo-fact into a column that is no datetime", () => declared(local, [{ name: "facts_at", type: "varchar(32)", default: "", puppetdb: "producer_timestamp" }]), 'config: [[facts.columns]] facts_at: puppetdb = "producer_timestamp" is the time the node\'s facts were produced: declare the column as type = "datetime"'],
+    ["a stale_after_days of 0", () => declared({ ...local, stale_after_days: 0 }), "config: [puppetdb] stale_after_days: 0: give the days after which a node's facts count as stale, more than 0 and at most 3650 (default 7)"],
+    ["a stale_after_days as text", () => declared({ ...local, stale_after_days: "7" }), /^config: \[puppetdb\] stale_after_days: "7": give the days/],
     ["[puppetdb] with no PuppetDB column", () => declared(local, [room]), 'config: [puppetdb]: no declared column reads a fact; add puppetdb = "fact.path" to a [[facts.columns]] entry, or remove [puppetdb]'],
     // The URL.
     ["no url", () => declared({ match: "name" }), /^config: \[puppetdb\] url: is missing: give PuppetDB's address/],
