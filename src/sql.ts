@@ -3,6 +3,7 @@
 import serverdbSchema from "../sql/serverdb/schema.sql" with { type: "text" };
 import factSelect from "../sql/serverdb/fact_select.sql" with { type: "text" };
 import factCount from "../sql/serverdb/fact_count.sql" with { type: "text" };
+import matchKeys from "../sql/serverdb/match_keys.sql" with { type: "text" };
 import historyPassSelect from "../sql/serverdb/history_pass_select.sql" with { type: "text" };
 import sqliteServerdbSchema from "../sql/sqlite/serverdb_schema.sql" with { type: "text" };
 import serverdbSiteExtras from "../sql/serverdb/site_extras.sql" with { type: "text" };
@@ -66,6 +67,7 @@ export const SQL = {
   serverdbSchema,
   factSelect,
   factCount,
+  matchKeys,
   historyPassSelect,
   sqliteServerdbSchema,
   serverdbSiteExtras,
@@ -166,6 +168,7 @@ export const SQL_FILES = [
   "serverdb/schema.sql",
   "serverdb/fact_select.sql",
   "serverdb/fact_count.sql",
+  "serverdb/match_keys.sql",
   "serverdb/history_pass_select.sql",
   "sqlite/serverdb_schema.sql",
   "serverdb/site_extras.sql",

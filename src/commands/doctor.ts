@@ -1,11 +1,13 @@
 // `serverdb-etl doctor`: check every configured endpoint and print one table (or JSON).
 // Glue only: resolve connections, run the checks (src/doctor/), print, set the exit code.
 import { factExtrasFrom } from "../extras/declare.ts";
+import { puppetdbSourceFrom } from "../puppetdb/declare.ts";
 import { defineCommand } from "citty";
 import { credentialArgs, connectionFlags, globalArgs, sourceArgs, targetArgs } from "./_args.ts";
 import { resolveConnections } from "../settings/connections.ts";
 import { DoctorFailed, UsageError } from "../errors.ts";
 import { DOCTOR_DEFAULTS, runDoctor } from "../doctor/run-doctor.ts";
+import { SAMPLE_NODES } from "../doctor/puppetdb.ts";
 import { renderJson, renderTable, summarize } from "../doctor/render.ts";
 
 export default defineCommand({
@@ -45,6 +47,12 @@ export default defineCommand({
       "  max_allowed_packet  target: at least 16 MiB, or multi-row load batches may not fit",
       "  time_zone           informative: DATETIMEs are copied as wall-clock text, so no zone shifts them",
       "",
+      "With [puppetdb] in --config, rows for PuppetDB (role puppetdb):",
+      "  connect             GET /pdb/meta/v1/version answers: PuppetDB's version (or why not: unreachable, timeout, HTTP status)",
+      "  tls                 https: PuppetDB's certificate verified against ca_file, the client certificate accepted; http: loopback",
+      `  mapping             the mapped facts on the first ${SAMPLE_NODES} active nodes: present, and of a type their column takes`,
+      "  match               how many servers of --source would find their node by the match rule, and nodes matching no server",
+      "",
       "A sqlite:PATH endpoint is a file: opened read-only (never created, journal mode left alone), it gets connect",
       "(path and size), version (SQLite), and for a target journal_mode (WAL expected), writable (the file and its",
       "directory, where WAL and the run lock keep their files) and tables (every warehouse table as this version",
@@ -69,12 +77,14 @@ export default defineCommand({
   },
   async run({ args, rawArgs }) {
     const conns = resolveConnections(connectionFlags(args, rawArgs));
-    if (!conns.source && !conns.target && conns.replicas.length === 0) {
+    const extras = factExtrasFrom(conns.config);
+    const puppetdb = puppetdbSourceFrom(conns.config, extras);
+    if (!conns.source && !conns.target && conns.replicas.length === 0 && !puppetdb) {
       throw new UsageError(
         "nothing to check: pass --source, --target and/or --replica DSNs, set SERVERDB_ETL_SOURCE / SERVERDB_ETL_TARGET / SERVERDB_ETL_REPLICAS, or give --config with [source], [target] and replicas",
       );
     }
-    const rows = await runDoctor(conns, { connectTimeoutS: parseTimeout(args["connect-timeout"]), extras: factExtrasFrom(conns.config) });
+    const rows = await runDoctor(conns, { connectTimeoutS: parseTimeout(args["connect-timeout"]), extras, puppetdb });
     process.stdout.write(args.json ? renderJson(rows) : renderTable(rows));
     const { fail } = summarize(rows);
     if (fail > 0) {

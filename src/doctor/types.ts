@@ -144,6 +144,7 @@ export interface Check {
 
 /** A check with the endpoint it belongs to: one row of the table. */
 export interface ReportRow extends Check {
-  role: Role;
+  /** A server's role, or "puppetdb" for the rows of [puppetdb]. */
+  role: Role | "puppetdb";
   endpoint: string;
 }

@@ -108,6 +108,37 @@ export async function* queryRows(source: PuppetdbSource, pql: string, options: Q
   }
 }
 
+/** GET `path` (e.g. /pdb/meta/v1/version) and its JSON object, with the same TLS, timeout and one-line errors as a query. */
+export async function getJson(source: PuppetdbSource, path: string, what: string): Promise<Record<string, unknown>> {
+  const tls = tlsOf(source);
+  const controller = new AbortController();
+  let timedOut = false;
+  const onTimeout = () => {
+    timedOut = true;
+  };
+  const ms = source.timeoutS * 1000;
+  let text: string;
+  let status: number;
+  try {
+    const res = await within(fetch(`${source.url}${path}`, { headers: { accept: "application/json" }, signal: controller.signal, ...(tls ? { tls } : {}) }), ms, controller, onTimeout);
+    status = res.status;
+    text = await within(res.text(), ms, controller, onTimeout);
+  } catch (err) {
+    throw failureOf(source, err, timedOut, what);
+  }
+  if (status !== 200) {
+    const first = text.trim().split("\n")[0]?.slice(0, 200) ?? "";
+    throw new PuppetdbError(`PuppetDB at ${source.url} answered ${what} with HTTP ${status}${first ? ` (${first})` : ""}; check [puppetdb] url, and that this certificate may query PuppetDB`, "status");
+  }
+  try {
+    const value: unknown = JSON.parse(text);
+    if (typeof value === "object" && value !== null && !Array.isArray(value)) return value as Record<string, unknown>;
+  } catch {
+    // said below
+  }
+  throw new PuppetdbError(`PuppetDB at ${source.url}: the answer to ${what} is malformed: ${JSON.stringify(text.slice(0, 60))} is not a JSON object; check [puppetdb] url points at PuppetDB itself`, "malformed");
+}
+
 /** " (node web1.example.com)" when the broken row's text names its certname. */
 function nodeOf(excerpt: string): string {
   const m = /"certname"\s*:\s*"([^"\\]{1,255})"/.exec(excerpt);

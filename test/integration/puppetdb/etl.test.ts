@@ -5,7 +5,10 @@
 // (the data contract's rules written out here, not the load's code), for each match rule. Then the
 // nights PuppetDB fails: down, frozen (SIGSTOP), stalled mid-answer, answering junk — the snapshot
 // is written with the columns at their defaults, one WARN line, a counted warning, the metric —
-// and a rerun of the day fills them in. Backfill leaves them at their defaults and says so.
+// and a rerun of the day fills them in. Backfill leaves them at their defaults and says so. And
+// doctor's puppetdb rows: version, TLS (the bed's CA and client certificate, a foreign CA, one off
+// the allowlist), the mapping sampled on the first nodes and the servers that would match, both
+// compared with what this file submitted.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -458,4 +461,96 @@ describe("backfill", () => {
       expect([...values.values()].every((v) => Bun.deepEquals(v, DEFAULTS))).toBe(true);
     }
   }, 240_000);
+});
+
+describe("doctor with [puppetdb]", () => {
+  interface Row {
+    role: string;
+    endpoint: string;
+    check: string;
+    result: string;
+    detail: string;
+    fix?: string;
+  }
+  async function doctor(cfg: string, withSource = true): Promise<{ exitCode: number; rows: Row[] }> {
+    const r = await runCli(["doctor", "--json", "--config", cfg, ...(withSource ? ["--source", dsn(servers().primary, source)] : [])], { timeoutMs: 60_000 });
+    const rows = (JSON.parse(r.stdout) as { checks: Row[] }).checks.filter((c) => c.role === "puppetdb");
+    return { exitCode: r.exitCode, rows };
+  }
+  const row = (rows: Row[], check: string) => rows.find((r) => r.check === check);
+
+  test("reaches PuppetDB, samples the mapping on the first nodes, counts the servers that would match as etl does", async () => {
+    const { exitCode, rows } = await doctor(ruleConfig("fqdn"));
+    expect(exitCode).toBe(0);
+    expect(rows.map((r) => r.check)).toEqual(["connect", "tls", "mapping", "match"]);
+    expect(rows.every((r) => r.endpoint === bed.url)).toBe(true);
+    expect(row(rows, "connect")).toMatchObject({ result: "ok", detail: `PuppetDB ${bed.version} answers (query API v4)` });
+    expect(row(rows, "tls")!.detail).toStartWith("plain http on loopback");
+    // The first five active nodes in certname order (the bed's collation is code-point order), judged here.
+    const sample = [...nodes].sort((a, b) => (a.certname < b.certname ? -1 : 1)).slice(0, 5);
+    const fits: [string, (v: unknown) => boolean, string][] = [
+      ["processors.count", Number.isInteger, "int"],
+      ["os.release.full", (v) => typeof v === "string", "varchar(10)"],
+      ["is_virtual", (v) => typeof v === "boolean", "bool"],
+      ["memory.system.total_bytes", Number.isInteger, "bigint"],
+    ];
+    const per = fits.map(([path, fit, type]) => {
+      const values = sample.map((n) => dig(n.facts, path));
+      const wrong = values.filter((v) => v !== undefined && !fit(v));
+      return `${path} ${values.filter((v) => v !== undefined && fit(v)).length}/5${wrong.length ? ` (${wrong.length} of the wrong type for ${type}, e.g. ${JSON.stringify(wrong[0])})` : ""}`;
+    });
+    expect(row(rows, "mapping")!.detail).toBe(`5 nodes sampled (${sample[0]!.certname}, ${sample[1]!.certname}, …): ${per.join(", ")}`);
+    const e = expected("fqdn");
+    expect(row(rows, "match")).toEqual({
+      role: "puppetdb",
+      endpoint: bed.url,
+      check: "match",
+      result: "ok",
+      detail: `${e.matched} of ${FLEET} servers would match a node (match = "fqdn", domain = "${DOMAIN}"); ${e.withoutNode} without a node; ${e.nodesWithoutServer} of ${nodes.length} active nodes match no server`,
+    });
+  }, 60_000);
+
+  test("over HTTPS with the bed's CA and client certificate: the TLS row says what was verified", async () => {
+    const { https } = bed;
+    const { exitCode, rows } = await doctor(ruleConfig("fqdn", { url: https.url, ca_file: https.caFile, cert_file: https.client.certFile, key_file: https.client.keyFile }), false);
+    expect(exitCode).toBe(0);
+    expect(row(rows, "tls")).toMatchObject({ result: "ok", detail: `PuppetDB's certificate verified against ${https.caFile}; the client certificate ${https.client.certFile} was accepted` });
+    expect(row(rows, "match")).toMatchObject({ result: "ok", detail: "not counted: no source given (pass --source to count the servers that would match)" });
+  }, 60_000);
+
+  test("a CA that did not sign PuppetDB's certificate: the tls row fails with its fix (exit 4)", async () => {
+    const { https } = bed;
+    const { exitCode, rows } = await doctor(ruleConfig("fqdn", { url: https.url, ca_file: https.client.certFile, cert_file: https.client.certFile, key_file: https.client.keyFile }), false);
+    expect(exitCode).toBe(4);
+    expect(rows.map((r) => [r.check, r.result])).toEqual([["connect", "fail"], ["tls", "fail"]]);
+    expect(row(rows, "tls")!.detail).toStartWith(`PuppetDB at ${https.url}: TLS failed (`);
+    expect(row(rows, "tls")!.fix).toStartWith("ca_file must be the CA that signed PuppetDB's certificate");
+  }, 60_000);
+
+  test("a certificate PuppetDB's allowlist does not name: HTTP 403 on a row, the fix names the certificate", async () => {
+    const { https } = bed;
+    const { exitCode, rows } = await doctor(ruleConfig("fqdn", { url: https.url, ca_file: https.caFile, cert_file: https.intruder.certFile, key_file: https.intruder.keyFile }), false);
+    expect(exitCode).toBe(4);
+    const refused = rows.find((r) => r.result === "fail")!;
+    expect(refused.detail).toMatch(/ with HTTP 403/);
+    expect(refused.fix).toBe("PuppetDB refused this client certificate: add its name (the certificate's CN) to the file PuppetDB's certificate-allowlist setting names, or use a certificate listed there");
+  }, 60_000);
+
+  test("PuppetDB down: one failing connect row with the fix (exit 4)", async () => {
+    const [port] = await freePorts(1);
+    const { exitCode, rows } = await doctor(ruleConfig("fqdn", { url: `http://127.0.0.1:${port}` }));
+    expect(exitCode).toBe(4);
+    expect(rows).toEqual([{ role: "puppetdb", endpoint: `http://127.0.0.1:${port}`, check: "connect", result: "fail", detail: `PuppetDB at http://127.0.0.1:${port} is unreachable (ECONNREFUSED)`, fix: "check [puppetdb] url and that PuppetDB runs" }]);
+  }, 60_000);
+
+  test("a fact no node has, and a domain no certname has: warnings with their fixes (exit 0)", async () => {
+    const cfg = join(dir, "doctor-typo.toml");
+    writeFileSync(cfg, `[puppetdb]\nurl = "${bed.url}"\nmatch = "fqdn"\ndomain = "dc2.example.com"\n\n[[facts.columns]]\nname = "os_cpu_count"\ntype = "int"\ndefault = -1\npuppetdb = "processor.count"\n`);
+    const { exitCode, rows } = await doctor(cfg);
+    expect(exitCode).toBe(0);
+    expect(row(rows, "mapping")).toMatchObject({ result: "warn", detail: "5 nodes sampled (" + [...nodes].map((n) => n.certname).sort()[0] + ", " + [...nodes].map((n) => n.certname).sort()[1] + ", …): processor.count 0/5" });
+    expect(row(rows, "mapping")!.fix).toBe("no sampled node has processor.count: check the path with `facter -p processor.count` on a node (a fact's name and its keys, dotted, e.g. os.release.full)");
+    expect(row(rows, "match")).toMatchObject({ result: "warn", detail: `0 of ${FLEET} servers would match a node (match = "fqdn", domain = "dc2.example.com"); ${FLEET} without a node; ${nodes.length} of ${nodes.length} active nodes match no server` });
+    expect(row(rows, "match")!.fix).toBe('the certname must be the server\'s name + ".dc2.example.com"; check domain, or use match = "name"');
+  }, 60_000);
 });
