@@ -92,7 +92,8 @@ export default defineCommand({
     const endpoint = requireEndpoint(conns, "target");
     const db = await openDb(endpoint, { purpose: "inspect" });
     onCleanup(() => db.close());
-    const report = await buildReport(db, { config, asOf, weeks, dimension, key: args.key, metered, aggregates: factExtrasFrom(conns.config).aggregates });
+    const extras = factExtrasFrom(conns.config);
+    const report = await buildReport(db, { config, asOf, weeks, dimension, key: args.key, metered, aggregates: extras.aggregates, columns: extras.columns });
     const written = await writeReport(report, format, args.out, describeEndpoint(endpoint));
     if (written) process.stdout.write(`report ${report.oldest_day} … ${report.newest_day}: ${format} written to ${written}\n`);
   },

@@ -19,6 +19,8 @@ import { addDays } from "./calendar.ts";
 import { AliasLog, isVirtual, modelKey, modelName, vendorName } from "./names.ts";
 import { backfillCaveat } from "./caveats.ts";
 import { readDeclared } from "./declared.ts";
+import { readPuppetdbColumns } from "./puppetdb-columns.ts";
+import type { ExtraColumn } from "../extras/types.ts";
 import type { DeclaredAggregate } from "../extras/types.ts";
 import { engineOf } from "../engine/index.ts";
 
@@ -33,6 +35,8 @@ export interface ReportOptions {
   metered: MeteredRack[] | null;
   /** [[facts.aggregates]]: their tables on the newest day become the "declared" section. */
   aggregates?: readonly DeclaredAggregate[];
+  /** [[facts.columns]]: the PuppetDB ones on the newest day become the "puppetdb" section. */
+  columns?: readonly ExtraColumn[];
 }
 
 export const DEFAULT_WEEKS = 52;
@@ -106,6 +110,7 @@ export async function buildReport(db: Db, options: ReportOptions): Promise<Capac
   const declaredPresent = aggregates.length ? new Set((await engineOf(db).catalog.readLive(db, aggregates.map((a) => a.table))).keys()) : new Set<string>();
   const declared = await readDeclared(db, aggregates, declaredPresent, newest);
   notes.push(...declared.notes);
+  const puppetdb = await readPuppetdbColumns(db, options.columns ?? [], newest);
 
   const report: CapacityReport = {
     newest_day: newest,
@@ -121,6 +126,7 @@ export async function buildReport(db: Db, options: ReportOptions): Promise<Capac
     forecast: forecasts.forecast,
     backtest: forecasts.backtest,
     declared: declared.records,
+    puppetdb,
     assumptions: {
       default_refresh_years: options.config.defaultRefreshYears,
       refresh_rules: [
@@ -179,5 +185,6 @@ export function filterReport(report: CapacityReport, dimension?: Dimension, key?
     backtest: report.backtest.filter(keep),
     // Declared tables have dimensions of their own: shown whole, and only in the whole report.
     declared: [],
+    puppetdb: [],
   };
 }

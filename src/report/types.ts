@@ -166,6 +166,18 @@ export interface DeclaredRecord {
   known: number | null;
 }
 
+/**
+ * A declared PuppetDB column on the newest day: one of its most common values and its servers,
+ * the other values together, or the servers without a value (the column's default).
+ */
+export interface PuppetdbValueRecord {
+  column: string;
+  kind: "value" | "other" | "unknown";
+  /** The value as text ("8", "12.4", "1" for a true flag); "N other values"; null for unknown. */
+  value: string | null;
+  servers: number;
+}
+
 /** What the numbers assume, shown with them. */
 export interface Assumptions {
   default_refresh_years: number;
@@ -194,5 +206,7 @@ export interface CapacityReport {
   backtest: BacktestRecord[];
   /** [[facts.aggregates]] tables on the newest day (empty when none is declared). */
   declared: DeclaredRecord[];
+  /** Declared PuppetDB columns on the newest day (empty when none is declared). */
+  puppetdb: PuppetdbValueRecord[];
   assumptions: Assumptions;
 }

@@ -139,6 +139,13 @@ export function fixtureReport(options: FixtureOptions = {}): CapacityReport {
     declared: ["AMS1 / Hall <A>", "FRA1 / Hall B"].flatMap((key, k) =>
       ["in_use", "spare"].map((status, j) => ({ table: "server_by_room", key, status, servers: 40 - 10 * j + k, measure: "rated_watts", sum: (40 - 10 * j + k) * 450 - 900, known: 38 - 10 * j + k })),
     ),
+    // A declared PuppetDB column (os_release): two values, the rest, and the servers without one.
+    puppetdb: [
+      { column: "os_release", kind: "value", value: "12.4", servers: 61 },
+      { column: "os_release", kind: "value", value: "11.9", servers: 20 },
+      { column: "os_release", kind: "other", value: "3 other values", servers: 4 },
+      { column: "os_release", kind: "unknown", value: null, servers: 9 },
+    ],
     assumptions: {
       default_refresh_years: 5,
       refresh_rules: [{ match: "Supermicro *", years: 6 }],

@@ -14,6 +14,7 @@ export const CSV_COLUMNS = {
   forecast: ["dimension", "key", "week", "point", "lo80", "hi80", "lo95", "hi95"],
   backtest: ["dimension", "key", "mase", "mase_naive", "origins", "model", "worse_than_drift", "note"],
   declared: ["table", "key", "status", "servers", "measure", "sum", "known"],
+  puppetdb: ["column", "kind", "value", "servers"],
 } as const satisfies Partial<Record<keyof CapacityReport, readonly string[]>>;
 
 export const CSV_SECTIONS = Object.keys(CSV_COLUMNS) as Array<keyof typeof CSV_COLUMNS>;

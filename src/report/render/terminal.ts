@@ -199,8 +199,23 @@ function declaredSection(r: CapacityReport): string[] {
   return out;
 }
 
+/** The declared PuppetDB columns on the newest day: the most common values, and the servers without one. */
+function puppetdbSection(r: CapacityReport): string[] {
+  if (!r.puppetdb.length) return [];
+  const out = [`PuppetDB columns (${r.newest_day}): servers per value; "no value" is the column's default (no node, a missing or wrong-typed fact, PuppetDB not read)`];
+  for (const column of [...new Set(r.puppetdb.map((p) => p.column))]) {
+    const records = r.puppetdb.filter((p) => p.column === column);
+    const shown = records.filter((p) => p.kind === "value").slice(0, TOP);
+    const rest = records.filter((p) => p.kind === "value").slice(TOP).reduce((s, p) => s + p.servers, 0) + records.filter((p) => p.kind === "other").reduce((s, p) => s + p.servers, 0);
+    const unknown = records.find((p) => p.kind === "unknown")?.servers ?? 0;
+    const rows = [...shown.map((p) => [shown_(p.value!), formatInt(p.servers)]), ...(rest ? [["(other values)", formatInt(rest)]] : []), ["(no value)", formatInt(unknown)]];
+    out.push(...textTable([{ header: column, max: 40 }, { header: "servers", right: true }], rows), "");
+  }
+  return out;
+}
+
 export function renderTerminal(r: CapacityReport, target: string): string {
   const head = `Capacity report of ${target}: ${r.oldest_day} … ${r.newest_day}, forecast ${r.weeks} weeks ahead`;
-  const lines = [head, "", ...fleetSection(r), ...growthSection(r), ...retirementSection(r), ...procurementSection(r), ...powerSection(r), ...forecastSection(r), ...declaredSection(r), ...assumptionsSection(r)];
+  const lines = [head, "", ...fleetSection(r), ...growthSection(r), ...retirementSection(r), ...procurementSection(r), ...powerSection(r), ...forecastSection(r), ...declaredSection(r), ...puppetdbSection(r), ...assumptionsSection(r)];
   return lines.flatMap((l) => wrap(l, 100)).join("\n") + "\n";
 }

@@ -340,6 +340,32 @@ describe("each match rule", () => {
     }, 120_000);
   }
 
+  test("report: the PuppetDB section counts each column's values on the newest day as the oracle's rows do", async () => {
+    const cfg = ruleConfig("fqdn");
+    const dw = await initialized("sqlite", cfg);
+    ok("run", await runCli(["run", "--config", cfg, "--source", dsn(servers().primary, source), "--target", dw.dsn, "--report-date", DAY, "--replace-past-day"], { timeoutMs: 120_000 }));
+    const json = JSON.parse(ok("report", await runCli(["report", "--config", cfg, "--target", dw.dsn, "--format", "json"])).stdout) as { puppetdb: { column: string; kind: string; value: string | null; servers: number }[] };
+    const rows = [...expected("fqdn").rows.values()];
+    const want = (["os_cpu_count", "os_release", "is_virtual", "mem_bytes"] as const).flatMap((column) => {
+      const counts = new Map<string, number>();
+      let unknown = 0;
+      for (const r of rows) {
+        // A flag's default (false) is a value too: the report counts no unknowns for it.
+        if (r[column] === DEFAULTS[column] && column !== "is_virtual") unknown++;
+        else counts.set(String(r[column]), (counts.get(String(r[column])) ?? 0) + 1);
+      }
+      const sorted = [...counts].sort(([a, x], [b, y]) => y - x || (a < b ? -1 : a > b ? 1 : 0));
+      const top = sorted.slice(0, 20).map(([value, servers]) => ({ column, kind: "value", value, servers }));
+      const rest = sorted.slice(20);
+      return [...top, ...(rest.length ? [{ column, kind: "other", value: `${rest.length} other values`, servers: rest.reduce((n, [, k]) => n + k, 0) }] : []), ...(column === "is_virtual" ? [] : [{ column, kind: "unknown", value: null, servers: unknown }])];
+    });
+    expect(json.puppetdb).toEqual(want);
+    expect(want.some((r) => r.kind === "other")).toBe(true); // mem_bytes has more than 20 values
+    const text = ok("report", await runCli(["report", "--config", cfg, "--target", dw.dsn])).stdout;
+    expect(text).toContain(`PuppetDB columns (${DAY}): servers per value`);
+    expect(text).toMatch(new RegExp(`\\(no value\\)\\s+${want.find((r) => r.column === "os_cpu_count" && r.kind === "unknown")!.servers}\\b`));
+  }, 180_000);
+
   test("--log-format json: the summary event carries the figures", async () => {
     const cfg = ruleConfig("serial");
     const dw = await initialized("sqlite", cfg);
