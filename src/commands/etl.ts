@@ -21,6 +21,8 @@ export default defineCommand({
       "else multi-row REPLACE; one transaction per batch, waiting for every --replica after each), then deletes that day's rows the run did not write (servers gone since an earlier run that day), " +
       "and records the run in etl_runs. Other days are never touched. Safe to re-run: a rerun replaces the day. " +
       "A --report-date after today is refused (--allow-future-date), and so is a past day whose snapshot finished over a day ago (--replace-past-day). " +
+      "With [puppetdb] in --config, PuppetDB is read once (in the background while the source opens) into the declared PuppetDB columns; " +
+      "PuppetDB down, slow or answering junk leaves them at their defaults with one WARN line and warning puppetdb_<reason>=1 (exit 0: the snapshot is complete; a rerun of the day fills them in). " +
       "Takes the warehouse lock (exit 75 if another run holds it).",
   },
   args: { ...globalArgs, ...credentialArgs, ...sourceArgs, ...targetArgs, ...dateArgs, ...writeArgs },

@@ -118,6 +118,7 @@ export function startEnrichment(source: PuppetdbSource, options: EnrichmentOptio
     },
     (err: unknown) => {
       figures.fetchS = (performance.now() - started) / 1000;
+      if (closed) return; // the run ended first (refused, failed): nothing to warn about
       if (!(err instanceof PuppetdbError)) throw err;
       figures.up = false;
       figures.failure = { reason: err.reason, message: err.message };

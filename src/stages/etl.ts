@@ -23,6 +23,7 @@ import type { PuppetdbSource } from "../puppetdb/declare.ts";
 import { startEnrichment, type Enrichment } from "../puppetdb/enrich.ts";
 import type { PuppetdbFigures } from "../puppetdb/figures.ts";
 import { plural } from "../words.ts";
+import { unlessInterrupted } from "../cli/interrupt.ts";
 
 export interface EtlOptions {
   /** The day the snapshot describes ('YYYY-MM-DD'). */
@@ -67,7 +68,8 @@ async function* transformAll(rows: AsyncIterable<RawServerRow>, options: Transfo
     return;
   }
   // The first row waits until PuppetDB is read (or has failed); the source stream waits meanwhile.
-  await enrichment.ready;
+  // A Ctrl-C does not wait for a slow PuppetDB: the run stops at once, nothing written yet.
+  await unlessInterrupted(enrichment.ready);
   for await (const raw of rows) {
     const found: Warnings = {};
     enrichment.fill(raw, found);

@@ -10,10 +10,10 @@
 // the allowlist), the mapping sampled on the first nodes and the servers that would match, both
 // compared with what this file submitted.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { dsn, freshDatabase, ok, runCli, servers, withDb, type CliResult } from "../../support/servers.ts";
+import { REPO_ROOT, dsn, freshDatabase, ok, runCli, servers, withDb, type CliResult } from "../../support/servers.ts";
 import { ENGINES, warehouseFor, withWarehouse, type Engine, type TestWarehouse } from "../../support/engines.ts";
 import { cutChars } from "../../support/expected-facts.ts";
 import { parseExposition, valueOf } from "../../support/prometheus.ts";
@@ -462,6 +462,32 @@ describe("a night PuppetDB fails: the snapshot is written with the defaults, one
     const dw = await initialized("sqlite", cfg);
     await degraded(dw, await etl(dw, cfg), "malformed", `PuppetDB at ${url}: the answer to the factsets (producer_timestamp) query is malformed: it is not a JSON array`);
   }, 120_000);
+
+  test("a Ctrl-C while the run waits for a PuppetDB that never answers stops it at once (exit 130), the scratch file gone", async () => {
+    const silent = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
+    stops.push(silent);
+    const cfg = ruleConfig("fqdn", { url: `http://127.0.0.1:${silent.port}`, timeout_s: 60 });
+    const dw = await initialized("sqlite", cfg);
+    const scratch = () => readdirSync(tmpdir()).filter((n) => n.startsWith("serverdb-etl-puppetdb-")).length;
+    const before = scratch();
+    const proc = Bun.spawn([process.execPath, "run", join(REPO_ROOT, "src/cli.ts"), "etl", "--config", cfg, "--source", dsn(servers().primary, source), "--target", dw.dsn, "--report-date", DAY, "--replace-past-day"], { cwd: REPO_ROOT, stdout: "pipe", stderr: "pipe" });
+    // Until the run is waiting: its etl_runs row is written after PuppetDB's read has started.
+    const until = Date.now() + 30_000;
+    while ((await withWarehouse(dw, async (db) => Number((await db.query<{ n: number }>("SELECT COUNT(*) AS n FROM etl_runs"))[0]!.n))) === 0) {
+      if (Date.now() > until) throw new Error("the run never started");
+      await Bun.sleep(100);
+    }
+    await Bun.sleep(300);
+    expect(scratch()).toBe(before + 1);
+    const sent = performance.now();
+    proc.kill("SIGINT");
+    const [code, stdout] = await Promise.all([proc.exited, new Response(proc.stdout).text()]);
+    expect(code).toBe(130);
+    expect(performance.now() - sent).toBeLessThan(5_000);
+    expect(stdout).toContain("interrupted (exit 130)");
+    expect(scratch()).toBe(before);
+    expect(await withWarehouse(dw, async (db) => (await db.query<{ status: string }>("SELECT status FROM etl_runs"))[0]!.status)).toBe("failed");
+  }, 60_000);
 
   test("run (the nightly job) goes on with aggregate and expire and exits 0", async () => {
     const [port] = await freePorts(1);
