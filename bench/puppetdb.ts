@@ -42,6 +42,19 @@ const COLUMNS = [
   .map(([name, type, dflt, path]) => `[[facts.columns]]\nname = "${name}"\ntype = "${type}"\ndefault = ${dflt}\npuppetdb = "${path}"\n`)
   .join("\n");
 
+/** Until PuppetDB has stored `n` factsets (commands are processed asynchronously); a count, not the bed's full read per poll. */
+async function waitForNodes(url: string, n: number, deadlineMs: number): Promise<void> {
+  const until = Date.now() + deadlineMs;
+  for (;;) {
+    const res = await fetch(`${url}/pdb/query/v4?query=${encodeURIComponent("factsets[count()] {}")}`);
+    if (!res.ok) throw new Error(`factsets[count()] → ${res.status} ${await res.text()}`);
+    const [{ count }] = (await res.json()) as { count: number }[];
+    if (count >= n) return;
+    if (Date.now() > until) throw new Error(`PuppetDB stored ${count} of ${n} factsets within ${deadlineMs} ms`);
+    await Bun.sleep(1000);
+  }
+}
+
 const servers = Number(opts.servers);
 const [pair, bed] = await Promise.all([startPair(opts["datadir-parent"]!), startPuppetdb(opts["datadir-parent"]!)]);
 const dir = mkdtempSync(join(tmpdir(), "serverdb-etl-bench-pdb-"));
@@ -72,7 +85,7 @@ try {
       ),
     );
   }
-  await bed.waitForFacts(Math.max(120_000, hosts.length * 20));
+  await waitForNodes(bed.url, hosts.length, Math.max(120_000, hosts.length * 20));
   process.stderr.write(`${servers}: ${hosts.length} nodes' facts submitted and stored in ${((performance.now() - submitStarted) / 1000).toFixed(0)} s\n`);
 
   const cfg = join(dir, "config.toml");
