@@ -102,13 +102,36 @@ function malformed(source: PuppetdbSource, what: string, certname: string | unde
  * order; `stats` fills in as the stream is read (complete once it ends). Throws PuppetdbError.
  */
 export async function* readNodeFacts(source: PuppetdbSource, stats: FactReadStats = emptyStats()): AsyncGenerator<NodeFacts> {
-  const times = await producerTimes(source);
   // The pseudo-fact producer_timestamp comes from the factsets read, not from the inventory.
   const paths = source.facts.map((f) => f.path).filter((p) => p !== PRODUCED_AT);
   // The serial rule needs the serial fact even when no column stores it.
   const asked = source.match.rule === "serial" && !paths.includes(SERIAL_FACT) ? [...paths, SERIAL_FACT] : paths;
   const what = "the inventory query";
-  for await (const row of queryRows(source, inventoryPql(asked), { what, stats: stats.answer })) {
+  // The inventory query is sent now, while the timestamps are read: PuppetDB computes it and
+  // streams its head meanwhile (Bun's fetch buffers up to ~10 MB ahead of the reader), so the two
+  // answers overlap instead of following each other (measured on the bed, 10,000 nodes: 333 ms
+  // instead of 420, medians of 12). Its first row waits here, unread. The price: PuppetDB holds a
+  // blocked write while the timestamps are read; a Jetty idle timeout shorter than that read
+  // (30 s by default; the factsets answer takes ~3 s for 100,000 nodes, extrapolated from 3,000) would cut it off, which
+  // is then a failed read like any other.
+  const inventory = queryRows(source, inventoryPql(asked), { what, stats: stats.answer });
+  const first = inventory.next();
+  first.catch(() => {}); // surfaced below, after the timestamps' own failure if both fail
+  let times: Map<string, number>;
+  try {
+    times = await producerTimes(source);
+  } catch (err) {
+    // Stop the inventory request (its finally cancels the body) once its first row settled.
+    first.then(() => inventory.return(undefined), () => {}).catch(() => {});
+    throw err;
+  }
+  const rows = async function* () {
+    const head = await first;
+    if (head.done) return;
+    yield head.value;
+    yield* inventory;
+  };
+  for await (const row of rows()) {
     const certname = row.certname;
     if (typeof certname !== "string" || certname === "") throw malformed(source, what, undefined, "certname", certname);
     stats.nodes++;
