@@ -1,6 +1,6 @@
-// The mapped facts of every active node in PuppetDB, streamed: first each node's producer_timestamp
-// (a compact certname → time map), then one inventory query for exactly the mapped facts, read row
-// by row as it arrives. Yields the nodes the match rule gives a key, in PuppetDB's certname order;
+// The mapped facts of every active node in PuppetDB, streamed: each node's producer_timestamp
+// (a compact certname → time map), and one inventory query for exactly the mapped facts, sent at
+// the same time and read row by row once the map is complete. Yields the nodes the match rule gives a key, in PuppetDB's certname order;
 // counts the rest, and each fact a node lacks or holds in a type its column cannot take.
 //
 // Why one streamed answer and not pages: PuppetDB refuses keyset paging on certname ("Query
