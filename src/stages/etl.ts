@@ -1,6 +1,8 @@
 // The etl stage: extract (streamed, one snapshot) → transform (pure, per row) → load
 // (batched REPLACE, pipelined replica waits) → sweep of the day's stale rows, all recorded
-// in one etl_runs row. Memory is bounded by the batch size, whatever the fleet size.
+// in one etl_runs row. Memory is bounded by the batch size, whatever the fleet size. With
+// [puppetdb], PuppetDB is read once in the background (puppetdb/enrich.ts) and each row's
+// PuppetDB columns are filled from its node just before its transform.
 // `loadDay` is that path with the row source as a parameter: `backfill` loads past days through it.
 import { checkExtrasAgainstSource } from "../extras/source-check.ts";
 import type { Db } from "../engine/db.ts";
