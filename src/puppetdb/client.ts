@@ -1,16 +1,17 @@
-// The mapped facts of every active node in PuppetDB, streamed: each node's producer_timestamp
-// (a compact certname → time map), and one inventory query for exactly the mapped facts, sent at
-// the same time and read row by row once the map is complete. Yields the nodes the match rule gives a key, in PuppetDB's certname order;
-// counts the rest, and each fact a node lacks or holds in a type its column cannot take.
+// The mapped facts of every active node in PuppetDB, streamed: one inventory query for exactly
+// the mapped facts and one factsets query for each node's producer_timestamp, sent at once and
+// read side by side, row by row. Yields the nodes the match rule gives a key, in PuppetDB's
+// certname order; counts the rest, and each fact a node lacks or holds in a type its column cannot take.
 //
 // Why one streamed answer and not pages: PuppetDB refuses keyset paging on certname ("Query
 // operators >,>=,<,<= are not allowed on field certname", measured on 7.12), and offset paging
 // re-sorts the whole fleet for every page and skips or repeats nodes that come or go meanwhile;
 // one query is one consistent read, PuppetDB streams it from a database cursor, and json-rows.ts
-// holds one row at a time. Why a timestamp map: only factsets carry producer_timestamp, and
-// factsets would bring every fact of every node; the map holds a certname and a number per node
-// (measured in Bun: ~110 bytes for a 25-character certname, 10.5 MB for 100,000 nodes), and it
-// shrinks as the inventory stream passes each node, while the facts themselves stream.
+// holds one row at a time. Why a second query: only factsets carry producer_timestamp, and
+// factsets with their facts would bring every fact of every node. Both answers come in the same
+// certname order, so the timestamps are read alongside (ProducerTimes: a window of rows, no
+// per-node map; an earlier version held all of them, ~110 bytes per node). Measured on the bed,
+// 10,000 nodes, medians of ten: 529 ms one query after the other, 281 ms side by side.
 //
 // Order: PuppetDB sorts certnames by its database's collation, which need not be JavaScript's
 // code-unit order (en_US sorts "web-2" between "web1" and "web3"); and with match = "serial" the
@@ -74,19 +75,67 @@ export function emptyStats(): FactReadStats {
   return { nodes: 0, matched: 0, unmatched: { count: 0, examples: [] }, noTimestamp: 0, missing: new Map(), wrongType: new Map(), answer: emptyJsonRowsStats() };
 }
 
-async function producerTimes(source: PuppetdbSource): Promise<Map<string, number>> {
-  const what = "the factsets (producer_timestamp) query";
-  const times = new Map<string, number>();
-  for await (const row of queryRows(source, TIMESTAMPS_PQL, { what })) {
+/** How far the timestamps are read ahead of the inventory looking for one node (a node submitted between the two reads has none). */
+export const TIMES_LOOKAHEAD = 1000;
+
+/**
+ * Each node's producer_timestamp, read alongside the inventory: both answers come in the same
+ * certname order (one database, one collation, one ORDER BY), so the inventory's next node is at
+ * or near the head of this one, and whatever came before it here names nodes the inventory has
+ * passed. No certnames are compared (PuppetDB's collation is not JavaScript's): the reader keeps
+ * what it has read ahead, at most TIMES_LOOKAHEAD rows past a node it did not find, and drops it
+ * once passed. Memory: that window, never the fleet.
+ */
+class ProducerTimes {
+  static readonly what = "the factsets (producer_timestamp) query";
+  private readonly ahead = new Map<string, number | null>();
+  private done = false;
+
+  constructor(
+    private readonly source: PuppetdbSource,
+    private readonly rows: AsyncGenerator<Record<string, unknown>>,
+  ) {}
+
+  /** Read one more row into the window; false at the end of the answer. */
+  async pull(): Promise<boolean> {
+    if (this.done) return false;
+    const next = await this.rows.next();
+    if (next.done) {
+      this.done = true;
+      return false;
+    }
+    const row = next.value;
     const certname = row.certname;
-    if (typeof certname !== "string" || certname === "") throw malformed(source, what, undefined, "certname", certname);
+    if (typeof certname !== "string" || certname === "") throw malformed(this.source, ProducerTimes.what, undefined, "certname", certname);
     const at = row.producer_timestamp;
-    if (at === null || at === undefined) continue; // facts submitted without one (old PuppetDB commands)
-    const ms = typeof at === "string" ? Date.parse(at) : NaN;
-    if (!Number.isFinite(ms)) throw malformed(source, what, certname, "producer_timestamp", at);
-    times.set(certname, ms);
+    // Facts submitted without one (old PuppetDB commands) have none.
+    const ms = at === null || at === undefined ? null : typeof at === "string" ? Date.parse(at) : NaN;
+    if (ms !== null && !Number.isFinite(ms)) throw malformed(this.source, ProducerTimes.what, certname, "producer_timestamp", at);
+    this.ahead.set(certname, ms);
+    return true;
   }
-  return times;
+
+  /** The time of the inventory's next node, or undefined when it has none here. */
+  async of(certname: string): Promise<number | undefined> {
+    for (let n = 0; !this.ahead.has(certname) && n < TIMES_LOOKAHEAD; n++) if (!(await this.pull())) break;
+    if (!this.ahead.has(certname)) return undefined;
+    const ms = this.ahead.get(certname);
+    // The Map keeps reading order: everything before this node sorts before it, and is passed.
+    for (const k of this.ahead.keys()) {
+      this.ahead.delete(k);
+      if (k === certname) break;
+    }
+    return ms ?? undefined;
+  }
+
+  /** Read to the end: a timestamps answer cut off must fail the read like an inventory cut off. */
+  async finish(): Promise<void> {
+    while (await this.pull()) this.ahead.clear();
+  }
+
+  stop(): void {
+    this.rows.return(undefined).catch(() => {});
+  }
 }
 
 /** 'YYYY-MM-DD HH:MM:SS' in UTC, as datetime columns hold times. */
@@ -107,19 +156,15 @@ export async function* readNodeFacts(source: PuppetdbSource, stats: FactReadStat
   // The serial rule needs the serial fact even when no column stores it.
   const asked = source.match.rule === "serial" && !paths.includes(SERIAL_FACT) ? [...paths, SERIAL_FACT] : paths;
   const what = "the inventory query";
-  // The inventory query is sent now, while the timestamps are read: PuppetDB computes it and
-  // streams its head meanwhile (Bun's fetch buffers up to ~10 MB ahead of the reader), so the two
-  // answers overlap instead of following each other (measured on the bed, 10,000 nodes: 333 ms
-  // instead of 420, medians of 12). Its first row waits here, unread. The price: PuppetDB holds a
-  // blocked write while the timestamps are read; a Jetty idle timeout shorter than that read
-  // (30 s by default; the factsets answer takes ~3 s for 100,000 nodes, extrapolated from 3,000) would cut it off, which
-  // is then a failed read like any other.
+  // Both queries are sent at once and read side by side (ProducerTimes): the two answers overlap,
+  // and no per-node map is built. The timestamps' first row is awaited first, so a PuppetDB that
+  // refuses or is unreachable is reported on the first query, as a reader of the log expects.
+  const times = new ProducerTimes(source, queryRows(source, TIMESTAMPS_PQL, { what: ProducerTimes.what }));
   const inventory = queryRows(source, inventoryPql(asked), { what, stats: stats.answer });
   const first = inventory.next();
   first.catch(() => {}); // surfaced below, after the timestamps' own failure if both fail
-  let times: Map<string, number>;
   try {
-    times = await producerTimes(source);
+    await times.pull();
   } catch (err) {
     // Stop the inventory request (its finally cancels the body) once its first row settled.
     first.then(() => inventory.return(undefined), () => {}).catch(() => {});
@@ -131,40 +176,45 @@ export async function* readNodeFacts(source: PuppetdbSource, stats: FactReadStat
     yield head.value;
     yield* inventory;
   };
-  for await (const row of rows()) {
-    const certname = row.certname;
-    if (typeof certname !== "string" || certname === "") throw malformed(source, what, undefined, "certname", certname);
-    stats.nodes++;
-    const raw = new Map<string, unknown>();
-    for (const path of asked) {
-      const field = factField(path);
-      // PuppetDB answers null for a fact the node lacks; a row without the field is not its answer.
-      if (!(field in row)) throw malformed(source, what, certname, `the fact ${path}`, undefined);
-      raw.set(path, row[field]);
-    }
-    const ms = times.get(certname);
-    times.delete(certname); // each certname comes once: the map shrinks as the stream goes
-    if (ms !== undefined) raw.set(PRODUCED_AT, utcDatetime(ms));
-    const key = matchKey(source.match, certname, raw);
-    if (key === undefined) {
-      stats.unmatched.count++;
-      if (stats.unmatched.examples.length < EXAMPLES) stats.unmatched.examples.push(certname);
-      continue;
-    }
-    const values = new Map<string, unknown>();
-    const wrongType: string[] = [];
-    for (const { path, column } of source.facts) {
-      const value = raw.get(path);
-      const fit = factValueFit(column, value);
-      if (fit === "ok") values.set(path, value);
-      else if (fit === "missing") stats.missing.set(path, (stats.missing.get(path) ?? 0) + 1);
-      else {
-        wrongType.push(path);
-        count(stats.wrongType, path, certname);
+  try {
+    for await (const row of rows()) {
+      const certname = row.certname;
+      if (typeof certname !== "string" || certname === "") throw malformed(source, what, undefined, "certname", certname);
+      stats.nodes++;
+      const raw = new Map<string, unknown>();
+      for (const path of asked) {
+        const field = factField(path);
+        // PuppetDB answers null for a fact the node lacks; a row without the field is not its answer.
+        if (!(field in row)) throw malformed(source, what, certname, `the fact ${path}`, undefined);
+        raw.set(path, row[field]);
       }
+      const ms = await times.of(certname);
+      if (ms !== undefined) raw.set(PRODUCED_AT, utcDatetime(ms));
+      const key = matchKey(source.match, certname, raw);
+      if (key === undefined) {
+        stats.unmatched.count++;
+        if (stats.unmatched.examples.length < EXAMPLES) stats.unmatched.examples.push(certname);
+        continue;
+      }
+      const values = new Map<string, unknown>();
+      const wrongType: string[] = [];
+      for (const { path, column } of source.facts) {
+        const value = raw.get(path);
+        const fit = factValueFit(column, value);
+        if (fit === "ok") values.set(path, value);
+        else if (fit === "missing") stats.missing.set(path, (stats.missing.get(path) ?? 0) + 1);
+        else {
+          wrongType.push(path);
+          count(stats.wrongType, path, certname);
+        }
+      }
+      if (ms === undefined) stats.noTimestamp++;
+      stats.matched++;
+      yield { certname, key, producedAt: ms === undefined ? undefined : new Date(ms), values, wrongType };
     }
-    if (ms === undefined) stats.noTimestamp++;
-    stats.matched++;
-    yield { certname, key, producedAt: ms === undefined ? undefined : new Date(ms), values, wrongType };
+    // Read to its end: a timestamps answer cut off fails the read, as an inventory cut off does.
+    await times.finish();
+  } finally {
+    times.stop();
   }
 }

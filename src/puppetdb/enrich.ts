@@ -3,8 +3,7 @@
 // and the facts' time), and each extracted row then looks its server's node up by key and gets
 // its values into the declared columns' raw fields, where the load's own rules (extras/clean.ts)
 // type them like any declared column. Memory stays flat in fleet size: the map is a SQLite file
-// (engine/scratch-map.ts) and the client streams; only the client's certname → time map grows
-// (~110 bytes per node, src/puppetdb/client.ts).
+// (engine/scratch-map.ts) and the client streams both of its answers.
 //
 // PuppetDB down, slow or answering junk never fails the run: the failure is one WARN line, the
 // columns keep their defaults (the extract reads NULL for them), the figures say why, and a later

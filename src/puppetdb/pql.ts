@@ -6,7 +6,7 @@
 export const factField = (path: string) => `facts.${path}`;
 
 /** certname and producer_timestamp of every active node; factsets carry the producer's own time, inventory only the time PuppetDB received it. */
-export const TIMESTAMPS_PQL = 'factsets[certname, producer_timestamp] { node_state = "active" }';
+export const TIMESTAMPS_PQL = 'factsets[certname, producer_timestamp] { node_state = "active" order by certname }';
 
 /** certname and the given facts of every active node, in certname order (PuppetDB's collation). */
 export function inventoryPql(paths: readonly string[]): string {

@@ -277,9 +277,13 @@ describe("failures, each one line naming the URL", () => {
     expect(nodes.map((n) => n.certname).sort()).toEqual(planted.map((n) => n.certname).sort());
   }, 60_000);
 
-  /** A broken endpoint: every request gets `body` (with `status`). */
-  function junk(body: string, status = 200): string {
-    const s = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: () => new Response(body, { status, headers: { "content-type": "application/json" } }) });
+  /** A broken endpoint: every request gets `body` (with `status`), the inventory query `inventory` when given. */
+  function junk(body: string, status = 200, inventory?: string): string {
+    const s = Bun.serve({
+      hostname: "127.0.0.1",
+      port: 0,
+      fetch: async (req) => new Response(inventory !== undefined && (await req.text()).includes("inventory[") ? inventory : body, { status, headers: { "content-type": "application/json" } }),
+    });
     servers.push(s);
     return `http://127.0.0.1:${s.port}`;
   }
@@ -291,8 +295,27 @@ describe("failures, each one line naming the URL", () => {
     expect(err.message).toBe(`PuppetDB at ${url}: the answer to the factsets (producer_timestamp) query is malformed: it is not a JSON array (it starts with "<html><body>Welcome to nginx!</body></ht")`);
   });
 
+  /** A valid inventory answer for web01 (the timestamps read beside it are the ones broken). */
+  const WEB01 = JSON.stringify([{ certname: "web01.dc1.example.com", ...Object.fromEntries(PATHS.map((p) => [`facts.${p}`, null])) }]);
+
+  test("nodes that came or went between the two answers: a new node has no time, the others keep theirs", async () => {
+    // The two answers in one certname order, as PuppetDB sends them; b left, c came in between.
+    const at = (i: number) => new Date(Date.UTC(2026, 11, 1, 0, 0, i)).toISOString();
+    const times = JSON.stringify(["a", "b", "d", "e"].map((c, i) => ({ certname: `${c}.dc1.example.com`, producer_timestamp: at(i) })));
+    const inventory = JSON.stringify(["a", "c", "d", "e"].map((c) => ({ certname: `${c}.dc1.example.com`, ...Object.fromEntries(PATHS.map((p) => [`facts.${p}`, p === "processors.count" ? 4 : null])) })));
+    const url = junk(times, 200, inventory);
+    const { nodes, stats } = await readAll(source({ match: "name", url }));
+    expect(nodes.map((n) => [n.certname, n.producedAt?.toISOString()])).toEqual([
+      ["a.dc1.example.com", at(0)],
+      ["c.dc1.example.com", undefined],
+      ["d.dc1.example.com", at(2)],
+      ["e.dc1.example.com", at(3)],
+    ]);
+    expect(stats.noTimestamp).toBe(1);
+  });
+
   test("a row of broken JSON names its node", async () => {
-    const url = junk('[{"certname": "web01.dc1.example.com", "producer_timestamp": "2026-12-01T00:00:00.000Z"}, {"certname": "web02.dc1.example.com", "producer_timestamp": 2026-12-01}]');
+    const url = junk('[{"certname": "web01.dc1.example.com", "producer_timestamp": "2026-12-01T00:00:00.000Z"}, {"certname": "web02.dc1.example.com", "producer_timestamp": 2026-12-01}]', 200, WEB01);
     const err = await failure(source({ match: "name", url }));
     expect(err.message).toStartWith(`PuppetDB at ${url}: the answer to the factsets (producer_timestamp) query is malformed: row 2 is not JSON (`);
     expect(err.message).toEndWith("(node web02.dc1.example.com)");
@@ -312,7 +335,7 @@ describe("failures, each one line naming the URL", () => {
   });
 
   test("an answer cut off mid-row (a proxy that gave up) is not taken for the whole fleet", async () => {
-    const url = junk('[{"certname": "web01.dc1.example.com", "producer_timestamp": "2026-12-01T00:00:00.000Z"}, {"certname": "web02.dc1.exa');
+    const url = junk('[{"certname": "web01.dc1.example.com", "producer_timestamp": "2026-12-01T00:00:00.000Z"}, {"certname": "web02.dc1.exa', 200, WEB01);
     const err = await failure(source({ match: "name", url }));
     expect(err.message).toBe(`PuppetDB at ${url}: the answer to the factsets (producer_timestamp) query is malformed: it ends before the array does (after row 1): cut off`);
   });

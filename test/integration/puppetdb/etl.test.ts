@@ -324,7 +324,8 @@ describe.each(ENGINES as Engine[])("etl fills the PuppetDB columns into %s", (en
     expect(valueOf(m, "serverdb_etl_puppetdb_nodes", { ...c, kind: "stale" })).toBe(e.stale);
     expect(valueOf(m, "serverdb_etl_puppetdb_nodes", { ...c, kind: "active" })).toBe(nodes.length);
     for (const [fact, n] of Object.entries(e.wrongType)) expect(valueOf(m, "serverdb_etl_puppetdb_wrong_type", { ...c, fact })).toBe(n);
-    expect(valueOf(m, "serverdb_etl_phase_duration_seconds", { ...c, phase: "puppetdb" })).toBeGreaterThan(0);
+    // The read is a phase of its own (a few ms here: its value may round to 0); valueOf throws without its sample.
+    expect(valueOf(m, "serverdb_etl_phase_duration_seconds", { ...c, phase: "puppetdb" })).toBeGreaterThanOrEqual(0);
   }, 180_000);
 });
 

@@ -88,6 +88,6 @@ describe("pql", () => {
     );
   });
   test("timestamps: factsets without their facts", () => {
-    expect(TIMESTAMPS_PQL).toBe('factsets[certname, producer_timestamp] { node_state = "active" }');
+    expect(TIMESTAMPS_PQL).toBe('factsets[certname, producer_timestamp] { node_state = "active" order by certname }');
   });
 });
