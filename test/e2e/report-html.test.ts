@@ -68,7 +68,7 @@ describe("report.html in headless Chromium", () => {
 
   test("sections come in the report's order", async () => {
     const titles = await page.evaluate<string[]>(`[...document.querySelectorAll("h2")].map((h) => h.textContent)`);
-    expect(titles).toEqual(["1. Fleet now", "2. Growth", "3. Retirements", "4. Procurement", "5. Power", "Backtest", "Declared aggregates", "Assumptions"]);
+    expect(titles).toEqual(["1. Fleet now", "2. Growth", "3. Retirements", "4. Procurement", "5. Power", "Backtest", "Declared aggregates", "PuppetDB columns", "Assumptions"]);
     expect(await page.evaluate<string>("document.title")).toBe(`Capacity report, ${report.oldest_day} to ${report.newest_day} (forecast horizon 52 weeks)`);
   });
 
@@ -87,6 +87,13 @@ describe("report.html in headless Chromium", () => {
     const expected = [...byKey].sort((a, b) => b[1][0]! - a[1][0]!).map(([key, v]) => [`server_by_room:${key}`, key, ...v.map((n) => n.toLocaleString("en"))]);
     expect(rows).toEqual(expected);
     expect(rows.some((r) => r[1] === "AMS1 / Hall <A>")).toBe(true); // shown as text, not markup
+  });
+
+  test("the PuppetDB columns: a table per column, its values, the rest and the servers without a value, as the records say", async () => {
+    const rows = await page.evaluate<string[][]>(`[...document.querySelectorAll("#puppetdb tr[data-puppetdb]")].map((tr) => [tr.dataset.puppetdb, ...[...tr.children].map((c) => c.textContent)])`);
+    const label = (p: (typeof report.puppetdb)[number]) => (p.kind === "unknown" ? "(no value)" : p.kind === "other" ? `(${p.value})` : p.value!);
+    expect(rows).toEqual(report.puppetdb.map((p) => [`${p.column}:${p.kind}`, label(p), p.servers.toLocaleString("en")]));
+    expect(rows.length).toBeGreaterThan(2);
   });
 
   test("every chart is drawn: a history line, and for forecast series the dashed line and both bands", async () => {

@@ -151,6 +151,20 @@ export function declaredAggregateTables(report: CapacityReport): string {
     .join("\n");
 }
 
+/** The declared PuppetDB columns on the newest day: a table each, its most common values, the rest, and the servers without a value. */
+export function puppetdbTables(report: CapacityReport): string {
+  const columns = [...new Set(report.puppetdb.map((p) => p.column))];
+  if (!columns.length) return '<p class="empty">No PuppetDB column is declared (puppetdb = "fact.path" in [[facts.columns]]).</p>';
+  return columns
+    .map((column) => {
+      const records = report.puppetdb.filter((p) => p.column === column);
+      const label = (p: (typeof records)[number]) => (p.kind === "unknown" ? "(no value)" : p.kind === "other" ? `(${p.value})` : p.value!);
+      const rows = records.map((p): Cell[] => [label(p), formatInt(p.servers)]);
+      return `<h3>${escapeHtml(column)}</h3>\n${renderTable([{ header: column }, num("servers")], rows, { rowAttributes: (i) => ({ "data-puppetdb": `${column}:${records[i]!.kind}` }) })}`;
+    })
+    .join("\n");
+}
+
 export function backtestTable(report: CapacityReport): string {
   const sorted = [...report.backtest].sort((a, b) => a.dimension.localeCompare(b.dimension) || byKey(a, b));
   const rows = sorted.map((b): Cell[] => [`${b.dimension}: ${b.key}`, b.model ?? "—", formatInt(b.origins), maseCell(b), formatFixed(b.mase_naive, 2), b.note ?? ""]);

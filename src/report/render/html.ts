@@ -1,6 +1,7 @@
 // The report as one self-contained HTML page, to open offline: inline CSS, inline SVG charts, no
 // script, no external font, stylesheet or image (a CSP meta forbids any fetch that slipped in).
-// Sections in order: fleet now, growth, retirements, procurement, power, backtest, declared aggregates, assumptions.
+// Sections in order: fleet now, growth, retirements, procurement, power, backtest, declared aggregates,
+// PuppetDB columns, assumptions.
 // Every text from the inventory is escaped.
 import type { CapacityReport } from "../types.ts";
 import { chooseSeries, MAX_CHARTS_PER_DIMENSION, type SeriesChoice } from "./chart-spec.ts";
@@ -8,7 +9,7 @@ import { renderCharts } from "./charts.ts";
 import { escapeHtml } from "./escape.ts";
 import { assumptionsSection } from "./html-assumptions.ts";
 import { PAGE_CSS } from "./html-style.ts";
-import { backtestTable, declaredAggregateTables, fleetTables, growthRateTables, powerTables, procurementTable, retirementTables } from "./html-tables.ts";
+import { backtestTable, declaredAggregateTables, fleetTables, growthRateTables, powerTables, procurementTable, puppetdbTables, retirementTables } from "./html-tables.ts";
 
 const SECTIONS = [
   ["fleet", "1. Fleet now"],
@@ -18,6 +19,7 @@ const SECTIONS = [
   ["power", "5. Power"],
   ["backtest", "Backtest"],
   ["declared", "Declared aggregates"],
+  ["puppetdb", "PuppetDB columns"],
   ["assumptions", "Assumptions"],
 ] as const;
 type SectionId = (typeof SECTIONS)[number][0];
@@ -75,6 +77,10 @@ export async function renderHtml(report: CapacityReport): Promise<string> {
     section(
       "declared",
       `<p class="legend">Tables declared in [[facts.aggregates]] over site-specific columns, on the newest day: servers, and each measure summed over the servers whose value is known.</p>\n${declaredAggregateTables(report)}`,
+    ),
+    section(
+      "puppetdb",
+      `<p class="legend">Columns read from PuppetDB, on the newest day: servers per value; "no value" is the column's default (no node, a missing or wrong-typed fact, or PuppetDB not read that night).</p>\n${puppetdbTables(report)}`,
     ),
     section("assumptions", assumptionsSection(report.assumptions)),
   ];
