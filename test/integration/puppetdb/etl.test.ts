@@ -3,7 +3,8 @@
 // without a server, stale nodes, a missing fact, wrong types, two nodes of one serial), and every
 // PuppetDB column of every fact row compared with what this file computes from what it submitted
 // (the data contract's rules written out here, not the load's code), for each match rule. Then the
-// nights PuppetDB fails: down, frozen (SIGSTOP), stalled mid-answer, answering junk — the snapshot
+// nights PuppetDB fails: down, frozen (SIGSTOP), stalled mid-answer, answering junk (and one it is
+// merely slow, within timeout_s, and read in full) — the snapshot
 // is written with the columns at their defaults, one WARN line, a counted warning, the metric —
 // and a rerun of the day fills them in. Backfill leaves them at their defaults and says so. And
 // doctor's puppetdb rows: version, TLS (the bed's CA and client certificate, a foreign CA, one off
@@ -453,6 +454,27 @@ describe("a night PuppetDB fails: the snapshot is written with the defaults, one
     const cfg = ruleConfig("fqdn", { url, timeout_s: 1 });
     const dw = await initialized("sqlite", cfg);
     await degraded(dw, await etl(dw, cfg, [], 60_000), "timeout", `PuppetDB at ${url} did not answer the inventory query within 1 s`);
+  }, 120_000);
+
+  test("slow but within timeout_s (a proxy that holds each answer 1.5 s, timeout_s 3): read in full, every row as the oracle computes it", async () => {
+    const proxy = Bun.serve({
+      hostname: "127.0.0.1",
+      port: 0,
+      async fetch(req) {
+        const body = await req.text();
+        const upstream = await fetch(`${bed.url}${new URL(req.url).pathname}`, { method: req.method, headers: { "content-type": "application/json" }, body: body || undefined });
+        const text = await upstream.text();
+        await Bun.sleep(1500);
+        return new Response(text, { status: upstream.status, headers: { "content-type": "application/json" } });
+      },
+    });
+    stops.push(proxy);
+    const cfg = ruleConfig("fqdn", { url: `http://127.0.0.1:${proxy.port}`, timeout_s: 3 });
+    const dw = await initialized("sqlite", cfg);
+    const r = ok("etl", await etl(dw, cfg));
+    expect(warnLines(r)).toEqual([]);
+    expect(firstMismatch(await columnValues(dw), expected("fqdn").rows)).toBeUndefined();
+    expect(r.stdout).toContain(summaryPart(expected("fqdn")));
   }, 120_000);
 
   test("answering junk: malformed, one line", async () => {
