@@ -12,7 +12,7 @@ import { nearestName } from "../settings/nearest-name.ts";
 export type MatchRule =
   /** The certname is the server's name. */
   | { rule: "name" }
-  /** The certname is the server's name + "." + domain; certnames outside the domain match nothing. */
+  /** The certname is the server's name + "." + domain (or the name, when it carries the domain); certnames outside the domain match nothing. */
   | { rule: "fqdn"; domain: string }
   /** The node's dmi.product.serial_number fact is the server's serial number. */
   | { rule: "serial" };

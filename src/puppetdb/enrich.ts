@@ -49,11 +49,17 @@ export function lookupKey(rule: MatchRule, key: string): string {
   return rule.rule === "serial" ? key.trim() : key.trim().toLowerCase();
 }
 
-/** The server's side of the match: its name (name, fqdn) or its serial number. */
-function serverKey(rule: MatchRule, raw: RawServerRow): string | undefined {
+/**
+ * The server's side of the match: its name (name, fqdn) or its serial number. Under fqdn a name
+ * that already carries the domain (ServerDBs hold both forms) loses it, as the certname does.
+ */
+export function serverKey(rule: MatchRule, raw: Pick<RawServerRow, "name" | "serialnumber">): string | undefined {
   const v = rule.rule === "serial" ? raw.serialnumber : raw.name;
   if (v === null || v === undefined || String(v).trim() === "") return undefined;
-  return lookupKey(rule, String(v));
+  const key = lookupKey(rule, String(v));
+  if (rule.rule !== "fqdn") return key;
+  const suffix = `.${rule.domain}`;
+  return key.endsWith(suffix) && key.length > suffix.length ? key.slice(0, -suffix.length) : key;
 }
 
 export interface EnrichmentOptions {

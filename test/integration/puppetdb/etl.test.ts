@@ -127,13 +127,15 @@ function plantNodes(): Node[] {
     if (i % 17 === 0) facts = factsFor(i, { os: { release: { full: { major: "12" } } } }); // wrong type (structured)
     if (i % 19 === 0) delete (facts as { os?: unknown }).os; // a missing fact
     if (s.serial?.trim()) facts.dmi = { product: { serial_number: s.serial.trim() } };
-    out.push({ certname: `${host}.${DOMAIN}`, facts, at: at(i % 23 === 0 ? 30 : 0, i) }); // every 23rd: stale
-    if (i % 4 !== 1) out.push({ certname: host, facts: factsFor(i + 1000), at: at(i % 29 === 0 ? 10 : 0, i) });
+    const fqdn = host.endsWith(`.${DOMAIN}`) ? host : `${host}.${DOMAIN}`;
+    out.push({ certname: fqdn, facts, at: at(i % 23 === 0 ? 30 : 0, i) }); // every 23rd: stale
+    // (A name with the domain already is that node's certname: no second node under it.)
+    if (i % 4 !== 1 && fqdn !== host) out.push({ certname: host, facts: factsFor(i + 1000), at: at(i % 29 === 0 ? 10 : 0, i) });
   });
   // Nodes without a server: one with a serial no server has, one with a serial a server has (older: shadowed under match = serial).
   const shared = fleet.find((s, i) => s.serial?.trim() && hostOf(s.name) && i % 7 !== 3)!;
   out.push({ certname: `ghost-1.${DOMAIN}`, facts: { ...factsFor(5000), dmi: { product: { serial_number: "GHOST-SERIAL-1" } } }, at: at(0, 1) });
-  out.push({ certname: `clone-of-${hostOf(shared.name)}.${DOMAIN}`, facts: { ...factsFor(5001), dmi: { product: { serial_number: shared.serial!.trim() } } }, at: at(3, 0) });
+  out.push({ certname: `clone-of-${hostOf(shared.name)!.replace(`.${DOMAIN}`, "")}.${DOMAIN}`, facts: { ...factsFor(5001), dmi: { product: { serial_number: shared.serial!.trim() } } }, at: at(3, 0) });
   out.push({ certname: "laptop7.corp.example.org", facts: factsFor(5002), at: at(0, 2) });
   return out;
 }
@@ -155,7 +157,9 @@ function nodeKey(rule: Rule, n: Node): string | undefined {
 
 function serverKey(rule: Rule, s: Server): string | undefined {
   const v = rule === "serial" ? s.serial?.trim() : s.name?.trim().toLowerCase();
-  return v ? v : undefined;
+  if (!v) return undefined;
+  // A name that already carries the domain is its own FQDN.
+  return rule === "fqdn" && v.endsWith(`.${DOMAIN}`) ? v.slice(0, -DOMAIN.length - 1) : v;
 }
 
 interface Expected {
@@ -274,6 +278,8 @@ beforeAll(async () => {
     puppetdb(),
   ]);
   bed = started;
+  // ServerDBs hold short names and FQDNs: two servers named with the domain already.
+  await withDb(source, (db) => db.execute("UPDATE servers_asset SET name = CONCAT(name, ?) WHERE id IN (SELECT id FROM (SELECT a.id FROM servers_asset a JOIN servers_server s ON s.rackedasset_ptr_id = a.id WHERE a.name REGEXP '^[a-z0-9-]+$' ORDER BY a.id LIMIT 2) x)", [`.${DOMAIN}`]));
   fleet = await withDb(source, async (db) =>
     (await db.query<{ id: number; name: string | null; serialnumber: string | null }>("SELECT a.id, a.name, a.serialnumber FROM servers_asset a JOIN servers_server s ON s.rackedasset_ptr_id = a.id ORDER BY a.id")).map((r) => ({ id: Number(r.id), name: r.name, serial: r.serialnumber })),
   );
@@ -300,6 +306,10 @@ describe("the oracle's fleet", () => {
     expect([...fqdn.rows.values()].some((v) => v.os_release === "<unknown>" && v.facts_at !== null)).toBe(true); // a missing fact
     expect(fqdn.warnings.os_release).toBeGreaterThan(fqdn.wrongType["os.release.full"]!); // cuts too
     expect(expected("serial").shadowed).toBeGreaterThan(0);
+    // Servers named with the domain already match their certname under fqdn.
+    const named = fleet.filter((s) => s.name?.endsWith(`.${DOMAIN}`));
+    expect(named).toHaveLength(2);
+    expect(named.some((s) => fqdn.rows.get(s.id)!.facts_at !== null)).toBe(true);
   });
 });
 
