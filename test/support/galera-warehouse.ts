@@ -33,6 +33,20 @@ export async function onNode<T>(node: GaleraNode, dw: string, fn: (db: MysqlDb) 
 }
 
 /**
+ * Wait until every node has applied what the cluster committed so far (a read with
+ * wsrep_sync_wait): for a fixture written through one node by the test itself, before checks
+ * that read each node as it is. Never used after a command under test: its own waits are checked.
+ */
+export async function caughtUp(cluster: GaleraCluster, dw: string): Promise<void> {
+  for (const node of cluster.nodes) {
+    await onNode(node, dw, async (db) => {
+      await db.execute("SET SESSION wsrep_sync_wait = 1");
+      await db.query("SELECT COUNT(*) AS n FROM etl_runs");
+    });
+  }
+}
+
+/**
  * Every node (of `nodes`, all by default), read now: the same count and checksum per table.
  * Returns the first node's figures.
  */

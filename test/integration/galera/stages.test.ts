@@ -7,7 +7,7 @@ import { quoteIdent } from "../../../src/engine/ident.ts";
 import { addDays } from "../../../src/plans/report-date.ts";
 import { AGGREGATE_TABLE_NAMES } from "../../../src/stages/aggregate-tables.ts";
 import { galeraCluster, type GaleraCluster, type GaleraNode } from "../../support/galera.ts";
-import { expectSameOnEveryNode, freshClusterWarehouse, onNode } from "../../support/galera-warehouse.ts";
+import { caughtUp, expectSameOnEveryNode, freshClusterWarehouse, onNode } from "../../support/galera-warehouse.ts";
 import { dsn, freshDatabase, ok, runCli, servers } from "../../support/servers.ts";
 import { firstDifference, readWarehouseDay } from "../../support/expected-facts.ts";
 import { expectedAsOf } from "../../support/asof-oracle.ts";
@@ -94,6 +94,7 @@ describe("backfill, aggregate and expire into a Galera cluster", () => {
       await db.execute("INSERT INTO server_by_team (report_date, wou_id, wou_name, status, servers) VALUES (?, -7, 'no such team', 'in_use', 3)", [DAYS[3]]);
       await db.execute("DELETE FROM server_retirements WHERE report_date = ?", [E]);
     });
+    await caughtUp(cluster, dw);
     const before = await aggregatesOn(cluster.nodes[2]!, dw, DAYS);
     const want = await onNode(cluster.nodes[0]!, dw, (db) => expectedAggregatesIn(db, DAYS));
     expect(before).not.toEqual(want);
@@ -112,6 +113,8 @@ describe("backfill, aggregate and expire into a Galera cluster", () => {
     const doomed = oracle.filter((d) => !d.keep).map((d) => d.date);
     const bigDay = doomed.find((d) => d >= plusDays("2026-09-01", SHIFT))!;
     await onNode(cluster.nodes[0]!, name, (db) => fillExpireWarehouse(db, dates, bigDay, [ORPHAN_OLD, ORPHAN_NEW]));
+    // The fixture's own writes (through node 1): on every node before the checks of what expire does.
+    await caughtUp(cluster, name);
     const aggregatesBefore = await expectSameOnEveryNode(cluster, name, AGGREGATE_TABLE_NAMES);
 
     const started = performance.now();

@@ -292,6 +292,7 @@ afterAll(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
+
 describe("the oracle's fleet", () => {
   test("has the dirt the tests are about, under every rule", () => {
     for (const rule of ["name", "fqdn", "serial"] as const) {
@@ -394,6 +395,26 @@ describe("a night PuppetDB fails: the snapshot is written with the defaults, one
     for (const s of stops) s.stop(true);
   });
 
+  const JSON_TYPE = { "content-type": "application/json" };
+
+  /**
+   * A proxy in front of the real PuppetDB of the bed (stopped with the file): each request is sent
+   * on as it came, and `answer` makes the reply from the query sent and the bed's whole answer.
+   */
+  function proxyToBed(answer: (query: string, text: string, status: number) => Promise<Response>): ReturnType<typeof Bun.serve> {
+    const proxy = Bun.serve({
+      hostname: "127.0.0.1",
+      port: 0,
+      async fetch(req) {
+        const query = await req.text();
+        const upstream = await fetch(`${bed.url}${new URL(req.url).pathname}`, { method: req.method, headers: JSON_TYPE, body: query || undefined });
+        return answer(query, await upstream.text(), upstream.status);
+      },
+    });
+    stops.push(proxy);
+    return proxy;
+  }
+
   /** The degraded run's checks: exit 0, every server loaded with the PuppetDB columns at their defaults, the warning everywhere. */
   async function degraded(dw: TestWarehouse, r: CliResult, reason: string, message: string | RegExp, metrics?: string) {
     ok("etl", r);
@@ -447,19 +468,11 @@ describe("a night PuppetDB fails: the snapshot is written with the defaults, one
   }, 180_000);
 
   test("stalled mid-answer (a proxy that stops forwarding the inventory answer after its first bytes): a timeout, the rows read so far dropped", async () => {
-    // Forwards every request to the real PuppetDB; of the inventory answer only the first 300 bytes, then silence.
-    const proxy = Bun.serve({
-      hostname: "127.0.0.1",
-      port: 0,
-      async fetch(req) {
-        const body = await req.text();
-        const upstream = await fetch(`${bed.url}${new URL(req.url).pathname}`, { method: req.method, headers: { "content-type": "application/json" }, body: body || undefined });
-        if (!body.includes("inventory[")) return new Response(await upstream.text(), { status: upstream.status, headers: { "content-type": "application/json" } });
-        const head = (await upstream.text()).slice(0, 300);
-        return new Response(new ReadableStream({ start: (c) => c.enqueue(new TextEncoder().encode(head)) }), { headers: { "content-type": "application/json" } });
-      },
+    // Of the inventory answer only the first 300 bytes, then silence; the other answers whole.
+    const proxy = proxyToBed(async (query, text, status) => {
+      if (!query.includes("inventory[")) return new Response(text, { status, headers: JSON_TYPE });
+      return new Response(new ReadableStream({ start: (c) => c.enqueue(new TextEncoder().encode(text.slice(0, 300))) }), { headers: JSON_TYPE });
     });
-    stops.push(proxy);
     const url = `http://127.0.0.1:${proxy.port}`;
     const cfg = ruleConfig("fqdn", { url, timeout_s: 1 });
     const dw = await initialized("sqlite", cfg);
@@ -467,18 +480,10 @@ describe("a night PuppetDB fails: the snapshot is written with the defaults, one
   }, 120_000);
 
   test("slow but within timeout_s (a proxy that holds each answer 1.5 s, timeout_s 3): read in full, every row as the oracle computes it", async () => {
-    const proxy = Bun.serve({
-      hostname: "127.0.0.1",
-      port: 0,
-      async fetch(req) {
-        const body = await req.text();
-        const upstream = await fetch(`${bed.url}${new URL(req.url).pathname}`, { method: req.method, headers: { "content-type": "application/json" }, body: body || undefined });
-        const text = await upstream.text();
-        await Bun.sleep(1500);
-        return new Response(text, { status: upstream.status, headers: { "content-type": "application/json" } });
-      },
+    const proxy = proxyToBed(async (_query, text, status) => {
+      await Bun.sleep(1500);
+      return new Response(text, { status, headers: JSON_TYPE });
     });
-    stops.push(proxy);
     const cfg = ruleConfig("fqdn", { url: `http://127.0.0.1:${proxy.port}`, timeout_s: 3 });
     const dw = await initialized("sqlite", cfg);
     const r = ok("etl", await etl(dw, cfg));

@@ -1,12 +1,12 @@
 // [facts] declarations without a server: the expression grammar (what it renders, what it
 // refuses and why), the types and defaults, and the one-line errors for broken declarations.
 import { describe, expect, test } from "bun:test";
-import { UsageError } from "../../../src/errors.ts";
 import { factExtrasFrom, type FactExtras } from "../../../src/extras/declare.ts";
 import { ExpressionError, parseExpression, references, renderExpression } from "../../../src/extras/expression.ts";
 import { withExtraSelect } from "../../../src/extras/extract-sql.ts";
 import { cleanExtra } from "../../../src/extras/clean.ts";
 import { configProblems } from "../../../src/settings/config-schema.ts";
+import { usageMessage } from "../../support/usage-error.ts";
 
 const render = (text: string) => {
   const params: unknown[] = [];
@@ -60,17 +60,7 @@ describe("expressions", () => {
 const facts = (columns: Record<string, unknown>[], joins: Record<string, unknown>[] = []) => factExtrasFrom({ facts: { columns, joins } });
 const col = (over: Record<string, unknown> = {}) => ({ name: "rack_row", type: "varchar(16)", default: "", expression: "rk.name", ...over });
 
-function usage(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(UsageError);
-    const message = (err as Error).message;
-    expect(message.split("\n")).toHaveLength(1);
-    return message;
-  }
-  throw new Error("no error");
-}
+const usage = usageMessage;
 
 describe("declarations", () => {
   test("[facts] is a known section with columns and joins; nothing declared is no extras", () => {

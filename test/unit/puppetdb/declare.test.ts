@@ -5,12 +5,12 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { UsageError } from "../../../src/errors.ts";
 import { factExtrasFrom } from "../../../src/extras/declare.ts";
 import { withExtraSelect } from "../../../src/extras/extract-sql.ts";
 import { historyPassSql } from "../../../src/extras/history-sql.ts";
 import { DEFAULT_PUPPETDB_TIMEOUT_S, DEFAULT_STALE_AFTER_DAYS, puppetdbSourceFrom, type PuppetdbSource } from "../../../src/puppetdb/declare.ts";
 import { configProblems, type ConfigFile } from "../../../src/settings/config-schema.ts";
+import { usageMessage } from "../../support/usage-error.ts";
 
 let dir: string;
 let pem: { ca: string; cert: string; key: string; groupKey: string; worldKey: string };
@@ -38,17 +38,11 @@ function declared(puppetdb: Record<string, unknown> | undefined, columns: Record
   return puppetdbSourceFrom(config, factExtrasFrom(config));
 }
 
+/** A config mistake: one line, starting "config: ". */
 function usage(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(UsageError);
-    const message = (err as Error).message;
-    expect(message.split("\n")).toHaveLength(1);
-    expect(message).toStartWith("config: ");
-    return message;
-  }
-  throw new Error("no error");
+  const message = usageMessage(fn);
+  expect(message).toStartWith("config: ");
+  return message;
 }
 
 describe("a valid [puppetdb]", () => {
