@@ -2,6 +2,7 @@
 // one partition per report day (MariaDB/MySQL, sql/mysql/create_server_facts.sql), a run adds
 // each day's partition before writing it, and expire drops a day's partition instead of deleting
 // its rows. A table that is not partitioned (SQLite, a warehouse not migrated yet) is left as it is.
+import type { Db } from "../../engine/db.ts";
 import { engineOf } from "../../engine/index.ts";
 import { logger } from "../../log.ts";
 import { quoteIdent } from "../../engine/ident.ts";
@@ -13,16 +14,22 @@ const log = logger("load");
 /** Bridge rows first, as the deletes go: facts outlive their bridge rows, never the other way round. */
 const TABLES: readonly DayTable[] = ["server_fact_roles", "server_facts"];
 
+/** The ADD PARTITION statements `table` needs for `days`: none when it is not partitioned by day or has them all. */
+export async function missingDayPartitions(db: Db, table: DayTable, days: readonly string[]): Promise<string[]> {
+  const parts = engineOf(db).dayPartitions;
+  const have = parts ? await parts.list(db, table) : undefined;
+  if (!parts || !have) return [];
+  return [...new Set(days)].filter((d) => !have.has(d)).map((d) => parts.addSql(db, table, d));
+}
+
 /** Add the partition of each of `days` that a partitioned fact table lacks. */
 export async function prepareDays(writer: BatchWriter, days: readonly string[]): Promise<void> {
   const parts = engineOf(writer.db).dayPartitions;
   if (!parts) return;
   for (const table of TABLES) {
-    const have = await parts.list(writer.db, table);
-    if (!have) continue;
-    const missing = [...new Set(days)].filter((d) => !have.has(d));
-    for (const day of missing) await writer.alter(parts.addSql(writer.db, table, day), parts.alreadyDone);
-    if (missing.length) log.debug(`${table}: added the partitions of ${missing.join(", ")}`);
+    const statements = await missingDayPartitions(writer.db, table, days);
+    for (const sql of statements) await writer.alter(sql, parts.alreadyDone);
+    if (statements.length) log.debug(`${table}: added ${statements.length} day partitions`);
   }
 }
 
